@@ -1,0 +1,1 @@
+"""newsbot's front ends: the Telegram bot and the ``newsbot`` command line."""

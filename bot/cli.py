@@ -1,0 +1,148 @@
+"""The ``newsbot`` command: a thin layer over ``retrieval.Archive``.
+
+Each sub-command opens the archive named by the settings (NEWSBOT_* and
+.env), does one thing and prints plain text. Errors a user can fix (a bad
+setting, a busy index, an unknown article) print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+from tqdm import tqdm
+
+from bot import terminal
+from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
+from retrieval.ingest import LoadProgress
+
+MAX_LIST = 100
+
+Command = Callable[[Archive, argparse.Namespace], Awaitable[int]]
+
+
+async def cmd_ask(archive: Archive, args: argparse.Namespace) -> int:
+    offset = (args.page - 1) * args.n
+    result = await archive.search(" ".join(args.question), limit=args.n, offset=offset)
+    bold = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
+    print(terminal.render_answer(result, bold))
+    return 0
+
+
+async def cmd_load(archive: Archive, args: argparse.Namespace) -> int:
+    bar = tqdm(unit=" articles", disable=args.quiet or None, leave=False)
+
+    async def progress(state: LoadProgress) -> None:
+        if state.total is not None and bar.total != state.total:
+            bar.total = state.total
+        bar.update(state.done - bar.n)
+
+    try:
+        report = await archive.load(args.inputs, progress)
+    finally:
+        bar.close()
+    print(terminal.render_report(report))
+    return 1 if report.failed else 0
+
+
+async def cmd_latest(archive: Archive, args: argparse.Namespace) -> int:
+    print(terminal.render_headlines(await archive.latest(args.n), show_views=False))
+    return 0
+
+
+async def cmd_top(archive: Archive, args: argparse.Namespace) -> int:
+    print(terminal.render_headlines(await archive.top(args.n, window=TopWindow(args.window)), show_views=True))
+    return 0
+
+
+async def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
+    article = await archive.delete(args.reference)
+    print(f"Deleted article {article.id}: {article.title}")
+    return 0
+
+
+async def cmd_stats(archive: Archive, args: argparse.Namespace) -> int:
+    print(terminal.render_stats(await archive.stats()))
+    return 0
+
+
+async def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
+    count = await archive.reindex()
+    print(f"Rebuilt the search index: {count:,} passages.")
+    return 0
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= MAX_LIST:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_LIST}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="Answer questions from a news archive (BM25 over article passages).",
+        epilog="Settings come from NEWSBOT_* environment variables or a .env file; see README.md.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer a question with quoted snippets")
+    ask.add_argument("question", nargs="+", help="the question, in any words")
+    ask.add_argument("-n", type=_count, default=3, help="results per page (default 3)")
+    ask.add_argument("--page", type=_count, default=1, help="which page of results (default 1)")
+    ask.set_defaults(handler=cmd_ask)
+
+    load = commands.add_parser("load", help="load articles from files, folders, ZIPs or http(s) URLs")
+    load.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help=".jsonl, .json, .csv, .html, .zip, folder or URL")
+    load.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    load.set_defaults(handler=cmd_load)
+
+    latest = commands.add_parser("latest", help="list the newest articles")
+    latest.add_argument("-n", type=_count, default=5, help="how many (default 5)")
+    latest.set_defaults(handler=cmd_latest)
+
+    top = commands.add_parser("top", help="list the most viewed articles")
+    top.add_argument("-n", type=_count, default=5, help="how many (default 5)")
+    top.add_argument("--window", choices=[w.value for w in TopWindow], default="all", help="week, month or all (default)")
+    top.set_defaults(handler=cmd_top)
+
+    delete = commands.add_parser("delete", help="delete an article by id or URL")
+    delete.add_argument("reference", metavar="ID|URL")
+    delete.set_defaults(handler=cmd_delete)
+
+    stats = commands.add_parser("stats", help="show archive size and the last load")
+    stats.set_defaults(handler=cmd_stats)
+
+    reindex = commands.add_parser("reindex", help="rebuild the search index from the database")
+    reindex.set_defaults(handler=cmd_reindex)
+    return parser
+
+
+async def _run(handler: Command, settings: Settings, args: argparse.Namespace) -> int:
+    async with await Archive.open(settings) as archive:
+        return await handler(archive, args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings(Settings)
+        return asyncio.run(_run(args.handler, settings, args))
+    except NewsbotError as error:
+        print(f"newsbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

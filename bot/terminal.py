@@ -1,0 +1,90 @@
+"""Plain-text rendering for the command line: pure functions of results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval.snippet import Snippet
+
+MAX_FAILURES_SHOWN = 50
+
+
+def format_date(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d") if moment else "undated"
+
+
+def mark_snippet(snippet: Snippet, start_mark: str, end_mark: str) -> str:
+    """Wrap each highlighted span of the snippet in the given marks."""
+    out, position = [], 0
+    for start, end in snippet.highlights:
+        out += [snippet.text[position:start], start_mark, snippet.text[start:end], end_mark]
+        position = end
+    out.append(snippet.text[position:])
+    return "".join(out)
+
+
+def render_answer(result: SearchResult, bold: tuple[str, str] = ("**", "**")) -> str:
+    if result.nothing_to_search:
+        return "Nothing to search: the question has only common words. Try naming a person, place or topic."
+    if not result.hits:
+        if result.offset:
+            return "No more results."
+        return f"No articles match {result.query!r}. Try other words, or see 'newsbot latest'."
+    blocks = []
+    for number, hit in enumerate(result.hits, start=result.offset + 1):
+        blocks.append(
+            f"{number}. {hit.headline.title}\n"
+            f"   {format_date(hit.headline.published)} · {hit.headline.url}\n"
+            f"   “{mark_snippet(hit.snippet, *bold)}”"
+        )
+    if result.has_more:
+        blocks.append(f"More results: add --page {result.offset // max(1, len(result.hits)) + 2}")
+    return "\n\n".join(blocks)
+
+
+def render_headlines(headlines: Sequence[Headline], *, show_views: bool) -> str:
+    if not headlines:
+        return "No articles yet. Load some with 'newsbot load FILE_OR_URL'."
+    lines = []
+    for number, item in enumerate(headlines, start=1):
+        views = f" · {item.views:,} view{'' if item.views == 1 else 's'}" if show_views else ""
+        lines.append(f"{number:>2}. {item.title}\n    {format_date(item.published)}{views} · {item.url}  [id {item.id}]")
+    return "\n".join(lines)
+
+
+def render_report(report: LoadReport) -> str:
+    lines = [f"Loaded: {report.summary()}."]
+    for failure in report.failures[:MAX_FAILURES_SHOWN]:
+        lines.append(f"  ✗ {failure.source}: {failure.reason}")
+    if report.failed > MAX_FAILURES_SHOWN:
+        lines.append(f"  … and {report.failed - MAX_FAILURES_SHOWN} more failures")
+    return "\n".join(lines)
+
+
+def format_size(num_bytes: float) -> str:
+    """Bytes in the largest decimal unit that keeps the number under 1000."""
+    for unit in ("B", "KB", "MB"):
+        if num_bytes < 1000:
+            return f"{num_bytes:,.0f} {unit}" if unit == "B" else f"{num_bytes:,.1f} {unit}"
+        num_bytes /= 1000
+    return f"{num_bytes:,.1f} GB"
+
+
+def render_stats(stats: ArchiveStats) -> str:
+    store = stats.store
+    last = "never"
+    if store.last_load_at is not None:
+        last = f"{store.last_load_at:%Y-%m-%d %H:%M} UTC ({store.last_load_summary})"
+    lines = [
+        f"Articles:       {store.articles:,}",
+        f"Passages:       {store.passages:,} ({stats.indexed_passages:,} in the search index)",
+        f"Reader opens:   {store.opens:,}",
+        f"Database size:  {format_size(store.db_bytes)}",
+        f"Index size:     {format_size(stats.index_bytes)}",
+        f"Last load:      {last}",
+    ]
+    if stats.pending_changes:
+        lines.append(f"Not yet indexed: {stats.pending_changes:,} changes (applied on the next start or load)")
+    return "\n".join(lines)

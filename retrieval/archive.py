@@ -1,0 +1,193 @@
+"""The archive: one object owning store, index, analyzer and loader.
+
+It is the retrieval core's composition root and the API every front end
+(CLI, bot, benchmarks) calls. ``Archive.open`` migrates the store, opens the
+index (rebuilding it from the store if it is missing or of an old format),
+replays store changes the index has not seen (say, after a crash between
+the two commits) and, for a brand-new store, loads the demo articles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from retrieval import search as search_module
+from retrieval.analyzer import Analyzer
+from retrieval.errors import IngestError, NotFoundError
+from retrieval.fetch import PageFetcher
+from retrieval.index import PassageIndex
+from retrieval.ingest import Ingestor, ProgressCallback
+from retrieval.models import Article, Headline, LoadReport, SearchResult, StoreStats
+from retrieval.records import canonical_url
+from retrieval.seeds import seed_file
+from retrieval.settings import Settings
+from retrieval.sources import articles_from_file
+from retrieval.sqlite_store import SQLiteStore
+
+log = logging.getLogger(__name__)
+
+_SYNC_BATCH = 2000
+
+
+class TopWindow(StrEnum):
+    """Which views rank /top: opens in the last week or month, or all views."""
+
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
+
+    def since(self, now: datetime) -> datetime | None:
+        days = {TopWindow.WEEK: 7, TopWindow.MONTH: 30}.get(self)
+        return None if days is None else now - timedelta(days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveStats:
+    """Store figures plus the index's."""
+
+    store: StoreStats
+    indexed_passages: int
+    index_bytes: int
+    pending_changes: int
+
+
+class Archive:
+    """Search, load, list and count the articles of one news archive."""
+
+    def __init__(self, settings: Settings, store: SQLiteStore, index: PassageIndex, analyzer: Analyzer) -> None:
+        self.settings = settings
+        self.store = store
+        self.index = index
+        self.analyzer = analyzer
+        self._index_lock = asyncio.Lock()
+        self.fetcher = PageFetcher(
+            allow_private=settings.allow_private_urls,
+            timeout=settings.fetch_timeout,
+            max_bytes=settings.max_fetch_bytes,
+        )
+        self.ingestor = Ingestor(store, self.fetcher, settings.site_url, self.sync_index)
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Archive:
+        """Open (creating if needed) the archive described by ``settings``."""
+        store = SQLiteStore(settings.db_path)
+        await store.open()
+        analyzer = Analyzer()
+        index = await asyncio.to_thread(PassageIndex, settings.resolved_index_path, analyzer)
+        archive = cls(settings, store, index, analyzer)
+        try:
+            if index.needs_rebuild:
+                await archive.reindex()
+            else:
+                await archive.sync_index()
+            if store.created and settings.load_seeds:
+                await archive.load_seeds()
+        except BaseException:
+            await archive.close()
+            raise
+        return archive
+
+    async def close(self) -> None:
+        """Release the index writer and close the store and HTTP client."""
+        async with self._index_lock:
+            await asyncio.to_thread(self.index.close)
+        await self.fetcher.aclose()
+        await self.store.close()
+
+    async def __aenter__(self) -> Archive:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def search(self, query: str, limit: int = 3, offset: int = 0) -> SearchResult:
+        """The best ``limit`` articles for a question, from ``offset``."""
+        return await search_module.search(self.index, self.store, self.analyzer, query, limit, offset)
+
+    async def load(self, inputs: Sequence[str], progress: ProgressCallback | None = None) -> LoadReport:
+        """Load files, folders, ZIPs and http(s) URLs (see ``Ingestor.load``)."""
+        return await self.ingestor.load(inputs, progress)
+
+    async def load_seeds(self) -> LoadReport | None:
+        """Load the bundled demo articles, if this installation has them."""
+        path = seed_file()
+        if path is None:
+            log.warning("no seed file found; starting with an empty archive")
+            return None
+        report = await self.ingestor.load_items(articles_from_file(path, self.settings.site_url), "demo articles")
+        log.info("loaded demo articles: %s", report.summary())
+        return report
+
+    async def latest(self, limit: int, offset: int = 0) -> list[Headline]:
+        return await self.store.latest(limit, offset)
+
+    async def top(self, limit: int, offset: int = 0, window: TopWindow = TopWindow.ALL) -> list[Headline]:
+        return await self.store.top(limit, offset, window.since(datetime.now(UTC)))
+
+    async def article(self, article_id: int) -> Article:
+        return await self.store.article(article_id)
+
+    async def record_open(self, article_id: int) -> None:
+        await self.store.record_open(article_id, datetime.now(UTC))
+
+    async def resolve(self, reference: str) -> int:
+        """Turn an article id or URL into an id (NotFoundError if unknown)."""
+        reference = reference.strip()
+        if reference.isdigit():
+            return int(reference)
+        try:
+            url = canonical_url(reference, self.settings.site_url)
+        except IngestError:
+            url = reference
+        article_id = await self.store.find_id(url)
+        if article_id is None:
+            raise NotFoundError(f"no article with id or URL {reference!r}")
+        return article_id
+
+    async def delete(self, reference: str) -> Article:
+        """Delete an article by id or URL; returns what was deleted."""
+        article = await self.store.article(await self.resolve(reference))
+        await self.store.delete(article.id)
+        await self.sync_index()
+        return article
+
+    async def sync_index(self) -> None:
+        """Apply every store change the index has not seen yet."""
+        async with self._index_lock:
+            while True:
+                article_ids, last = await self.store.changes_since(self.index.applied_change, _SYNC_BATCH)
+                if not article_ids:
+                    return
+                documents = await self.store.index_documents(article_ids)
+                await asyncio.to_thread(self.index.replace_articles, article_ids, documents)
+                await asyncio.to_thread(self.index.commit, last)
+
+    async def reindex(self) -> int:
+        """Rebuild the index from the store; returns the passages indexed."""
+        async with self._index_lock:
+            reached = await self.store.last_change()
+            await asyncio.to_thread(self.index.clear)
+            count = 0
+            async for documents in self.store.iter_index_documents():
+                await asyncio.to_thread(self.index.add, documents)
+                count += len(documents)
+            await asyncio.to_thread(self.index.commit, reached)
+        # Changes made while rebuilding are replayed; replaying is idempotent.
+        await self.sync_index()
+        log.info("search index rebuilt: %d passages", count)
+        return count
+
+    async def stats(self) -> ArchiveStats:
+        store_stats = await self.store.stats()
+        pending = await self.store.last_change() - self.index.applied_change
+        return ArchiveStats(
+            store=store_stats,
+            indexed_passages=await asyncio.to_thread(lambda: self.index.num_docs),
+            index_bytes=await asyncio.to_thread(self.index.size_bytes),
+            pending_changes=max(0, pending),
+        )

@@ -1,0 +1,52 @@
+"""Errors raised by the retrieval core.
+
+Every error carries a message a person can read; front ends (CLI, bot) show
+``str(error)`` as is.
+
+    NewsbotError
+    ├── IngestError        one input (row, file, URL) could not be loaded
+    │   └── FetchError     an http(s) URL was refused or could not be fetched
+    ├── NotFoundError      no article with that id or URL
+    └── IndexBusyError     another process holds the index writer
+"""
+
+from __future__ import annotations
+
+
+class NewsbotError(Exception):
+    """Base of every error the retrieval core raises on purpose."""
+
+
+class IngestError(NewsbotError):
+    """One input could not be turned into an article.
+
+    ``where`` names the place in the input ("line 4", "item 2", a URL) and
+    ``field`` the offending field, so a report can point at it exactly.
+    """
+
+    def __init__(self, reason: str, *, where: str | None = None, field: str | None = None) -> None:
+        self.reason = reason
+        self.where = where
+        self.field = field
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        parts = []
+        if self.where:
+            parts.append(self.where)
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        prefix = ", ".join(parts)
+        return f"{prefix}: {self.reason}" if prefix else self.reason
+
+
+class FetchError(IngestError):
+    """A URL was refused (scheme, address, size, type) or failed to download."""
+
+
+class NotFoundError(NewsbotError):
+    """The article asked for does not exist."""
+
+
+class IndexBusyError(NewsbotError):
+    """Another process (usually the running bot) is writing the index."""

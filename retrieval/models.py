@@ -1,0 +1,167 @@
+"""Plain data passed between the store, the index, ingest and front ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from retrieval.chunker import Chunk
+from retrieval.snippet import Snippet
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInput:
+    """One article as read from a file, a feed or a web page, validated."""
+
+    url: str
+    title: str
+    body: str
+    published: datetime | None = None
+    views: int | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An ``ArticleInput`` with the derived data the store keeps beside it."""
+
+    article: ArticleInput
+    content_hash: str
+    chunks: tuple[Chunk, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """What a list of articles shows: /latest, /top, search results."""
+
+    id: int
+    url: str
+    title: str
+    published: datetime | None
+    views: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article with its text."""
+
+    id: int
+    url: str
+    title: str
+    body: str
+    published: datetime | None
+    added_at: datetime
+    source: str
+    views: int
+
+    @property
+    def headline(self) -> Headline:
+        return Headline(self.id, self.url, self.title, self.published, self.views)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDocument:
+    """One passage as the BM25 index sees it."""
+
+    passage_id: int
+    article_id: int
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPassage:
+    """A passage fetched for a search hit, with its article's headline."""
+
+    passage_id: int
+    text: str
+    headline: Headline
+
+
+class Outcome(StrEnum):
+    """What loading one input did."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One input that could not be loaded, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(slots=True)
+class LoadReport:
+    """Counts of a load, and every failure with its reason."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def processed(self) -> int:
+        return self.new + self.updated + self.unchanged + self.failed
+
+    def count(self, outcome: Outcome) -> None:
+        """Add one article with ``outcome`` (failures go through ``fail``)."""
+        if outcome is Outcome.NEW:
+            self.new += 1
+        elif outcome is Outcome.UPDATED:
+            self.updated += 1
+        elif outcome is Outcome.UNCHANGED:
+            self.unchanged += 1
+
+    def fail(self, source: str, reason: str) -> None:
+        self.failures.append(Failure(source, reason))
+
+    def summary(self) -> str:
+        return f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """The best passage of one article for a question."""
+
+    headline: Headline
+    score: float
+    passage: str
+    snippet: Snippet
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """One page of hits; ``nothing_to_search`` when the question had no terms."""
+
+    query: str
+    terms: tuple[str, ...]
+    hits: tuple[SearchHit, ...]
+    offset: int
+    has_more: bool
+
+    @property
+    def nothing_to_search(self) -> bool:
+        return not self.terms
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """Sizes and the last load, for ``newsbot stats`` and /stats."""
+
+    articles: int
+    passages: int
+    opens: int
+    last_load_at: datetime | None
+    last_load_summary: str | None
+    db_bytes: int

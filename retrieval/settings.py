@@ -1,0 +1,74 @@
+"""Settings of the retrieval core, read from NEWSBOT_* variables and .env.
+
+The bot extends this class with its own settings (``bot.settings``); both
+are validated at start and a bad value stops the program with one line
+naming the variable (``load_settings``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from retrieval.errors import NewsbotError
+
+DEFAULT_SITE_URL = "https://news.example.com"
+
+
+class SettingsError(NewsbotError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Where the archive lives and how articles are loaded."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSBOT_", env_file=".env", extra="ignore")
+
+    db_path: Path = Field(
+        Path("newsbot-data/newsbot.sqlite3"),
+        description="SQLite file of the archive; created with its folder on first run.",
+    )
+    index_path: Path | None = Field(
+        None, description="Folder of the search index; default: 'index' beside the database."
+    )
+    site_url: str = Field(
+        DEFAULT_SITE_URL,
+        description="Your site's address; relative article URLs and the demo articles' links are built on it.",
+    )
+    allow_private_urls: bool = Field(
+        False, description="Let /load and 'newsbot load' fetch from loopback or private addresses."
+    )
+    fetch_timeout: float = Field(20.0, gt=0, le=300, description="Seconds to wait for a page when loading a URL.")
+    max_fetch_bytes: int = Field(5_000_000, gt=0, description="Largest web page to download, in bytes.")
+    load_seeds: bool = Field(True, description="Load the bundled demo articles into a new, empty archive.")
+
+    @field_validator("site_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        AnyHttpUrl(value)
+        return value.rstrip("/")
+
+    @property
+    def resolved_index_path(self) -> Path:
+        return self.index_path or self.db_path.parent / "index"
+
+
+SettingsT = TypeVar("SettingsT", bound=Settings)
+
+
+def load_settings(cls: type[SettingsT], **overrides: object) -> SettingsT:
+    """Build settings, turning validation errors into one readable line each."""
+    try:
+        return cls(**overrides)
+    except ValidationError as error:
+        prefix = cls.model_config.get("env_prefix", "")
+        lines = []
+        for problem in error.errors():
+            name = prefix + "_".join(str(part) for part in problem["loc"]).upper()
+            secret = "TOKEN" in name or "SECRET" in name
+            shown = "" if secret else f" (got {problem.get('input')!r})"
+            lines.append(f"invalid setting {name}: {problem['msg']}{shown}")
+        raise SettingsError("\n".join(lines)) from None

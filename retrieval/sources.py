@@ -1,0 +1,152 @@
+"""Turn what an admin names (files, folders, ZIPs, URLs) into article streams.
+
+File reading is blocking I/O and runs in a worker thread (see ``ingest``);
+everything here is synchronous and yields ``ArticleInput`` or
+``IngestError`` per article so one bad row never stops a file.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from retrieval.errors import IngestError
+from retrieval.extract import extract_article
+from retrieval.formats import RawRow, rows_from_csv, rows_from_json, rows_from_jsonl
+from retrieval.models import ArticleInput
+from retrieval.records import article_from_fields
+
+ROW_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = ROW_SUFFIXES | HTML_SUFFIXES | {".zip"}
+MAX_ZIP_MEMBER_BYTES = 200_000_000
+MAX_ZIP_TOTAL_BYTES = 1_000_000_000
+
+ArticleOrError = ArticleInput | IngestError
+
+
+def is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
+def expand_paths(inputs: Iterable[str]) -> Iterator[Path | str | IngestError]:
+    """Yield URLs as given, files as paths (folders recursed), or why not."""
+    for value in inputs:
+        if is_url(value):
+            yield value
+            continue
+        path = Path(value).expanduser()
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not found:
+                yield IngestError("no .jsonl, .json, .csv, .html or .zip files in this folder", where=value)
+            yield from found
+        elif not path.exists():
+            yield IngestError("no such file, folder or http(s) URL", where=value)
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            yield IngestError(unsupported_message(path.suffix), where=value)
+        else:
+            yield path
+
+
+def unsupported_message(suffix: str) -> str:
+    return f"unsupported file type {suffix or '(none)'!r}: use .jsonl, .json, .csv, .html or .zip"
+
+
+def _validated(rows: Iterable[RawRow | IngestError], site_url: str, source: str) -> Iterator[ArticleOrError]:
+    for row in rows:
+        if isinstance(row, IngestError):
+            yield row
+            continue
+        try:
+            yield article_from_fields(row.fields, site_url=site_url, source=source, where=row.where)
+        except IngestError as error:
+            yield error
+
+
+def _text_lines(stream: io.TextIOBase, name: str) -> Iterator[str]:
+    """Lines of a text stream, turning a decoding failure into IngestError."""
+    try:
+        yield from stream
+    except UnicodeDecodeError as error:
+        raise IngestError(f"not UTF-8 text (byte {error.start})", where=name) from error
+
+
+def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) -> Iterator[ArticleOrError]:
+    """Articles in one file's bytes, by the file name's suffix."""
+    suffix = Path(name).suffix.lower()
+    source = Path(name).name
+    try:
+        if suffix in HTML_SUFFIXES:
+            try:
+                yield extract_article(binary.read(), url=None, site_url=site_url, source=source)
+            except IngestError as error:
+                yield error
+            return
+        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+        if suffix in (".jsonl", ".ndjson"):
+            yield from _validated(rows_from_jsonl(_text_lines(text, name), name), site_url, source)
+        elif suffix == ".json":
+            yield from _validated(rows_from_json("".join(_text_lines(text, name)), name), site_url, source)
+        elif suffix == ".csv":
+            yield from _validated(rows_from_csv(_text_lines(text, name), name), site_url, source)
+        else:
+            yield IngestError(unsupported_message(suffix), where=name)
+    except IngestError as error:
+        yield error
+
+
+def articles_from_file(path: Path, site_url: str, name: str | None = None) -> Iterator[ArticleOrError]:
+    """Articles in a file on disk (a ZIP is opened and each member read)."""
+    label = name or str(path)
+    try:
+        if path.suffix.lower() == ".zip":
+            yield from _articles_from_zip(path, site_url, label)
+            return
+        with path.open("rb") as binary:
+            yield from articles_from_stream(binary, label, site_url)
+    except OSError as error:
+        yield IngestError(f"cannot read the file ({error.strerror or error})", where=label)
+
+
+def _articles_from_zip(path: Path, site_url: str, label: str) -> Iterator[ArticleOrError]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        yield IngestError("not a valid ZIP file", where=label)
+        return
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+        if sum(m.file_size for m in members) > MAX_ZIP_TOTAL_BYTES:
+            yield IngestError(f"unpacks to more than {MAX_ZIP_TOTAL_BYTES // 1_000_000} MB", where=label)
+            return
+        for member in members:
+            where = f"{label}:{member.filename}"
+            suffix = Path(member.filename).suffix.lower()
+            if suffix not in ROW_SUFFIXES | HTML_SUFFIXES:
+                yield IngestError(unsupported_message(suffix), where=where)
+            elif member.file_size > MAX_ZIP_MEMBER_BYTES:
+                yield IngestError(f"larger than {MAX_ZIP_MEMBER_BYTES // 1_000_000} MB unpacked", where=where)
+            else:
+                try:
+                    with archive.open(member) as binary:
+                        yield from articles_from_stream(binary, where, site_url)
+                except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as error:
+                    yield IngestError(f"cannot unpack ({error})", where=where)
+
+
+def estimate_rows(path: Path) -> int | None:
+    """Roughly how many articles a file holds, for a progress bar's total."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in HTML_SUFFIXES:
+            return 1
+        if suffix in (".jsonl", ".ndjson", ".csv"):
+            with path.open("rb") as binary:
+                lines = sum(chunk.count(b"\n") for chunk in iter(lambda: binary.read(1 << 20), b""))
+            return max(1, lines - (1 if suffix == ".csv" else 0))
+    except OSError:
+        return None
+    return None

@@ -1,0 +1,357 @@
+"""The SQLite implementation of ``Store`` (one file, WAL, aiosqlite).
+
+Two connections: one writer, serialised by a lock so a bulk load's
+transaction never absorbs another coroutine's write, and one reader, which
+WAL lets run beside it and which only ever sees committed articles.
+``synchronous=FULL`` because a committed article must survive a power cut.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from retrieval.errors import NotFoundError
+from retrieval.migrations import MIGRATIONS
+from retrieval.models import (
+    Article,
+    Headline,
+    IndexDocument,
+    LoadReport,
+    Outcome,
+    PreparedArticle,
+    StoredPassage,
+    StoreStats,
+)
+
+log = logging.getLogger(__name__)
+
+_HEADLINE_COLUMNS = "a.id, a.url, a.title, a.published, a.views + a.opens"
+
+
+def _to_epoch(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp())
+
+
+def _from_epoch(seconds: int | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+def _headline(row: sqlite3.Row | tuple) -> Headline:
+    return Headline(id=row[0], url=row[1], title=row[2], published=_from_epoch(row[3]), views=row[4])
+
+
+class SQLiteStore:
+    """Articles, passages, opens and the change log in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self.created = False
+
+    async def _connect(self) -> aiosqlite.Connection:
+        db = await aiosqlite.connect(self.path, isolation_level=None)
+        await db.execute("PRAGMA busy_timeout = 10000")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await db.execute("PRAGMA synchronous = FULL")
+        return db
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._writer.execute("PRAGMA journal_mode = WAL")
+        await self._migrate()
+        self._reader = await self._connect()
+
+    async def close(self) -> None:
+        for db in (self._reader, self._writer):
+            if db is not None:
+                await db.close()
+        self._reader = self._writer = None
+
+    @property
+    def _w(self) -> aiosqlite.Connection:
+        if self._writer is None:
+            raise RuntimeError("store is not open")
+        return self._writer
+
+    @property
+    def _r(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise RuntimeError("store is not open")
+        return self._reader
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Serialise writers and wrap the block in BEGIN IMMEDIATE ... COMMIT."""
+        async with self._write_lock:
+            db = self._w
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    async def _migrate(self) -> None:
+        db = self._w
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+        )
+        async with db.execute("SELECT coalesce(max(version), 0) FROM schema_migrations") as cursor:
+            (current,) = await cursor.fetchone()
+        self.created = current == 0
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            async with self._transaction() as tx:
+                await migration(tx)
+                await tx.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, migration.__name__, _to_epoch(datetime.now(UTC))),
+                )
+            log.info("store migrated to version %d (%s)", version, migration.__name__)
+
+    async def schema_version(self) -> int:
+        async with self._r.execute("SELECT coalesce(max(version), 0) FROM schema_migrations") as cursor:
+            (version,) = await cursor.fetchone()
+        return version
+
+    async def upsert(self, batch: Sequence[PreparedArticle]) -> list[tuple[Outcome, int | None, str | None]]:
+        results: list[tuple[Outcome, int | None, str | None]] = []
+        now = _to_epoch(datetime.now(UTC))
+        async with self._transaction() as db:
+            for prepared in batch:
+                await db.execute("SAVEPOINT article")
+                try:
+                    outcome, article_id = await self._upsert_one(db, prepared, now)
+                except sqlite3.Error as error:
+                    await db.execute("ROLLBACK TO article")
+                    await db.execute("RELEASE article")
+                    results.append((Outcome.FAILED, None, f"could not store: {error}"))
+                    continue
+                await db.execute("RELEASE article")
+                results.append((outcome, article_id, None))
+        return results
+
+    async def _upsert_one(self, db: aiosqlite.Connection, prepared: PreparedArticle, now: int) -> tuple[Outcome, int]:
+        article = prepared.article
+        async with db.execute("SELECT id, content_hash, views FROM articles WHERE url = ?", (article.url,)) as cursor:
+            existing = await cursor.fetchone()
+        if existing is None:
+            cursor = await db.execute(
+                "INSERT INTO articles (url, title, body, published, added_at, updated_at, source, content_hash, views)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    article.url,
+                    article.title,
+                    article.body,
+                    _to_epoch(article.published),
+                    now,
+                    now,
+                    article.source,
+                    prepared.content_hash,
+                    article.views or 0,
+                ),
+            )
+            article_id = cursor.lastrowid
+            await self._replace_passages(db, article_id, prepared)
+            return Outcome.NEW, article_id
+        article_id, old_hash, old_views = existing
+        views = old_views if article.views is None else article.views
+        if old_hash == prepared.content_hash:
+            if views == old_views:
+                return Outcome.UNCHANGED, article_id
+            await db.execute("UPDATE articles SET views = ?, updated_at = ? WHERE id = ?", (views, now, article_id))
+            return Outcome.UPDATED, article_id
+        await db.execute(
+            "UPDATE articles SET title = ?, body = ?, published = coalesce(?, published), updated_at = ?,"
+            " source = ?, content_hash = ?, views = ? WHERE id = ?",
+            (
+                article.title,
+                article.body,
+                _to_epoch(article.published),
+                now,
+                article.source,
+                prepared.content_hash,
+                views,
+                article_id,
+            ),
+        )
+        await self._replace_passages(db, article_id, prepared)
+        return Outcome.UPDATED, article_id
+
+    async def _replace_passages(self, db: aiosqlite.Connection, article_id: int, prepared: PreparedArticle) -> None:
+        await db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+        await db.executemany(
+            "INSERT INTO passages (article_id, seq, start, end, text) VALUES (?, ?, ?, ?, ?)",
+            [(article_id, seq, c.start, c.end, c.text) for seq, c in enumerate(prepared.chunks)],
+        )
+        await db.execute("INSERT INTO changes (article_id) VALUES (?)", (article_id,))
+
+    async def delete(self, article_id: int) -> None:
+        async with self._transaction() as db:
+            cursor = await db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no article with id {article_id}")
+            await db.execute("INSERT INTO changes (article_id) VALUES (?)", (article_id,))
+
+    async def find_id(self, url: str) -> int | None:
+        async with self._r.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else row[0]
+
+    async def article(self, article_id: int) -> Article:
+        async with self._r.execute(
+            "SELECT id, url, title, body, published, added_at, source, views + opens FROM articles WHERE id = ?",
+            (article_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        return Article(
+            id=row[0],
+            url=row[1],
+            title=row[2],
+            body=row[3],
+            published=_from_epoch(row[4]),
+            added_at=_from_epoch(row[5]),
+            source=row[6],
+            views=row[7],
+        )
+
+    async def latest(self, limit: int, offset: int = 0) -> list[Headline]:
+        async with self._r.execute(
+            f"SELECT {_HEADLINE_COLUMNS} FROM articles a"
+            " ORDER BY coalesce(a.published, a.added_at) DESC, a.id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        ) as cursor:
+            return [_headline(row) for row in await cursor.fetchall()]
+
+    async def top(self, limit: int, offset: int = 0, since: datetime | None = None) -> list[Headline]:
+        if since is None:
+            sql = (
+                f"SELECT {_HEADLINE_COLUMNS} FROM articles a"
+                " ORDER BY a.views + a.opens DESC, a.id DESC LIMIT ? OFFSET ?"
+            )
+            params: tuple = (limit, offset)
+        else:
+            # In a window only recorded opens count; the headline still shows
+            # the total so readers see one consistent number per article.
+            sql = (
+                f"SELECT {_HEADLINE_COLUMNS}, w.n FROM"
+                " (SELECT article_id, count(*) AS n FROM opens WHERE opened_at >= ? GROUP BY article_id) w"
+                " JOIN articles a ON a.id = w.article_id"
+                " ORDER BY w.n DESC, a.views + a.opens DESC, a.id DESC LIMIT ? OFFSET ?"
+            )
+            params = (_to_epoch(since), limit, offset)
+        async with self._r.execute(sql, params) as cursor:
+            return [_headline(row) for row in await cursor.fetchall()]
+
+    async def record_open(self, article_id: int, at: datetime) -> None:
+        async with self._transaction() as db:
+            cursor = await db.execute("UPDATE articles SET opens = opens + 1 WHERE id = ?", (article_id,))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no article with id {article_id}")
+            await db.execute("INSERT INTO opens (article_id, opened_at) VALUES (?, ?)", (article_id, _to_epoch(at)))
+
+    async def passages(self, passage_ids: Sequence[int]) -> dict[int, StoredPassage]:
+        if not passage_ids:
+            return {}
+        marks = ",".join("?" * len(passage_ids))
+        async with self._r.execute(
+            f"SELECT p.id, p.text, {_HEADLINE_COLUMNS} FROM passages p JOIN articles a ON a.id = p.article_id"
+            f" WHERE p.id IN ({marks})",
+            tuple(passage_ids),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return {row[0]: StoredPassage(row[0], row[1], _headline(row[2:])) for row in rows}
+
+    async def index_documents(self, article_ids: Sequence[int]) -> list[IndexDocument]:
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        async with self._r.execute(
+            "SELECT p.id, p.article_id, a.title, p.text FROM passages p JOIN articles a ON a.id = p.article_id"
+            f" WHERE p.article_id IN ({marks}) ORDER BY p.id",
+            tuple(article_ids),
+        ) as cursor:
+            return [IndexDocument(*row) for row in await cursor.fetchall()]
+
+    async def iter_index_documents(self, batch_size: int = 5000) -> AsyncIterator[list[IndexDocument]]:
+        last = 0
+        while True:
+            async with self._r.execute(
+                "SELECT p.id, p.article_id, a.title, p.text FROM passages p JOIN articles a ON a.id = p.article_id"
+                " WHERE p.id > ? ORDER BY p.id LIMIT ?",
+                (last, batch_size),
+            ) as cursor:
+                rows = await cursor.fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [IndexDocument(*row) for row in rows]
+
+    async def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[int], int]:
+        async with self._r.execute(
+            "SELECT seq, article_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        if not rows:
+            return [], seq
+        return list(dict.fromkeys(row[1] for row in rows)), rows[-1][0]
+
+    async def last_change(self) -> int:
+        async with self._r.execute("SELECT coalesce(max(seq), 0) FROM changes") as cursor:
+            (seq,) = await cursor.fetchone()
+        return seq
+
+    async def record_load(self, source: str, report: LoadReport, started: datetime, finished: datetime) -> None:
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO loads (source, started_at, finished_at, new, updated, unchanged, failed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    source,
+                    _to_epoch(started),
+                    _to_epoch(finished),
+                    report.new,
+                    report.updated,
+                    report.unchanged,
+                    report.failed,
+                ),
+            )
+
+    async def stats(self) -> StoreStats:
+        db = self._r
+        async with db.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM passages), (SELECT count(*) FROM opens)"
+        ) as cursor:
+            articles, passages, opens = await cursor.fetchone()
+        async with db.execute(
+            "SELECT finished_at, source, new, updated, unchanged, failed FROM loads ORDER BY id DESC LIMIT 1"
+        ) as cursor:
+            load = await cursor.fetchone()
+        summary = None
+        if load is not None:
+            summary = f"{load[1]}: {load[2]} new, {load[3]} updated, {load[4]} unchanged, {load[5]} failed"
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        return StoreStats(
+            articles=articles,
+            passages=passages,
+            opens=opens,
+            last_load_at=_from_epoch(load[0]) if load else None,
+            last_load_summary=summary,
+            db_bytes=size,
+        )

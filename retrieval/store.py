@@ -1,0 +1,82 @@
+"""The article store interface: what ingest, search and front ends need.
+
+``SQLiteStore`` (``retrieval.sqlite_store``) is the one implementation today;
+a PostgreSQL store shared by several bot replicas can implement the same
+protocol. The store is the source of truth: the BM25 index is rebuilt from
+``iter_index_documents`` and kept in step through the change log
+(``changes_since``), so a crash between a store commit and an index commit
+is repaired on the next start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from retrieval.models import (
+    Article,
+    Headline,
+    IndexDocument,
+    LoadReport,
+    Outcome,
+    PreparedArticle,
+    StoredPassage,
+    StoreStats,
+)
+
+
+class Store(Protocol):
+    """Persistent articles, passages, opens and the index change log."""
+
+    async def open(self) -> None:
+        """Connect and migrate the schema to the current version."""
+
+    async def close(self) -> None:
+        """Finish pending writes and disconnect."""
+
+    async def upsert(self, batch: Sequence[PreparedArticle]) -> list[tuple[Outcome, int | None, str | None]]:
+        """Insert or update a batch; per article (outcome, id, error).
+
+        Each article is all-or-nothing: one that fails leaves no trace and
+        the others in the batch are kept.
+        """
+
+    async def delete(self, article_id: int) -> None:
+        """Remove an article with its passages and opens (NotFoundError if absent)."""
+
+    async def find_id(self, url: str) -> int | None:
+        """Return the id of the article stored under ``url``, if any."""
+
+    async def article(self, article_id: int) -> Article:
+        """Return one article (NotFoundError if absent)."""
+
+    async def latest(self, limit: int, offset: int = 0) -> list[Headline]:
+        """Newest first, by published time (added time when undated)."""
+
+    async def top(self, limit: int, offset: int = 0, since: datetime | None = None) -> list[Headline]:
+        """Most viewed first: total views, or opens recorded since ``since``."""
+
+    async def record_open(self, article_id: int, at: datetime) -> None:
+        """Count one reader opening an article."""
+
+    async def passages(self, passage_ids: Sequence[int]) -> dict[int, StoredPassage]:
+        """Passages by id with their headlines; missing ids are left out."""
+
+    async def index_documents(self, article_ids: Sequence[int]) -> list[IndexDocument]:
+        """The passages of these articles, as the index needs them."""
+
+    def iter_index_documents(self, batch_size: int = 5000) -> AsyncIterator[list[IndexDocument]]:
+        """Every passage, in batches, for a full index rebuild."""
+
+    async def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[int], int]:
+        """Article ids changed after change ``seq``, and the last seq returned."""
+
+    async def last_change(self) -> int:
+        """The newest change seq (0 when none)."""
+
+    async def record_load(self, source: str, report: LoadReport, started: datetime, finished: datetime) -> None:
+        """Remember a finished load for ``stats``."""
+
+    async def stats(self) -> StoreStats:
+        """Counts and sizes."""
