@@ -20,7 +20,9 @@ MIN_WORDS = 60
 MAX_WORDS = 120
 MAX_SENTENCES = 6
 OVERLAP_MAX_WORDS = 35
-TAIL_MIN_WORDS = 30
+# A last passage shorter than MIN_WORDS is merged into the one before when
+# the result stays under MAX_WORDS + MERGE_SLACK_WORDS.
+MERGE_SLACK_WORDS = 30
 
 _WORD_RE = re.compile(r"\S+")
 
@@ -71,13 +73,13 @@ def _groups(sentences: list[_Sentence]) -> list[tuple[int, int]]:
 
 
 def _merge_short_tail(groups: list[tuple[int, int]], sentences: list[_Sentence]) -> list[tuple[int, int]]:
-    """Fold a last passage of a few words into the one before it."""
+    """Fold a short last passage into the one before it when that stays small."""
     if len(groups) < 2:
         return groups
     (prev_first, _), (tail_first, tail_last) = groups[-2], groups[-1]
     tail_words = sum(s.words for s in sentences[tail_first:tail_last])
     merged_words = sum(s.words for s in sentences[prev_first:tail_last])
-    if tail_words < TAIL_MIN_WORDS and merged_words <= MAX_WORDS + TAIL_MIN_WORDS:
+    if tail_words < MIN_WORDS and merged_words <= MAX_WORDS + MERGE_SLACK_WORDS:
         return [*groups[:-2], (prev_first, tail_last)]
     return groups
 

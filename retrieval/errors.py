@@ -30,14 +30,13 @@ class IngestError(NewsbotError):
         self.field = field
         super().__init__(self._describe())
 
+    @property
+    def detail(self) -> str:
+        """The reason with the field it concerns, without the place."""
+        return f"field '{self.field}': {self.reason}" if self.field else self.reason
+
     def _describe(self) -> str:
-        parts = []
-        if self.where:
-            parts.append(self.where)
-        if self.field:
-            parts.append(f"field '{self.field}'")
-        prefix = ", ".join(parts)
-        return f"{prefix}: {self.reason}" if prefix else self.reason
+        return f"{self.where}: {self.detail}" if self.where else self.detail
 
 
 class FetchError(IngestError):

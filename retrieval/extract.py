@@ -15,6 +15,10 @@ from retrieval.models import ArticleInput
 from retrieval.records import article_from_fields
 
 
+# Below this the "article" is a menu or a cookie notice, not news.
+MIN_ARTICLE_WORDS = 8
+
+
 def extract_article(html: bytes | str, *, url: str | None, site_url: str, source: str) -> ArticleInput:
     """Extract one article; ``url`` None means use the page's canonical URL."""
     where = url or source
@@ -28,8 +32,9 @@ def extract_article(html: bytes | str, *, url: str | None, site_url: str, source
         )
     except Exception as error:  # trafilatura/lxml raise many types on broken markup
         raise IngestError(f"could not parse the page as HTML ({error})", where=where) from error
-    if document is None or not (document.text or "").strip():
-        raise IngestError("no article text found in the page", where=where)
+    words = len((document.text or "").split()) if document is not None else 0
+    if words < MIN_ARTICLE_WORDS:
+        raise IngestError(f"no article text found in the page ({words} words)", where=where)
     page_url = url or document.url
     if not page_url:
         raise IngestError(

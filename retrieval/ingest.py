@@ -84,7 +84,7 @@ class Ingestor:
         total = await asyncio.to_thread(_estimate_total, targets)
         for target in targets:
             if isinstance(target, IngestError):
-                report.fail(target.where or "", target.reason)
+                report.fail(target.where or "", target.detail)
             elif isinstance(target, Path):
                 await self._load_items(articles_from_file(target, self.site_url), report, total, progress)
             else:
@@ -118,7 +118,7 @@ class Ingestor:
         prepared = []
         for item in batch:
             if isinstance(item, IngestError):
-                report.fail(item.where or "", item.reason)
+                report.fail(item.where or "", item.detail)
             else:
                 prepared.append(item)
         results = await self.store.upsert(prepared) if prepared else []

@@ -66,12 +66,19 @@ def _validated(rows: Iterable[RawRow | IngestError], site_url: str, source: str)
             yield error
 
 
-def _text_lines(stream: io.TextIOBase, name: str) -> Iterator[str]:
-    """Lines of a text stream, turning a decoding failure into IngestError."""
-    try:
-        yield from stream
-    except UnicodeDecodeError as error:
-        raise IngestError(f"not UTF-8 text (byte {error.start})", where=name) from error
+def _text_lines(binary: io.BufferedIOBase, name: str) -> Iterator[str]:
+    """Decode line by line, so rows before a bad byte still load and the
+    error names the line (reading stops there: the rest is likely garbled)."""
+    for number, raw in enumerate(binary, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise IngestError(
+                f"not UTF-8 text (byte {error.start + 1} of the line); save the file as UTF-8",
+                where=f"{name} line {number}",
+            ) from error
 
 
 def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) -> Iterator[ArticleOrError]:
@@ -85,13 +92,12 @@ def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) ->
             except IngestError as error:
                 yield error
             return
-        text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
         if suffix in (".jsonl", ".ndjson"):
-            yield from _validated(rows_from_jsonl(_text_lines(text, name), name), site_url, source)
+            yield from _validated(rows_from_jsonl(_text_lines(binary, name), name), site_url, source)
         elif suffix == ".json":
-            yield from _validated(rows_from_json("".join(_text_lines(text, name)), name), site_url, source)
+            yield from _validated(rows_from_json("".join(_text_lines(binary, name)), name), site_url, source)
         elif suffix == ".csv":
-            yield from _validated(rows_from_csv(_text_lines(text, name), name), site_url, source)
+            yield from _validated(rows_from_csv(_text_lines(binary, name), name), site_url, source)
         else:
             yield IngestError(unsupported_message(suffix), where=name)
     except IngestError as error:

@@ -1,0 +1,52 @@
+"""Fixtures shared by every test: clean settings, real temp archives."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from retrieval import Archive, Settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Tests never read a developer's NEWSBOT_* variables or .env file."""
+    for name in list(os.environ):
+        if name.startswith("NEWSBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    yield
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(_env_file=None, db_path=tmp_path / "data" / "newsbot.sqlite3", load_seeds=False)
+
+
+@pytest.fixture
+async def archive(settings: Settings) -> AsyncIterator[Archive]:
+    opened = await Archive.open(settings)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), encoding="utf-8")
+    return path
+
+
+def article(n: int, **fields: object) -> dict:
+    """A small valid article record; fields override the defaults."""
+    record = {
+        "url": f"https://news.example.com/story-{n}",
+        "title": f"Story number {n}",
+        "body": f"This is the body of story {n}. It talks about topic{n} at some length. The end.",
+    }
+    record.update(fields)
+    return record

@@ -1,0 +1,150 @@
+"""The archive end to end on real files: search, lists, opens, delete, recovery."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from retrieval import Archive, NotFoundError, Settings, TopWindow
+from retrieval.ingest import prepare
+from retrieval.models import ArticleInput
+from tests.conftest import article, write_jsonl
+
+
+async def load(archive: Archive, tmp_path: Path, records: list[dict]) -> None:
+    report = await archive.load([str(write_jsonl(tmp_path / "in.jsonl", records))])
+    assert report.failed == 0, report.failures
+
+
+async def test_first_run_loads_the_demo_articles(settings: Settings) -> None:
+    seeded = settings.model_copy(update={"load_seeds": True})
+    async with await Archive.open(seeded) as archive:
+        result = await archive.search("Who accused Iran of producing weapons of mass destruction?")
+        latest = await archive.latest(20)
+        top = await archive.top(1)
+    assert len(latest) == 11
+    assert latest[0].title.startswith("Many of Washington’s claims about Iran’s weapons")
+    assert latest[1].title.startswith("US Is Helping ‘Bloodthirsty Cult’")
+    assert top[0].title == "Basque militant group ETA: 'We really are sorry'"
+    assert result.hits[0].headline.title.startswith("Many of Washington’s claims")
+    assert result.hits[0].headline.url.startswith("https://news.example.com/articles/")
+    assert "Iran" in {result.hits[0].snippet.text[a:b] for a, b in result.hits[0].snippet.highlights}
+
+
+async def test_demo_articles_are_not_reloaded_into_an_existing_archive(settings: Settings) -> None:
+    seeded = settings.model_copy(update={"load_seeds": True})
+    async with await Archive.open(seeded) as archive:
+        for headline in await archive.latest(20):
+            await archive.delete(str(headline.id))
+    async with await Archive.open(seeded) as archive:
+        assert await archive.latest(20) == []
+
+
+async def test_one_hit_per_article_and_pages_do_not_repeat(archive: Archive, tmp_path: Path) -> None:
+    long_body = " ".join(f"Paragraph {i} mentions the election and other matters." for i in range(80))
+    records = [article(n, body=f"The election in district {n} was close. " * 3) for n in range(1, 8)]
+    records.append(article(99, body=long_body))
+    await load(archive, tmp_path, records)
+
+    seen = []
+    offset = 0
+    while True:
+        page = await archive.search("election", limit=3, offset=offset)
+        seen += [hit.headline.id for hit in page.hits]
+        if not page.has_more:
+            break
+        offset += 3
+    assert len(seen) == len(set(seen)) == 8
+
+
+async def test_stopword_question_is_nothing_to_search(archive: Archive) -> None:
+    result = await archive.search("what is the")
+    assert result.nothing_to_search and result.hits == ()
+
+
+async def test_persian_question_finds_arabic_spelling(archive: Archive, tmp_path: Path) -> None:
+    await load(archive, tmp_path, [article(1, title="گزارش", body="سازمان مجاهدين خلق در آلباني مستقر است.")])
+    result = await archive.search("مجاهدین خلق")
+    assert [hit.headline.id for hit in result.hits] == [1]
+
+
+async def test_top_by_window_counts_recent_opens(archive: Archive, tmp_path: Path) -> None:
+    await load(archive, tmp_path, [article(1, views=100), article(2, views=1), article(3)])
+    for _ in range(3):
+        await archive.record_open(3)
+    await archive.record_open(2)
+    old = datetime.now(UTC) - timedelta(days=20)
+    await archive.store.record_open(2, old)
+    await archive.store.record_open(2, old)
+
+    assert [h.id for h in await archive.top(3)] == [1, 2, 3]
+    assert [h.id for h in await archive.top(3, window=TopWindow.WEEK)] == [3, 2]
+    assert [h.id for h in await archive.top(3, window=TopWindow.MONTH)] == [2, 3]
+    assert (await archive.article(2)).views == 4
+    with pytest.raises(NotFoundError):
+        await archive.record_open(42)
+
+
+async def test_latest_orders_by_published_then_added(archive: Archive, tmp_path: Path) -> None:
+    await load(
+        archive,
+        tmp_path,
+        [article(1, published="2020-01-01"), article(2, published="2023-05-01"), article(3, published="2021-01-01")],
+    )
+    assert [h.id for h in await archive.latest(2)] == [2, 3]
+    assert [h.id for h in await archive.latest(2, offset=2)] == [1]
+
+
+async def test_delete_by_id_or_url_removes_it_from_search(archive: Archive, tmp_path: Path) -> None:
+    await load(archive, tmp_path, [article(1), article(2)])
+    deleted = await archive.delete("https://NEWS.example.com/story-1?utm_medium=x")
+    assert deleted.id == 1
+    assert (await archive.search("topic1")).hits == ()
+    await archive.delete("2")
+    with pytest.raises(NotFoundError):
+        await archive.delete("2")
+    with pytest.raises(NotFoundError):
+        await archive.delete("https://elsewhere.org/")
+    stats = await archive.stats()
+    assert (stats.store.articles, stats.indexed_passages) == (0, 0)
+
+
+async def test_store_commit_without_index_commit_is_repaired_on_open(settings: Settings) -> None:
+    """As after a crash between the two commits: the change log is replayed."""
+    async with await Archive.open(settings) as archive:
+        prepared = prepare(ArticleInput("https://x.org/1", "Orphan story", "Zanzibar ferry schedules changed."))
+        await archive.store.upsert([prepared])
+        assert (await archive.search("Zanzibar")).hits == ()
+    async with await Archive.open(settings) as archive:
+        assert [h.headline.title for h in (await archive.search("Zanzibar")).hits] == ["Orphan story"]
+
+
+async def test_missing_index_is_rebuilt_from_the_store(settings: Settings, tmp_path: Path) -> None:
+    async with await Archive.open(settings) as archive:
+        await load(archive, tmp_path, [article(n) for n in range(1, 6)])
+    shutil.rmtree(settings.resolved_index_path)
+    async with await Archive.open(settings) as archive:
+        assert (await archive.search("topic4")).hits[0].headline.id == 4
+        assert (await archive.stats()).indexed_passages == 5
+
+
+async def test_reindex_keeps_results(archive: Archive, tmp_path: Path) -> None:
+    await load(archive, tmp_path, [article(n) for n in range(1, 4)])
+    assert await archive.reindex() == 3
+    assert (await archive.search("topic2")).hits[0].headline.id == 2
+
+
+async def test_progress_is_reported_per_batch(archive: Archive, tmp_path: Path) -> None:
+    states = []
+
+    async def progress(state) -> None:
+        states.append((state.done, state.total))
+
+    path = write_jsonl(tmp_path / "many.jsonl", [article(n) for n in range(450)])
+    report = await archive.load([str(path)], progress)
+    assert report.new == 450
+    assert states == [(200, 450), (400, 450), (450, 450)]
+    assert (await archive.stats()).store.last_load_summary.endswith("450 new, 0 updated, 0 unchanged, 0 failed")

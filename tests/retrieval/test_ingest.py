@@ -1,0 +1,132 @@
+"""Loading every file format, bad input, re-loading and atomicity, on real SQLite."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from retrieval import Archive
+from tests.conftest import article, write_jsonl
+from tests.pages import PARAGRAPHS, article_page
+
+
+async def titles(archive: Archive) -> list[str]:
+    return sorted(h.title for h in await archive.latest(100))
+
+
+async def test_jsonl_json_csv_html_zip_and_folder(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_jsonl(folder / "a.jsonl", [article(1, published="2024-01-02", views=5)])
+    (folder / "b.json").write_text(json.dumps({"articles": [article(2)]}))
+    with (folder / "c.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, ["url", "title", "body", "published", "views"])
+        writer.writeheader()
+        writer.writerow(article(3, published="Tue, 02 Jan 2024 10:00:00 GMT", views="7"))
+    (folder / "d.html").write_text(article_page("Albania story", PARAGRAPHS, canonical="https://news.example.com/d"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("inner/e.jsonl", json.dumps(article(5)) + "\n")
+        bundle.writestr("notes.txt", "ignored with a reason")
+    (folder / "f.zip").write_bytes(buffer.getvalue())
+
+    report = await archive.load([str(folder)])
+
+    assert (report.new, report.failed) == (5, 1)
+    assert report.failures[0].source.endswith("f.zip:notes.txt")
+    assert await titles(archive) == ["Albania story", "Story number 1", "Story number 2", "Story number 3", "Story number 5"]
+    assert (await archive.search("topic3")).hits[0].headline.views == 7
+    assert (await archive.search("Tirana")).hits[0].headline.url == "https://news.example.com/d"
+
+
+async def test_bad_rows_are_reported_with_line_and_field_and_good_rows_load(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps(article(1)),
+                "{broken",
+                json.dumps(article(2, published="next tuesday")),
+                json.dumps(article(3, url="ftp://x.org/3")),
+                json.dumps(article(4, views=-2)),
+                json.dumps({"url": "https://x.org/5", "title": "No body"}),
+                json.dumps(article(6)),
+            ]
+        )
+    )
+    report = await archive.load([str(path)])
+    assert (report.new, report.failed) == (2, 5)
+    messages = [f"{f.source}: {f.reason}" for f in report.failures]
+    assert messages[0].startswith(f"{path} line 2: not valid JSON")
+    assert messages[1] == f"{path} line 3: field 'published': not an ISO 8601 or RFC 2822 date: 'next tuesday'"
+    assert "line 4: field 'url': not an absolute http(s) URL" in messages[2]
+    assert "line 5: field 'views': must not be negative" in messages[3]
+    assert "line 6: field 'body': missing" in messages[4]
+
+
+async def test_unreadable_inputs_fail_cleanly(archive: Archive, tmp_path: Path) -> None:
+    (tmp_path / "latin1.jsonl").write_bytes(json.dumps(article(1)).encode() + b"\n\xff\xfe broken\n")
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "bad.zip").write_bytes(b"PK not really")
+    (tmp_path / "empty.html").write_text("<html><body></body></html>")
+    inputs = [str(tmp_path / name) for name in ("latin1.jsonl", "notes.txt", "bad.zip", "empty.html", "missing.csv")]
+    report = await archive.load(inputs)
+    reasons = [f.reason for f in report.failures]
+    assert report.new == 1  # the good line before the bad bytes
+    assert any(f.source.endswith("latin1.jsonl line 2") and "not UTF-8" in f.reason for f in report.failures)
+    assert any("unsupported file type '.txt'" in r for r in reasons)
+    assert any("not a valid ZIP" in r for r in reasons)
+    assert any("no article text" in r for r in reasons)
+    assert any("no such file" in r for r in reasons)
+
+
+async def test_reload_is_idempotent_and_updates_in_place(archive: Archive, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", [article(1, views=3), article(2)])
+    first = await archive.load([str(path)])
+    again = await archive.load([str(path)])
+    assert (first.new, again.new, again.unchanged) == (2, 0, 2)
+
+    write_jsonl(path, [article(1, views=10), article(2, body="Completely new wording about zebras.")])
+    changed = await archive.load([str(path)])
+    assert (changed.new, changed.updated) == (0, 2)
+    assert len(await archive.latest(10)) == 2
+    assert (await archive.search("zebras")).hits[0].headline.title == "Story number 2"
+    assert (await archive.search("topic2")).hits == ()
+    assert (await archive.top(1))[0].views == 10
+    stats = await archive.stats()
+    assert stats.store.passages == stats.indexed_passages == 2
+
+
+async def test_same_url_spelled_differently_is_one_article(archive: Archive, tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [article(1, url="https://News.Example.com/a?utm_source=tw"), article(1, url="https://news.example.com/a#x")],
+    )
+    report = await archive.load([str(path)])
+    assert (report.new, report.unchanged) == (1, 1)
+
+
+async def test_failure_inside_one_article_leaves_no_trace_of_it(archive: Archive, tmp_path: Path) -> None:
+    """A storage error in the middle of a batch: that article is absent, the rest stored whole."""
+    with sqlite3.connect(archive.settings.db_path) as db:
+        db.execute(
+            "CREATE TRIGGER fail_mid_article BEFORE INSERT ON passages"
+            " WHEN NEW.seq = 1 AND (SELECT title FROM articles WHERE id = NEW.article_id) = 'Story number 3'"
+            " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+        )
+    long_body = " ".join(f"Sentence {i} of the long story says something new." for i in range(60))
+    records = [article(n) for n in (1, 2)] + [article(3, body=long_body)] + [article(n) for n in (4, 5)]
+    report = await archive.load([str(write_jsonl(tmp_path / "a.jsonl", records))])
+
+    assert (report.new, report.failed) == (4, 1)
+    assert "disk on fire" in report.failures[0].reason
+    assert await titles(archive) == [f"Story number {n}" for n in (1, 2, 4, 5)]
+    with sqlite3.connect(archive.settings.db_path) as db:
+        orphans = db.execute("SELECT count(*) FROM passages WHERE article_id NOT IN (SELECT id FROM articles)")
+        assert orphans.fetchone()[0] == 0
+    stats = await archive.stats()
+    assert stats.store.passages == stats.indexed_passages == 4

@@ -1,0 +1,84 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from retrieval.errors import IngestError
+from retrieval.models import ArticleInput
+from retrieval.records import article_from_fields, canonical_url, content_hash, parse_published, parse_views
+
+SITE = "https://news.example.com"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("HTTPS://News.Example.com:443/a?utm_source=x&id=3#top", "https://news.example.com/a?id=3"),
+        ("http://example.org", "http://example.org/"),
+        ("http://example.org:8080/x?fbclid=1", "http://example.org:8080/x"),
+        ("/articles/slug", "https://news.example.com/articles/slug"),
+        ("  https://example.org/a b  ", "https://example.org/a b"),
+    ],
+)
+def test_canonical_url(given: str, expected: str) -> None:
+    assert canonical_url(given, SITE) == expected
+
+
+@pytest.mark.parametrize("bad", ["ftp://example.org/x", "javascript:alert(1)", "example.org/x", "http://", "http://[::1"])
+def test_canonical_url_refuses_non_http(bad: str) -> None:
+    with pytest.raises(IngestError) as caught:
+        canonical_url(bad, SITE)
+    assert caught.value.field == "url"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2018-07-02", datetime(2018, 7, 2, tzinfo=UTC)),
+        ("2018-07-02T10:30:00Z", datetime(2018, 7, 2, 10, 30, tzinfo=UTC)),
+        ("2018-07-02T12:30:00+02:00", datetime(2018, 7, 2, 10, 30, tzinfo=UTC)),
+        ("Mon, 02 Jul 2018 10:30:00 GMT", datetime(2018, 7, 2, 10, 30, tzinfo=UTC)),
+        ("Mon, 02 Jul 2018 12:30:00 +0200", datetime(2018, 7, 2, 10, 30, tzinfo=UTC)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_published(given: object, expected: datetime | None) -> None:
+    assert parse_published(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2018-13-45", 20180702])
+def test_parse_published_rejects(bad: object) -> None:
+    with pytest.raises(IngestError) as caught:
+        parse_published(bad)
+    assert caught.value.field == "published"
+
+
+@pytest.mark.parametrize(("given", "expected"), [(5, 5), ("1,200", 1200), ("", None), (None, None), (3.0, 3)])
+def test_parse_views(given: object, expected: int | None) -> None:
+    assert parse_views(given) == expected
+
+
+@pytest.mark.parametrize("bad", [-1, "many", True, 2.5, "-3"])
+def test_parse_views_rejects(bad: object) -> None:
+    with pytest.raises(IngestError) as caught:
+        parse_views(bad)
+    assert caught.value.field == "views"
+
+
+def test_article_from_fields_names_the_place_and_field() -> None:
+    with pytest.raises(IngestError) as caught:
+        article_from_fields({"url": "https://x.org/1", "title": "  ", "body": "b"}, site_url=SITE, source="f", where="f line 4")
+    assert str(caught.value) == "f line 4: field 'title': empty"
+
+
+def test_article_from_fields_collapses_title_whitespace() -> None:
+    article = article_from_fields(
+        {"url": "/a", "title": " Two\n words ", "body": " Body. ", "views": "7"}, site_url=SITE, source="f", where="w"
+    )
+    assert article == ArticleInput("https://news.example.com/a", "Two words", "Body.", None, 7, "f")
+
+
+def test_content_hash_ignores_views_but_not_text() -> None:
+    base = ArticleInput("https://x.org/", "T", "Body", None, 1)
+    assert content_hash(base) == content_hash(ArticleInput("https://x.org/", "T", "Body", None, 99))
+    assert content_hash(base) != content_hash(ArticleInput("https://x.org/", "T", "Body!", None, 1))
