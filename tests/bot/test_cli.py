@@ -1,0 +1,70 @@
+"""The newsbot command line, run in-process on a temp working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import article, write_jsonl
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_ask_works_with_no_setup_and_loads_demo_articles(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "Who accused Iran of producing weapons of mass destruction?")
+    assert code == 0
+    first = out.split("\n\n")[0]
+    assert first.startswith("1. Many of Washington’s claims about Iran’s weapons of mass destruction")
+    assert "https://news.example.com/articles/" in first
+    assert "**Iran" in first
+    assert Path("newsbot-data/newsbot.sqlite3").exists()
+
+
+def test_load_latest_top_delete_stats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "a.jsonl", [article(1, published="2030-01-01", views=999), article(2)])
+    (tmp_path / "bad.jsonl").write_text('{"url": "https://x.org/"}\n')
+
+    code, out, _ = run(capsys, "load", "-q", str(path), str(tmp_path / "bad.jsonl"))
+    assert code == 1
+    assert "Loaded: 2 new, 0 updated, 0 unchanged, 1 failed." in out
+    assert "bad.jsonl line 1: field 'title': missing" in out
+
+    code, out, _ = run(capsys, "latest", "-n", "1")
+    assert code == 0 and out.startswith(" 1. Story number 1\n    2030-01-01")
+
+    code, out, _ = run(capsys, "top", "-n", "1")
+    assert "999 views" in out
+
+    code, out, _ = run(capsys, "delete", "https://news.example.com/story-1")
+    assert code == 0 and "Deleted article" in out and "Story number 1" in out
+
+    code, out, _ = run(capsys, "stats")
+    assert code == 0 and "Articles:       12" in out and "Last load:" in out
+
+    code, out, err = run(capsys, "delete", "999999")
+    assert code == 2 and "no article with id 999999" in err
+
+
+def test_bad_setting_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_SITE_URL", "nope")
+    code, _, err = run(capsys, "latest")
+    assert code == 2
+    assert err.startswith("newsbot: invalid setting NEWSBOT_SITE_URL")
+
+
+def test_bad_arguments_are_refused_by_argparse(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["latest", "-n", "0"])
+    assert caught.value.code == 2
+    assert "must be between 1 and 100" in capsys.readouterr().err
+
+
+def test_nothing_to_search(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "what", "is", "the")
+    assert code == 0 and out.startswith("Nothing to search")
