@@ -1,0 +1,240 @@
+"""BM25 engines side by side on synthetic passages: latency, build, memory, cold start.
+
+    python bench/engines.py                       # 10k, 100k and 1M passages
+    python bench/engines.py --sizes 10000 100000  # quicker
+
+Corpus: 60-word passages drawn from a Zipf vocabulary of 60k words, 100
+queries of 3-7 words from the same distribution, top 10, one core (each
+engine runs in its own subprocess so peak RSS is its own). Engines:
+
+* newsbot   our index (retrieval.index.PassageIndex: tantivy over our
+            analyzer's terms), built on disk, then reopened in a fresh
+            process to time the cold start and the queries, as a restarted
+            bot would; also times "load one article, until searchable".
+* bm25s     bm25s (numpy backend), in memory.
+* rank-bm25 BM25Okapi, the reference library; skipped above 100k passages
+            (it scores every document in Python: minutes per run at 1M).
+
+Build time for newsbot includes running our analyzer (normalise, stem) over
+every passage; the others get the words already split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+VOCABULARY = 60_000
+PASSAGE_WORDS = 60
+QUERIES = 100
+RANK_BM25_LIMIT = 100_000
+CHUNK = 100_000
+
+
+def zipf_probabilities() -> np.ndarray:
+    weights = 1.0 / np.arange(1, VOCABULARY + 1) ** 1.05
+    return weights / weights.sum()
+
+
+def passages(size: int, seed: int = 1):
+    """Yield passages as lists of words, deterministic for a seed."""
+    rng = np.random.default_rng(seed)
+    probabilities = zipf_probabilities()
+    made = 0
+    while made < size:
+        count = min(CHUNK, size - made)
+        ids = rng.choice(VOCABULARY, size=(count, PASSAGE_WORDS), p=probabilities)
+        for row in ids:
+            yield [f"w{i}" for i in row]
+        made += count
+
+
+def queries(seed: int = 2) -> list[list[str]]:
+    rng = np.random.default_rng(seed)
+    probabilities = zipf_probabilities()
+    return [[f"w{i}" for i in rng.choice(VOCABULARY, size=rng.integers(3, 8), p=probabilities)] for _ in range(QUERIES)]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p99
+
+
+def time_queries(run_query) -> tuple[float, float]:
+    for query in queries()[:5]:
+        run_query(query)  # warm caches
+    samples = []
+    for query in queries():
+        start = time.perf_counter()
+        run_query(query)
+        samples.append((time.perf_counter() - start) * 1000)
+    return percentiles(samples)
+
+
+def run_newsbot_build(size: int, directory: Path) -> dict:
+    from retrieval.analyzer import Analyzer
+    from retrieval.index import PassageIndex
+    from retrieval.models import IndexDocument
+
+    start = time.perf_counter()
+    index = PassageIndex(directory, Analyzer())
+    batch = []
+    for number, words in enumerate(passages(size), start=1):
+        batch.append(IndexDocument(number, number, "", " ".join(words)))
+        if len(batch) == 10_000:
+            index.add(batch)
+            batch = []
+    index.add(batch)
+    index.commit(size)
+    index.close()
+    return {"build_s": time.perf_counter() - start, "build_peak_rss_mb": peak_rss_mb()}
+
+
+def run_newsbot_serve(size: int, directory: Path) -> dict:
+    start = time.perf_counter()
+    from retrieval.analyzer import Analyzer
+    from retrieval.index import PassageIndex
+    from retrieval.models import IndexDocument
+
+    analyzer = Analyzer()
+    index = PassageIndex(directory, analyzer)
+    index.search(analyzer.query_terms("w1 w2 w3"), 10)
+    cold_start = time.perf_counter() - start
+    p50, p99 = time_queries(lambda q: index.search(analyzer.query_terms(" ".join(q)), 10))
+
+    start = time.perf_counter()
+    fresh = [IndexDocument(size + i, size + 1, "Fresh headline", f"zyxwvut{i} breaking story text") for i in range(5)]
+    index.add(fresh)
+    index.commit(size + 1)
+    found = index.search(["zyxwvut0"], 10)
+    searchable_s = time.perf_counter() - start
+    assert found and found[0].article_id == size + 1
+    index.close()
+    return {
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "cold_start_s": cold_start,
+        "add_to_searchable_s": searchable_s,
+        "serve_peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def run_bm25s(size: int) -> dict:
+    import bm25s
+
+    start = time.perf_counter()
+    corpus = list(passages(size))
+    retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    retriever.index(corpus, show_progress=False)
+    build = time.perf_counter() - start
+    vocabulary = retriever.vocab_dict
+
+    def search(query: list[str]) -> None:
+        ids = [[vocabulary[w] for w in query if w in vocabulary]]
+        retriever.retrieve(ids, k=10, show_progress=False, n_threads=1)
+
+    p50, p99 = time_queries(search)
+    return {"build_s": build, "p50_ms": p50, "p99_ms": p99, "peak_rss_mb": peak_rss_mb()}
+
+
+def run_rank_bm25(size: int) -> dict:
+    from rank_bm25 import BM25Okapi
+
+    start = time.perf_counter()
+    model = BM25Okapi(list(passages(size)), k1=1.2, b=0.75)
+    build = time.perf_counter() - start
+
+    def search(query: list[str]) -> None:
+        scores = model.get_scores(query)
+        np.argpartition(-scores, 10)[:10]
+
+    p50, p99 = time_queries(search)
+    return {"build_s": build, "p50_ms": p50, "p99_ms": p99, "peak_rss_mb": peak_rss_mb()}
+
+
+def child(args: argparse.Namespace) -> None:
+    """Run one measurement in this process and print it as JSON."""
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
+    if args.engine == "newsbot-build":
+        result = run_newsbot_build(args.size, Path(args.directory))
+    elif args.engine == "newsbot-serve":
+        result = run_newsbot_serve(args.size, Path(args.directory))
+    elif args.engine == "bm25s":
+        result = run_bm25s(args.size)
+    else:
+        result = run_rank_bm25(args.size)
+    print(json.dumps(result))
+
+
+def measure(engine: str, size: int, directory: Path | None = None) -> dict:
+    command = [sys.executable, __file__, "--child", engine, "--size", str(size)]
+    if directory is not None:
+        command += ["--directory", str(directory)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--engines", nargs="+", default=["newsbot", "bm25s", "rank-bm25"])
+    parser.add_argument("--child", dest="engine", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--directory", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.engine:
+        child(args)
+        return
+
+    print(f"{'passages':>9} {'engine':<10} {'p50 ms':>8} {'p99 ms':>8} {'build s':>8} {'peak RSS MB':>12}  notes")
+    for size in args.sizes:
+        for engine in args.engines:
+            if engine == "rank-bm25" and size > RANK_BM25_LIMIT:
+                print(f"{size:>9} {engine:<10} {'skipped: scores every passage in Python (~1.6 s/query at 1M)':>40}")
+                continue
+            if engine == "newsbot":
+                directory = Path(tempfile.mkdtemp(prefix="newsbot-bench-"))
+                try:
+                    built = measure("newsbot-build", size, directory)
+                    served = measure("newsbot-serve", size, directory)
+                    size_mb = sum(p.stat().st_size for p in directory.iterdir()) / 1e6
+                finally:
+                    shutil.rmtree(directory, ignore_errors=True)
+                notes = (
+                    f"serving RSS {served['serve_peak_rss_mb']:.0f} MB, build RSS {built['build_peak_rss_mb']:.0f} MB,"
+                    f" cold start {served['cold_start_s']:.2f} s, new article searchable in"
+                    f" {served['add_to_searchable_s'] * 1000:.0f} ms, index {size_mb:.0f} MB on disk"
+                )
+                row = {**built, **served, "peak_rss_mb": max(built["build_peak_rss_mb"], served["serve_peak_rss_mb"])}
+            else:
+                row = measure(engine, size)
+                notes = ""
+            print(
+                f"{size:>9} {engine:<10} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['build_s']:>8.1f}"
+                f" {row['peak_rss_mb']:>12.0f}  {notes}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
