@@ -35,6 +35,7 @@ def group_by_article(hits: Sequence[IndexHit]) -> list[IndexHit]:
 
 def _article_hits(index: PassageIndex, terms: Sequence[str], wanted: int) -> list[IndexHit]:
     """At least ``wanted`` distinct articles' best passages when there are that many."""
+    terms = index.informative_terms(terms)
     limit = max(10, wanted * _PASSAGES_PER_ARTICLE)
     while True:
         hits = index.search(terms, limit)

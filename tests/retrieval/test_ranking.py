@@ -94,3 +94,13 @@ def test_headline_match_lifts_its_article() -> None:
     index.commit(0)
     hits = index.search(analyzer.query_terms("Albania MEK"), limit=10)
     assert [hit.article_id for hit in hits] == [2, 1]
+
+
+def test_terms_in_most_passages_are_left_out_unless_alone() -> None:
+    analyzer = Analyzer()
+    index = PassageIndex(None, analyzer)
+    index.add(IndexDocument(i, i, "", f"Iran news item {i}" + (" nuclear" if i == 3 else "")) for i in range(1, 6))
+    index.commit(0)
+    assert index.informative_terms(["iran", "nuclear"]) == ["nuclear"]
+    assert index.informative_terms(["iran", "news"]) == ["iran", "news"]
+    assert index.informative_terms(["iran", "zebra"]) == ["iran", "zebra"]
