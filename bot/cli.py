@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from tqdm import tqdm
 
 from bot import terminal
+from bot.settings import BotSettings
 from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
 from retrieval.ingest import LoadProgress
 
@@ -120,7 +121,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = commands.add_parser("reindex", help="rebuild the search index from the database")
     reindex.set_defaults(handler=cmd_reindex)
+
+    run = commands.add_parser("run", help="serve the Telegram bot (needs NEWSBOT_BOT_TOKEN)")
+    run.set_defaults(handler=None)
     return parser
+
+
+def cmd_run(settings: BotSettings) -> int:
+    """Serve the Telegram bot until stopped (long polling)."""
+    from bot.app import run_polling  # imported here: the other commands need no Telegram code
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in URLs
+    run_polling(settings)
+    return 0
 
 
 async def _run(handler: Command, settings: Settings, args: argparse.Namespace) -> int:
@@ -130,12 +143,15 @@ async def _run(handler: Command, settings: Settings, args: argparse.Namespace) -
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    serving = args.command == "run"
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
+        level=logging.INFO if args.verbose or serving else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        settings = load_settings(Settings)
+        settings = load_settings(BotSettings)
+        if serving:
+            return cmd_run(settings)
         return asyncio.run(_run(args.handler, settings, args))
     except NewsbotError as error:
         print(f"newsbot: {error}", file=sys.stderr)

@@ -98,9 +98,18 @@ def test_headline_match_lifts_its_article() -> None:
 
 def test_terms_in_most_passages_are_left_out_unless_alone() -> None:
     analyzer = Analyzer()
-    index = PassageIndex(None, analyzer)
+    index = PassageIndex(None, analyzer, prune_from=5)
     index.add(IndexDocument(i, i, "", f"Iran news item {i}" + (" nuclear" if i == 3 else "")) for i in range(1, 6))
     index.commit(0)
     assert index.informative_terms(["iran", "nuclear"]) == ["nuclear"]
     assert index.informative_terms(["iran", "news"]) == ["iran", "news"]
     assert index.informative_terms(["iran", "zebra"]) == ["iran", "zebra"]
+
+
+def test_small_indexes_keep_every_term() -> None:
+    analyzer = Analyzer()
+    index = PassageIndex(None, analyzer, prune_from=6)
+    index.add(IndexDocument(i, i, "", f"Iran news item {i}") for i in range(1, 6))
+    index.commit(0)
+    assert index.informative_terms(["iran", "news"]) == ["iran", "news"]
+    assert index.informative_terms(["iran", "item"]) == ["iran", "item"]

@@ -1,0 +1,179 @@
+"""Admin handlers: load URLs and files, delete, stats, reindex.
+
+Every handler here goes through ``admin_only``: a user whose id is not in
+NEWSBOT_ADMIN_IDS gets a polite refusal, nothing changes, and the attempt is
+logged with the user id.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import replace
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.services import services
+from retrieval import IndexBusyError, LoadReport, NotFoundError
+from retrieval.ingest import LoadProgress
+from retrieval.sources import SUPPORTED_SUFFIXES, is_url
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+PROGRESS_EVERY_SECONDS = 1.5
+MAX_URLS = 20
+_UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Refuse (politely, logged) anyone not listed in NEWSBOT_ADMIN_IDS."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if not services(context).is_admin(user):
+            log.warning("refused %s from non-admin user id %s", handler.__name__, user.id if user else "unknown")
+            await update.effective_message.reply_html(
+                "Sorry, only the site's editors can do that. Ask me a question instead, or see /help."
+            )
+            return
+        await handler(update, context)
+
+    return guarded
+
+
+@admin_only
+async def load_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/load <url> [<url> ...]: fetch, extract, store and index each page."""
+    urls = context.args or []
+    message = update.effective_message
+    if not urls:
+        await message.reply_html("Send the article addresses after the command: <code>/load https://…</code>")
+        return
+    if len(urls) > MAX_URLS:
+        await message.reply_html(f"Please send at most {MAX_URLS} addresses at a time.")
+        return
+    status = await message.reply_html(f"Loading {len(urls)} page{'s' if len(urls) > 1 else ''}…")
+    archive = services(context).archive
+    lines = []
+    for url in urls:
+        if not is_url(url):
+            lines.append(f"✗ {render.escape(url[:200])}: not an http(s) address")
+            continue
+        report = await archive.load([url])
+        lines.append(_url_line(url, report))
+    text, _ = render.join_blocks(lines, separator="\n")
+    await _edit_status(status, text)
+
+
+def _url_line(url: str, report: LoadReport) -> str:
+    shown = render.escape(render.shorten(url, 200))
+    if report.failures:
+        return f"✗ {shown}: {render.escape(report.failures[0].reason)}"
+    outcome = "new" if report.new else "updated" if report.updated else "unchanged"
+    return f"✓ {outcome}: {shown}"
+
+
+def safe_file_name(name: str | None) -> str:
+    """A file name safe to create in a temp folder, keeping its suffix."""
+    base = Path(name or "upload").name
+    cleaned = _UNSAFE_NAME.sub("_", base).strip("._") or "upload"
+    return cleaned[-100:]
+
+
+@admin_only
+async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Load an uploaded .jsonl/.json/.csv/.html/.zip file, showing progress."""
+    message = update.effective_message
+    upload = message.document
+    settings = services(context).settings
+    name = safe_file_name(upload.file_name)
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        await message.reply_html("I can load .jsonl, .json, .csv, .html and .zip files.")
+        return
+    if upload.file_size and upload.file_size > settings.max_upload_bytes:
+        await message.reply_html(
+            f"That file is {upload.file_size / 1e6:.1f} MB; the limit is {settings.max_upload_bytes / 1e6:.0f} MB."
+            " Split it, or load it on the server with <code>newsbot load</code>."
+        )
+        return
+    status = await message.reply_html(f"Downloading {render.escape(name)}…")
+    with tempfile.TemporaryDirectory(prefix="newsbot-upload-") as folder:
+        path = Path(folder) / name
+        telegram_file = await context.bot.get_file(upload.file_id)
+        await telegram_file.download_to_drive(path)
+        progress = _StatusProgress(status, name)
+        report = await services(context).archive.load([str(path)], progress)
+    # Reasons name the temporary file; readers know it by the name they sent.
+    report.failures = [replace(f, source=f.source.replace(str(path), name)) for f in report.failures]
+    await _edit_status(status, render.render_load_report(f"Loaded {name}", report))
+
+
+class _StatusProgress:
+    """Edits one status message with the load's progress, at most every 1.5 s."""
+
+    def __init__(self, status: Message, name: str) -> None:
+        self.status = status
+        self.name = name
+        self.last_edit = 0.0
+
+    async def __call__(self, state: LoadProgress) -> None:
+        now = time.monotonic()
+        if now - self.last_edit < PROGRESS_EVERY_SECONDS:
+            return
+        self.last_edit = now
+        total = f" / {state.total:,}" if state.total else ""
+        await _edit_status(self.status, f"Loaded {state.done:,}{total} articles from {render.escape(self.name)} …")
+
+
+async def _edit_status(status: Message, text: str) -> None:
+    try:
+        await status.edit_text(text)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+@admin_only
+async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/delete <id|url>: remove one article."""
+    message = update.effective_message
+    if len(context.args or []) != 1:
+        await message.reply_html(
+            "Use: <code>/delete URL</code> or <code>/delete ID</code> (ids are shown by <code>newsbot latest</code>)."
+        )
+        return
+    try:
+        article = await services(context).archive.delete(context.args[0])
+    except NotFoundError:
+        await message.reply_html(f"No article with id or address “{render.escape(context.args[0][:200])}”.")
+        return
+    await message.reply_html(f"Deleted: {render.escape(article.title)}")
+
+
+@admin_only
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats: archive figures."""
+    await update.effective_message.reply_html(render.render_stats(await services(context).archive.stats()))
+
+
+@admin_only
+async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reindex: rebuild the search index from the database."""
+    status = await update.effective_message.reply_html("Rebuilding the search index…")
+    try:
+        count = await services(context).archive.reindex()
+    except IndexBusyError as error:
+        await _edit_status(status, render.escape(str(error)))
+        return
+    await _edit_status(status, f"Search index rebuilt: {count:,} passages.")

@@ -1,0 +1,126 @@
+"""The composition root of the bot: settings → archive → Application.
+
+``build_application`` wires handlers only; the archive is opened in
+``post_init`` and closed in ``post_shutdown`` so the same factory serves
+``newsbot run`` and the end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import admin, handlers
+from bot.services import BotServices, install, services_in
+from bot.settings import BotSettings
+from retrieval import Archive, SettingsError
+
+log = logging.getLogger(__name__)
+
+READER_COMMANDS = [
+    BotCommand("ask", "Ask a question about the news"),
+    BotCommand("latest", "The newest articles"),
+    BotCommand("top", "The most read articles"),
+    BotCommand("help", "How to use this bot"),
+]
+ADMIN_COMMANDS = READER_COMMANDS + [
+    BotCommand("load", "Load article pages by URL"),
+    BotCommand("delete", "Delete an article"),
+    BotCommand("stats", "Archive figures"),
+    BotCommand("reindex", "Rebuild the search index"),
+]
+# Sends that fail with 429 or a network error are retried this many times.
+SEND_RETRIES = 5
+CONCURRENT_UPDATES = 32
+
+
+def build_application(settings: BotSettings) -> Application:
+    """Build the bot for ``settings``; raises SettingsError without a token."""
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        raise SettingsError("NEWSBOT_BOT_TOKEN is not set: create a bot with @BotFather and put its token there")
+
+    async def open_services(application: Application) -> None:
+        archive = await Archive.open(settings)
+        install(application.bot_data, BotServices(settings=settings, archive=archive))
+        await register_commands(application, settings)
+
+    async def close_services(application: Application) -> None:
+        await services_in(application.bot_data).archive.close()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(open_services)
+        .post_shutdown(close_services)
+        .build()
+    )
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    text = filters.TEXT & ~filters.COMMAND
+    application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler("help", handlers.help_command))
+    application.add_handler(CommandHandler("ask", handlers.ask_command))
+    application.add_handler(CommandHandler("latest", handlers.latest))
+    application.add_handler(CommandHandler("top", handlers.top))
+    application.add_handler(CommandHandler("load", admin.load_command))
+    application.add_handler(CommandHandler("delete", admin.delete_command))
+    application.add_handler(CommandHandler("stats", admin.stats_command))
+    application.add_handler(CommandHandler("reindex", admin.reindex_command))
+    application.add_handler(MessageHandler(filters.Document.ALL & private, admin.document))
+    application.add_handler(MessageHandler(text & private, handlers.question))
+    application.add_handler(MessageHandler(text & filters.ChatType.GROUPS & filters.REPLY, handlers.reply_question))
+    application.add_handler(MessageHandler(filters.COMMAND & private, handlers.unknown_command))
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_error_handler(on_error)
+
+
+async def register_commands(application: Application, settings: BotSettings) -> None:
+    """Show the command menu (admins see theirs too); a failure is only logged."""
+    try:
+        await application.bot.set_my_commands(READER_COMMANDS)
+        for admin_id in settings.admin_ids:
+            await application.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+    except TelegramError as error:
+        log.warning("could not register the command menu: %s", error)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every failed update with its id, then tell the user briefly."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed", update_id, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id, "Sorry, something went wrong on my side. Please try again in a moment."
+            )
+        except TelegramError as error:
+            log.warning("could not tell chat %s about the error: %s", update.effective_chat.id, error)
+
+
+def run_polling(settings: BotSettings) -> None:
+    """Serve with long polling until interrupted (Ctrl+C or SIGTERM)."""
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,81 @@
+"""Callback data for inline buttons: tiny, typed, and checked on the way back.
+
+Telegram allows 64 bytes of callback data, and anyone can send any bytes, so
+buttons carry only short references (a query key kept server-side, ids,
+offsets) and ``decode`` returns None for anything malformed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_CALLBACK_BYTES = 64
+_SEPARATOR = "|"
+_WINDOWS = ("week", "month", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """Another page of answers to a remembered question."""
+
+    key: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class LatestPage:
+    size: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopPage:
+    window: str
+    size: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadArticle:
+    article_id: int
+
+
+Callback = SearchPage | LatestPage | TopPage | ReadArticle
+
+
+def encode(callback: Callback) -> str:
+    match callback:
+        case SearchPage(key, offset):
+            parts = ["s", key, str(offset)]
+        case LatestPage(size, offset):
+            parts = ["l", str(size), str(offset)]
+        case TopPage(window, size, offset):
+            parts = ["t", window, str(size), str(offset)]
+        case ReadArticle(article_id):
+            parts = ["r", str(article_id)]
+    data = _SEPARATOR.join(parts)
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def _number(text: str, maximum: int = 10**12) -> int | None:
+    return int(text) if text.isdigit() and len(text) <= 13 and int(text) <= maximum else None
+
+
+def decode(data: str | None) -> Callback | None:
+    """Parse callback data from a button; None when it is not ours or is damaged."""
+    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    parts = data.split(_SEPARATOR)
+    kind, values = parts[0], parts[1:]
+    numbers = [_number(value) for value in values]
+    if kind == "s" and len(values) == 2 and values[0].isalnum() and numbers[1] is not None:
+        return SearchPage(values[0], numbers[1])
+    if kind == "l" and len(values) == 2 and None not in numbers:
+        return LatestPage(numbers[0], numbers[1])
+    if kind == "t" and len(values) == 3 and values[0] in _WINDOWS and None not in numbers[1:]:
+        return TopPage(values[0], numbers[1], numbers[2])
+    if kind == "r" and len(values) == 1 and numbers[0] is not None:
+        return ReadArticle(numbers[0])
+    return None

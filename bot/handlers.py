@@ -1,0 +1,210 @@
+"""Reader-facing handlers: questions, /latest, /top, /start, /help and buttons."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import callbacks, render
+from bot.arguments import UsageError, parse_count_and_window
+from bot.render import Reply
+from bot.services import BotServices, services
+from retrieval import NotFoundError, TopWindow
+
+log = logging.getLogger(__name__)
+
+ANSWER_PAGE_SIZE = 3
+
+WELCOME = (
+    "👋 I answer questions from this site's news archive.\n\n"
+    "Just write a question, for example:\n"
+    "<i>Who wants the MEK removed from the terrorist list?</i>\n\n"
+    "I reply with the articles that answer it best, quoting the key sentences.\n\n"
+    "/latest — the newest articles\n"
+    "/top — the most read (add <i>week</i> or <i>month</i>)\n"
+    "/help — how to use me"
+)
+HELP = (
+    "<b>How to use this bot</b>\n\n"
+    "• In a private chat, send any question. In a group, use <code>/ask your question</code> "
+    "or reply to one of my messages.\n"
+    "• Use names, places and topics: <i>Albania MEK camp</i> works better than <i>what happened</i>.\n"
+    "• <b>More ›</b> and <b>‹ Back</b> page through the results; <b>Read</b> opens an article.\n\n"
+    "/latest [number] — the newest articles (up to 20)\n"
+    "/top [number] [week|month|all] — the most read articles\n"
+    "/ask question — ask in a group"
+)
+ADMIN_HELP = (
+    "\n\n<b>Admin</b>\n"
+    "/load URL [URL …] — load article pages\n"
+    "Send a .jsonl, .json, .csv, .html or .zip file to load it\n"
+    "/delete ID|URL — delete an article\n"
+    "/stats — archive figures\n"
+    "/reindex — rebuild the search index"
+)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome a reader, or open the article of a deep link (/start a_<id>)."""
+    payload = context.args[0] if context.args else ""
+    if payload.startswith("a_") and payload[2:].isdigit():
+        await send_article(update.effective_message, services(context), int(payload[2:]))
+        return
+    await update.effective_message.reply_html(WELCOME)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain the commands (admins also see theirs)."""
+    extra = ADMIN_HELP if services(context).is_admin(update.effective_user) else ""
+    await update.effective_message.reply_html(HELP + extra)
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer /ask <question> (the way to ask in groups)."""
+    question = " ".join(context.args or [])
+    if not question.strip():
+        await update.effective_message.reply_html(
+            "Write your question after the command, e.g. <code>/ask Albania MEK camp</code>"
+        )
+        return
+    await answer(update.effective_message, context, question)
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a plain message in a private chat."""
+    await answer(update.effective_message, context, update.effective_message.text or "")
+
+
+async def reply_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a group message that replies to one of the bot's own messages."""
+    message = update.effective_message
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    await answer(message, context, message.text or "")
+
+
+async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Search and reply with the first page of results."""
+    bot_services = services(context)
+    question_text = text[: render.MAX_QUESTION_CHARS]
+    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE)
+    key = bot_services.queries.remember(question_text) if result.hits else ""
+    reply = render.render_answer(result, key, ANSWER_PAGE_SIZE)
+    quote = message.chat.type != ChatType.PRIVATE
+    await message.reply_html(reply.text, reply_markup=reply.keyboard, do_quote=quote)
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the newest articles: /latest [n]."""
+    try:
+        count, _ = parse_count_and_window(context.args or [], allow_window=False)
+    except UsageError as error:
+        await update.effective_message.reply_html(render.escape(str(error)))
+        return
+    reply = await latest_page(services(context), callbacks.LatestPage(count, 0))
+    await update.effective_message.reply_html(reply.text, reply_markup=reply.keyboard)
+
+
+async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the most viewed articles: /top [n] [week|month|all]."""
+    try:
+        count, window = parse_count_and_window(context.args or [], allow_window=True)
+    except UsageError as error:
+        await update.effective_message.reply_html(render.escape(str(error)))
+        return
+    reply = await top_page(services(context), callbacks.TopPage(window.value, count, 0))
+    await update.effective_message.reply_html(reply.text, reply_markup=reply.keyboard)
+
+
+async def latest_page(bot_services: BotServices, page: callbacks.LatestPage) -> Reply:
+    size = min(max(page.size, 1), 20)
+    found = await bot_services.archive.latest(size + 1, page.offset)
+    back = callbacks.LatestPage(size, max(0, page.offset - size)) if page.offset else None
+    more = callbacks.LatestPage(size, page.offset + size) if len(found) > size else None
+    return render.render_headlines(
+        found[:size], title="Latest articles", offset=page.offset, back=back, more=more, show_views=False
+    )
+
+
+_TOP_TITLES = {"week": "Most read this week", "month": "Most read this month", "all": "Most read"}
+
+
+async def top_page(bot_services: BotServices, page: callbacks.TopPage) -> Reply:
+    size = min(max(page.size, 1), 20)
+    found = await bot_services.archive.top(size + 1, page.offset, TopWindow(page.window))
+    back = callbacks.TopPage(page.window, size, max(0, page.offset - size)) if page.offset else None
+    more = callbacks.TopPage(page.window, size, page.offset + size) if len(found) > size else None
+    return render.render_headlines(
+        found[:size], title=_TOP_TITLES[page.window], offset=page.offset, back=back, more=more, show_views=True
+    )
+
+
+async def send_article(message: Message, bot_services: BotServices, article_id: int) -> bool:
+    """Send an article's opening and count the open; False if it no longer exists."""
+    try:
+        await bot_services.archive.record_open(article_id)
+        article = await bot_services.archive.article(article_id)
+    except NotFoundError:
+        await message.reply_html("That article is no longer in the archive. Try /latest.")
+        return False
+    reply = render.render_article(article)
+    await message.reply_html(reply.text, do_quote=False)
+    return True
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle More/Back/Read buttons; every press is answered, even a stale one."""
+    query = update.callback_query
+    answered = False
+    try:
+        note = await _handle_button(query.data, query.message, services(context))
+        await query.answer(note)
+        answered = True
+    finally:
+        if not answered:
+            await query.answer("Sorry, that did not work. Please try again.")
+
+
+_EXPIRED = "This list has expired. Send your question again."
+
+
+async def _handle_button(data: str | None, message: Message | None, bot_services: BotServices) -> str | None:
+    """Do what a button asks; returns a short notice for the button press, if any."""
+    action = callbacks.decode(data)
+    if action is None or not isinstance(message, Message):
+        return _EXPIRED
+    if isinstance(action, callbacks.ReadArticle):
+        opened = await send_article(message, bot_services, action.article_id)
+        return None if opened else "That article was removed."
+    if isinstance(action, callbacks.SearchPage):
+        question_text = bot_services.queries.recall(action.key)
+        if question_text is None:
+            return _EXPIRED
+        result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE, offset=action.offset)
+        reply = render.render_answer(result, action.key, ANSWER_PAGE_SIZE)
+    elif isinstance(action, callbacks.LatestPage):
+        reply = await latest_page(bot_services, action)
+    else:
+        reply = await top_page(bot_services, action)
+    await _edit(message, reply)
+    return None
+
+
+async def _edit(message: Message, reply: Reply) -> None:
+    try:
+        await message.edit_text(reply.text, reply_markup=reply.keyboard)
+    except BadRequest as error:
+        # Pressing the same button twice asks for the text already shown.
+        if "not modified" not in error.message.lower():
+            raise
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point readers who mistype a command at /help."""
+    await update.effective_message.reply_html("I don't know that command. See /help.")

@@ -1,0 +1,217 @@
+"""Telegram HTML for every reply: pure functions from results to text and buttons.
+
+Everything a user or an article supplied is escaped here and nowhere else.
+Messages are assembled from blocks that are each well-formed HTML, and a
+block is only added while the text Telegram will count (tags removed,
+entities decoded, UTF-16 units) stays within ``MAX_VISIBLE``, so no message
+is refused for length and none is cut inside a tag.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from retrieval import Article, ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval.snippet import Snippet
+
+MAX_VISIBLE = 4096
+MAX_TITLE_CHARS = 200
+MAX_ECHO_CHARS = 80
+MAX_QUESTION_CHARS = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message to send or edit to."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_length(markup: str) -> int:
+    """Length Telegram counts for a message: text after entity parsing, in UTF-16 units."""
+    collector = _TextCollector()
+    collector.feed(markup)
+    collector.close()
+    return len("".join(collector.parts).encode("utf-16-le")) // 2
+
+
+def join_blocks(blocks: Iterable[str], separator: str = "\n\n", limit: int = MAX_VISIBLE) -> tuple[str, int]:
+    """Join HTML blocks while the message fits; returns it and how many blocks fit."""
+    chosen: list[str] = []
+    used = 0
+    gap = visible_length(separator)
+    for block in blocks:
+        size = visible_length(block) + (gap if chosen else 0)
+        if used + size > limit:
+            break
+        chosen.append(block)
+        used += size
+    return separator.join(chosen), len(chosen)
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to ``limit`` characters on a word boundary, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(",;:") + "…"
+
+
+def link(text: str, url: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{escape(text)}</a>'
+
+
+def format_date(moment: datetime | None) -> str:
+    return f"{moment.day} {moment:%b %Y}" if moment else ""
+
+
+def highlighted(snippet: Snippet) -> str:
+    """The snippet escaped, matched words in bold."""
+    out, position = [], 0
+    for start, end in snippet.highlights:
+        out += [escape(snippet.text[position:start]), "<b>", escape(snippet.text[start:end]), "</b>"]
+        position = end
+    out.append(escape(snippet.text[position:]))
+    return "".join(out)
+
+
+def _nav_row(back: callbacks.Callback | None, more: callbacks.Callback | None) -> list[InlineKeyboardButton]:
+    row = []
+    if back is not None:
+        row.append(InlineKeyboardButton("‹ Back", callback_data=callbacks.encode(back)))
+    if more is not None:
+        row.append(InlineKeyboardButton("More ›", callback_data=callbacks.encode(more)))
+    return row
+
+
+def _keyboard(rows: Sequence[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def render_answer(result: SearchResult, key: str, page_size: int) -> Reply:
+    """The answer to a question: numbered headline links, dates, quoted snippets."""
+    echo = escape(shorten(result.query, MAX_ECHO_CHARS))
+    if result.nothing_to_search:
+        return Reply(
+            "I need a few words to search for: a name, a place or a topic.\n"
+            "For example: <i>Who wants the MEK removed from the terrorist list?</i>\n"
+            "Or see /latest and /top."
+        )
+    if not result.hits:
+        if result.offset:
+            return Reply("That was everything I found. Ask another question, or see /latest.")
+        return Reply(
+            f"I found nothing about “{echo}”.\n"
+            "Try other words (a person, a place, an organisation), or see /latest for the newest articles."
+        )
+    blocks = []
+    for number, hit in enumerate(result.hits, start=result.offset + 1):
+        date = format_date(hit.headline.published)
+        lines = [f"{number}. <b>{link(shorten(hit.headline.title, MAX_TITLE_CHARS), hit.headline.url)}</b>"]
+        if date:
+            lines.append(f"<i>{date}</i>")
+        lines.append(f"<blockquote>{highlighted(hit.snippet)}</blockquote>")
+        blocks.append("\n".join(lines))
+    text, shown = join_blocks(blocks)
+    read_row = [
+        InlineKeyboardButton(f"Read {number}", callback_data=callbacks.encode(callbacks.ReadArticle(hit.headline.id)))
+        for number, hit in enumerate(result.hits[:shown], start=result.offset + 1)
+    ]
+    back = callbacks.SearchPage(key, max(0, result.offset - page_size)) if result.offset else None
+    more = callbacks.SearchPage(key, result.offset + page_size) if result.has_more else None
+    return Reply(text, _keyboard([read_row, _nav_row(back, more)]))
+
+
+def render_headlines(
+    headlines: Sequence[Headline],
+    *,
+    title: str,
+    offset: int,
+    back: callbacks.Callback | None,
+    more: callbacks.Callback | None,
+    show_views: bool,
+) -> Reply:
+    """A numbered list of headline links with dates (and views), with paging buttons."""
+    if not headlines:
+        if offset:
+            return Reply("No more articles.", _keyboard([_nav_row(back, None)]))
+        return Reply("There are no articles yet.")
+    blocks = [f"<b>{escape(title)}</b>"]
+    for number, item in enumerate(headlines, start=offset + 1):
+        details = [part for part in (format_date(item.published),) if part]
+        if show_views:
+            details.append(f"{item.views:,} view{'' if item.views == 1 else 's'}")
+        suffix = f" · <i>{' · '.join(details)}</i>" if details else ""
+        blocks.append(f"{number}. {link(shorten(item.title, MAX_TITLE_CHARS), item.url)}{suffix}")
+    text, _ = join_blocks(blocks, separator="\n")
+    return Reply(text, _keyboard([_nav_row(back, more)]))
+
+
+def render_article(article: Article) -> Reply:
+    """An opened article: headline link, date and as many first paragraphs as fit."""
+    header = [f"<b>{link(shorten(article.title, MAX_TITLE_CHARS), article.url)}</b>"]
+    details = [part for part in (format_date(article.published), f"{article.views:,} views") if part]
+    header.append(f"<i>{' · '.join(details)}</i>")
+    paragraphs = [p.strip() for p in article.body.split("\n") if p.strip()]
+    footer = link("Read the full article on the site ›", article.url)
+    budget = MAX_VISIBLE - visible_length("\n".join(header)) - visible_length(footer) - 4
+    body, _ = join_blocks((escape(p) for p in paragraphs), limit=budget)
+    if not body and paragraphs:  # one paragraph longer than a message: cut it on a word
+        body = escape(shorten(paragraphs[0], budget))
+    return Reply("\n".join(header) + "\n\n" + body + "\n\n" + footer)
+
+
+def render_load_report(heading: str, report: LoadReport) -> str:
+    """An admin's load summary with as many rejected rows and reasons as fit."""
+    summary = (
+        f"<b>{escape(heading)}</b>\n"
+        f"{report.new:,} new · {report.updated:,} updated · {report.unchanged:,} unchanged · {report.failed:,} failed"
+    )
+    failures = [f"✗ {escape(f.source)}: {escape(f.reason)}" for f in report.failures]
+    budget = MAX_VISIBLE - visible_length(summary) - 60
+    listed, shown = join_blocks(failures, separator="\n", limit=budget)
+    text = summary + ("\n\n" + listed if listed else "")
+    if shown < len(failures):
+        text += f"\n… and {len(failures) - shown:,} more"
+    return text
+
+
+def render_stats(stats: ArchiveStats) -> str:
+    store = stats.store
+    last = "never"
+    if store.last_load_at is not None:
+        last = f"{store.last_load_at:%Y-%m-%d %H:%M} UTC — {escape(store.last_load_summary or '')}"
+    lines = [
+        "<b>Archive</b>",
+        f"Articles: {store.articles:,}",
+        f"Passages: {store.passages:,} ({stats.indexed_passages:,} indexed)",
+        f"Reader opens: {store.opens:,}",
+        f"Database: {store.db_bytes / 1e6:,.1f} MB · index {stats.index_bytes / 1e6:,.1f} MB",
+        f"Last load: {last}",
+    ]
+    if stats.pending_changes:
+        lines.append(f"Waiting to be indexed: {stats.pending_changes:,} changes")
+    return "\n".join(lines)

@@ -1,0 +1,38 @@
+"""What handlers need, built once at start and reached through one typed accessor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telegram import User
+from telegram.ext import ContextTypes
+
+from bot.memory import QueryMemory
+from bot.settings import BotSettings
+from retrieval import Archive
+
+_KEY = "newsbot.services"
+
+
+@dataclass
+class BotServices:
+    settings: BotSettings
+    archive: Archive
+    queries: QueryMemory = field(default_factory=QueryMemory)
+
+    def is_admin(self, user: User | None) -> bool:
+        return user is not None and user.id in self.settings.admin_ids
+
+
+def install(bot_data: dict, bot_services: BotServices) -> None:
+    bot_data[_KEY] = bot_services
+
+
+def services_in(bot_data: dict) -> BotServices:
+    """The services stored in an application's ``bot_data`` by ``install``."""
+    return bot_data[_KEY]
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
+    """The services of the running application (set up in post_init)."""
+    return services_in(context.application.bot_data)

@@ -1,0 +1,69 @@
+import pytest
+
+from bot import callbacks
+from bot.arguments import UsageError, parse_count_and_window
+from bot.memory import QueryMemory
+from bot.settings import BotSettings
+from retrieval import SettingsError, TopWindow, load_settings
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        callbacks.SearchPage("a1b2c3d4e5", 3),
+        callbacks.LatestPage(20, 40),
+        callbacks.TopPage("week", 5, 0),
+        callbacks.ReadArticle(123456789012),
+    ],
+)
+def test_round_trip_within_64_bytes(action: callbacks.Callback) -> None:
+    data = callbacks.encode(action)
+    assert len(data.encode()) <= 64
+    assert callbacks.decode(data) == action
+
+
+@pytest.mark.parametrize(
+    "data", [None, "", "x", "s|key", "s|ke y|1", "s|k|-1", "l|a|b", "t|year|5|0", "r|", "r|1|2", "s|" + "a" * 70 + "|1"]
+)
+def test_malformed_data_decodes_to_none(data: str | None) -> None:
+    assert callbacks.decode(data) is None
+
+
+def test_count_and_window_in_any_order() -> None:
+    assert parse_count_and_window([], allow_window=True) == (5, TopWindow.ALL)
+    assert parse_count_and_window(["week", "10"], allow_window=True) == (10, TopWindow.WEEK)
+    assert parse_count_and_window(["3"], allow_window=False) == (3, TopWindow.ALL)
+
+
+@pytest.mark.parametrize("args", [["0"], ["21"], ["week"], ["3", "4"], ["-1"]])
+def test_bad_latest_arguments(args: list[str]) -> None:
+    with pytest.raises(UsageError):
+        parse_count_and_window(args, allow_window=False)
+
+
+def test_query_memory_is_bounded_and_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    memory = QueryMemory(capacity=2, ttl_seconds=10)
+    first, second, third = (memory.remember(q) for q in ("a", "b", "c"))
+    assert memory.recall(first) is None and memory.recall(third) == "c"
+    clock = [1000.0]
+    monkeypatch.setattr("bot.memory.time.monotonic", lambda: clock[0])
+    key = memory.remember("d")
+    clock[0] += 11
+    assert memory.recall(key) is None
+
+
+def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_ADMIN_IDS", "12, 34;56")
+    assert load_settings(BotSettings).admin_ids == frozenset({12, 34, 56})
+    monkeypatch.setenv("NEWSBOT_ADMIN_IDS", "12,alice")
+    with pytest.raises(SettingsError, match="NEWSBOT_ADMIN_IDS"):
+        load_settings(BotSettings)
+
+
+def test_token_never_appears_in_setting_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_BOT_TOKEN", "123:SECRET")
+    monkeypatch.setenv("NEWSBOT_MAX_UPLOAD_BYTES", "-5")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(BotSettings)
+    assert "SECRET" not in str(caught.value)
+    assert "SECRET" not in repr(load_settings(BotSettings, max_upload_bytes=5))

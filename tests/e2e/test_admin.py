@@ -1,0 +1,120 @@
+"""Admins over real HTTP: loading URLs and files, delete, stats, reindex; strangers refused."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import zipfile
+
+import pytest
+
+from bot.services import BotServices
+from tests.botapi import FakeBotApi, parse_html
+from tests.conftest import article
+from tests.e2e.conftest import ADMIN_ID, READER_ID
+from tests.e2e.test_reader import ask
+from tests.pages import PARAGRAPHS, Route, article_page, serve
+
+
+def jsonl(records: list[dict]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+
+
+async def final_edit(api: FakeBotApi, mark: int, prefix: str) -> str:
+    call = await api.wait_for(
+        lambda c: api.calls.index(c) >= mark
+        and c.method == "editMessageText"
+        and c.status == 200
+        and parse_html(c.params["text"]).startswith(prefix)
+    )
+    return parse_html(call.params["text"])
+
+
+async def test_admin_uploads_jsonl_and_the_next_question_finds_it(api: FakeBotApi, bot: BotServices) -> None:
+    records = [article(1, title="Harbour cranes idle", body="Dock workers in Rotterdam stopped the harbour cranes.")]
+    records.append({"url": "https://news.example.com/bad", "title": "No body"})
+    mark = api.mark()
+    await api.send_document(jsonl(records), "upload.jsonl", user_id=ADMIN_ID)
+    summary = await final_edit(api, mark, "Loaded upload.jsonl")
+    assert "1 new · 0 updated · 0 unchanged · 1 failed" in summary
+    assert "upload.jsonl line 2: field 'body': missing" in summary
+
+    reply = await ask(api, "Rotterdam harbour cranes")
+    assert "Harbour cranes idle" in parse_html(reply.text).split("\n")[0]
+
+
+async def test_big_upload_shows_progress_in_one_status_message(
+    api: FakeBotApi, bot: BotServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.admin.PROGRESS_EVERY_SECONDS", 0.0)
+    records = [article(n) for n in range(1, 1201)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("stories.jsonl", jsonl(records))
+    mark = api.mark()
+    await api.send_document(buffer.getvalue(), "stories.zip", user_id=ADMIN_ID)
+    summary = await final_edit(api, mark, "Loaded stories.zip")
+    assert "1,200 new" in summary
+    edits = [c for c in api.calls[mark:] if c.method == "editMessageText" and c.status == 200]
+    assert len({c.params["message_id"] for c in edits}) == 1
+    assert any(parse_html(c.params["text"]).startswith("Loaded 200 ") for c in edits)
+    assert (await bot.archive.stats()).store.articles == 11 + 1200
+
+
+async def test_uploads_of_the_wrong_kind_or_size_are_refused(api: FakeBotApi, bot: BotServices) -> None:
+    mark = api.mark()
+    await api.send_document(b"hello", "notes.txt", user_id=ADMIN_ID)
+    assert "I can load .jsonl" in (await api.next_call("sendMessage", after=mark)).params["text"]
+    mark = api.mark()
+    await api.send_document(b"x" * 300_000, "huge.jsonl", user_id=ADMIN_ID)
+    assert "the limit is" in (await api.next_call("sendMessage", after=mark)).params["text"]
+    mark = api.mark()
+    await api.send_document(b"\x00\xff not json", "broken.json", user_id=ADMIN_ID)
+    summary = await final_edit(api, mark, "Loaded broken.json")
+    assert "0 new" in summary and "broken.json" in summary
+
+
+async def test_load_urls_reports_each(api: FakeBotApi, bot: BotServices) -> None:
+    bot.archive.fetcher.allow_private = True
+    routes = {"/a": Route(body=article_page("Albania asks Europe for help", PARAGRAPHS).encode())}
+    with serve(routes) as base:
+        mark = api.mark()
+        await api.send_text(f"/load {base}/a {base}/missing not-a-url", user_id=ADMIN_ID)
+        result = await final_edit(api, mark, "✓")
+    lines = result.split("\n")
+    assert lines[0] == f"✓ new: {base}/a"
+    assert lines[1].startswith(f"✗ {base}/missing: the server answered HTTP 404")
+    assert lines[2] == "✗ not-a-url: not an http(s) address"
+    assert "Albania asks Europe" in parse_html((await ask(api, "Tirana camp")).text)
+
+
+async def test_delete_stats_reindex(api: FakeBotApi, bot: BotServices) -> None:
+    (newest,) = await bot.archive.latest(1)
+    reply = await ask(api, f"/delete {newest.url}", user_id=ADMIN_ID)
+    assert reply.text.startswith("Deleted: ")
+    assert "No article" in (await ask(api, f"/delete {newest.id}", user_id=ADMIN_ID)).text
+    stats = parse_html((await ask(api, "/stats", user_id=ADMIN_ID)).text)
+    assert "Articles: 10" in stats
+    mark = api.mark()
+    await api.send_text("/reindex", user_id=ADMIN_ID)
+    assert "rebuilt: 10 passages" in await final_edit(api, mark, "Search index")
+    assert "/load" in (await ask(api, "/help", user_id=ADMIN_ID)).text
+
+
+async def test_strangers_cannot_use_admin_commands(
+    api: FakeBotApi, bot: BotServices, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = await bot.archive.stats()
+    with caplog.at_level(logging.WARNING):
+        for command in ["/load https://example.org/x", "/delete 1", "/stats", "/reindex"]:
+            reply = await ask(api, command, user_id=READER_ID)
+            assert "only the site's editors" in reply.text
+        mark = api.mark()
+        await api.send_document(jsonl([article(1)]), "sneaky.jsonl", user_id=READER_ID)
+        assert "only the site's editors" in (await api.next_call("sendMessage", after=mark)).params["text"]
+    after = await bot.archive.stats()
+    assert (after.store.articles, after.store.last_load_summary) == (before.store.articles, before.store.last_load_summary)
+    refusals = [r.getMessage() for r in caplog.records if "non-admin" in r.getMessage()]
+    assert len(refusals) == 5 and all(str(READER_ID) in line for line in refusals)
+    assert not any(c.method == "getFile" for c in api.calls)
