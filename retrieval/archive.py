@@ -159,6 +159,7 @@ class Archive:
     async def sync_index(self) -> None:
         """Apply every store change the index has not seen yet."""
         async with self._index_lock:
+            self.index.refresh_params()
             while True:
                 article_ids, last = await self.store.changes_since(self.index.applied_change, _SYNC_BATCH)
                 if not article_ids:

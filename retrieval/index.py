@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ TITLE_BOOST = 1.0
 _PARAMS_FILE = "newsbot-index.json"
 _TOKENIZER = "newsbot_terms"
 _WRITER_HEAP_BYTES = 64_000_000
+WRITER_WAIT_SECONDS = 10.0
 # Below this many passages every query is fast, and a term in most of them is
 # usually the archive's subject ("Iran" in an archive about Iran): keep it.
 PRUNE_COMMON_TERMS_FROM = 10_000
@@ -144,16 +146,30 @@ class PassageIndex:
         """The last store change seq this index reflects."""
         return self.params.applied_change
 
+    def refresh_params(self) -> None:
+        """Adopt a later ``applied_change`` written by another process's commit,
+        and see that commit now rather than when tantivy's file watcher fires."""
+        if self.path is None:
+            return
+        stored = self._read_params()
+        if stored is not None and stored.compatible(self.params) and stored.applied_change > self.applied_change:
+            self.params = stored
+            self._index.reload()
+
     def _writer_or_busy(self) -> tantivy.IndexWriter:
-        if self._writer is None:
+        """The index writer; waits up to ``WRITER_WAIT_SECONDS`` for another process's."""
+        deadline = time.monotonic() + WRITER_WAIT_SECONDS
+        while self._writer is None:
             try:
                 self._writer = self._index.writer(heap_size=_WRITER_HEAP_BYTES, num_threads=1)
             except ValueError as error:
-                if "Lock" in str(error):
+                if "Lock" not in str(error):
+                    raise
+                if time.monotonic() > deadline:
                     raise IndexBusyError(
-                        "the search index is being written by another newsbot process (is the bot running?)"
+                        "the search index is being written by another newsbot process; try again in a moment"
                     ) from error
-                raise
+                time.sleep(0.05)
         return self._writer
 
     def replace_articles(self, article_ids: Iterable[int], documents: Iterable[IndexDocument]) -> None:
@@ -182,18 +198,25 @@ class PassageIndex:
         self._writer_or_busy().delete_all_documents()
 
     def commit(self, applied_change: int) -> None:
-        """Publish pending changes and record the store change they reach."""
+        """Publish pending changes, record the store change they reach, free the writer.
+
+        The writer is released after every commit so another process (say
+        ``newsbot load`` beside the running bot) can write the index too;
+        tantivy keeps one writer per index at a time.
+        """
         if self._writer is not None:
             self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
             self._index.reload()
         self.params = IndexParams(**{**asdict(self.params), "applied_change": applied_change})
         self.needs_rebuild = False
         self._write_params()
 
     def close(self) -> None:
-        """Release the writer lock (waiting for background merges)."""
+        """Drop uncommitted changes and release the writer lock."""
         if self._writer is not None:
-            self._writer.wait_merging_threads()
+            self._writer.rollback()
             self._writer = None
 
     def search(self, terms: Sequence[str], limit: int) -> list[IndexHit]:

@@ -148,3 +148,19 @@ async def test_progress_is_reported_per_batch(archive: Archive, tmp_path: Path) 
     assert report.new == 450
     assert states == [(200, 450), (400, 450), (450, 450)]
     assert (await archive.stats()).store.last_load_summary.endswith("450 new, 0 updated, 0 unchanged, 0 failed")
+
+
+async def test_two_processes_can_write_one_archive(settings: Settings, tmp_path: Path) -> None:
+    """As `newsbot load` beside the running bot: both write, each sees the other's articles."""
+    first = await Archive.open(settings)
+    second = await Archive.open(settings)
+    try:
+        await load(first, tmp_path, [article(1)])
+        (tmp_path / "two").mkdir()
+        await load(second, tmp_path / "two", [article(2)])
+        await first.sync_index()
+        for archive in (first, second):
+            assert sorted(h.headline.id for h in (await archive.search("topic1 topic2")).hits) == [1, 2]
+    finally:
+        await second.close()
+        await first.close()
