@@ -70,6 +70,7 @@ async def load_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             lines.append(f"✗ {render.escape(url[:200])}: not an http(s) address")
             continue
         report = await archive.load([url])
+        services(context).metrics.load()
         lines.append(_url_line(url, report))
     text, _ = render.join_blocks(lines, separator="\n")
     await _edit_status(status, text)
@@ -114,6 +115,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await telegram_file.download_to_drive(path)
         progress = _StatusProgress(status, name)
         report = await services(context).archive.load([str(path)], progress)
+        services(context).metrics.load()
     # Reasons name the temporary file; readers know it by the name they sent.
     report.failures = [replace(f, source=f.source.replace(str(path), name)) for f in report.failures]
     await _edit_status(status, render.render_load_report(f"Loaded {name}", report))
@@ -163,8 +165,10 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 @admin_only
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/stats: archive figures."""
-    await update.effective_message.reply_html(render.render_stats(await services(context).archive.stats()))
+    """/stats: archive figures and what the bot did since it started."""
+    bot_services = services(context)
+    stats = await bot_services.archive.stats()
+    await update.effective_message.reply_html(render.render_stats(stats, bot_services.metrics.snapshot()))
 
 
 @admin_only

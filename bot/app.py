@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -21,11 +22,12 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot import admin, handlers
-from bot.services import BotServices, install, services_in
+from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
 from retrieval import Archive, SettingsError
 
@@ -77,9 +79,15 @@ def build_application(settings: BotSettings) -> Application:
     return application
 
 
+async def note_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remember when the last update arrived (for health checks)."""
+    services(context).last_update_at = datetime.now(UTC)
+
+
 def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND
+    application.add_handler(TypeHandler(Update, note_update), group=-1)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("ask", handlers.ask_command))
@@ -111,6 +119,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log every failed update with its id, then tell the user briefly."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=context.error)
+    services(context).metrics.error()
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(
@@ -120,7 +129,3 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell chat %s about the error: %s", update.effective_chat.id, error)
 
 
-def run_polling(settings: BotSettings) -> None:
-    """Serve with long polling until interrupted (Ctrl+C or SIGTERM)."""
-    application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)

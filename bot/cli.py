@@ -15,9 +15,16 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from tqdm import tqdm
 
+from pathlib import Path
+
 from bot import terminal
+from bot.figures import format_size
+from bot.health import check_offline
+from bot.logs import configure_logging
 from bot.settings import BotSettings
-from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
+from bot.status import read_status, status_path
+from retrieval import Archive, NewsbotError, Settings, SettingsError, TopWindow, load_settings
+from retrieval.backup import backup_store, restore_store
 from retrieval.ingest import LoadProgress
 
 MAX_LIST = 100
@@ -66,7 +73,13 @@ async def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
 
 
 async def cmd_stats(archive: Archive, args: argparse.Namespace) -> int:
-    print(terminal.render_stats(await archive.stats()))
+    status = read_status(status_path(archive.settings.db_path))
+    running = status is not None and status.running
+    if running:
+        print(f"Bot: running ({status.mode}) since {status.started_at}, last update {status.last_update_at or 'none yet'}")
+    else:
+        print("Bot: not running")
+    print(terminal.render_stats(await archive.stats(), status.snapshot if running else None))
     return 0
 
 
@@ -123,16 +136,57 @@ def build_parser() -> argparse.ArgumentParser:
     reindex.set_defaults(handler=cmd_reindex)
 
     run = commands.add_parser("run", help="serve the Telegram bot (needs NEWSBOT_BOT_TOKEN)")
-    run.set_defaults(handler=None)
+    run.add_argument("--webhook", action="store_true", help="take updates by webhook (NEWSBOT_WEBHOOK_*) instead of polling")
+    run.add_argument("--drop-pending-updates", action="store_true", help="ignore updates sent while the bot was down")
+    run.set_defaults(handler=None, direct=cmd_run)
+
+    health = commands.add_parser("health", help="exit 0 if the running bot is healthy, 1 if not")
+    health.set_defaults(handler=None, direct=cmd_health)
+
+    backup = commands.add_parser("backup", help="copy the live database (safe while the bot runs)")
+    backup.add_argument("path", help="backup file (or folder) to write")
+    backup.set_defaults(handler=None, direct=cmd_backup)
+
+    restore = commands.add_parser("restore", help="replace the database with a backup (bot must be stopped)")
+    restore.add_argument("path", help="backup file to restore")
+    restore.set_defaults(handler=None, direct=cmd_restore)
     return parser
 
 
-def cmd_run(settings: BotSettings) -> int:
-    """Serve the Telegram bot until stopped (long polling)."""
-    from bot.app import run_polling  # imported here: the other commands need no Telegram code
+def cmd_run(settings: BotSettings, args: argparse.Namespace) -> int:
+    """Serve the Telegram bot until SIGTERM/SIGINT."""
+    from bot.runner import run  # imported here: the other commands need no Telegram code
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in URLs
-    run_polling(settings)
+    if args.webhook and (settings.webhook_url is None or settings.webhook_secret is None):
+        raise SettingsError("webhook mode needs NEWSBOT_WEBHOOK_URL and NEWSBOT_WEBHOOK_SECRET")
+    if settings.bot_token is None:
+        raise SettingsError("NEWSBOT_BOT_TOKEN is not set: create a bot with @BotFather and put its token there")
+    asyncio.run(run(settings, webhook=args.webhook, drop_pending_updates=args.drop_pending_updates))
+    return 0
+
+
+def cmd_health(settings: BotSettings, args: argparse.Namespace) -> int:
+    """Exit 0 when the running bot, its store and its index are healthy, else 1."""
+    report = check_offline(settings)
+    details = ", ".join(f"{key} {value}" for key, value in report.details.items())
+    if report.healthy:
+        print(f"healthy: {details}")
+        return 0
+    print("unhealthy: " + "; ".join(report.problems), file=sys.stderr)
+    return 1
+
+
+def cmd_backup(settings: BotSettings, args: argparse.Namespace) -> int:
+    """Copy the live database consistently (safe while the bot runs)."""
+    info = backup_store(settings.db_path, Path(args.path))
+    print(f"Backed up {info.articles:,} articles to {info.path} ({format_size(info.size_bytes)}).")
+    return 0
+
+
+def cmd_restore(settings: BotSettings, args: argparse.Namespace) -> int:
+    """Replace the database with a backup; refuses while the bot runs."""
+    info = restore_store(Path(args.path), settings.db_path, settings.resolved_index_path)
+    print(f"Restored {info.articles:,} articles into {info.path}; the search index is rebuilt on the next start.")
     return 0
 
 
@@ -143,15 +197,13 @@ async def _run(handler: Command, settings: Settings, args: argparse.Namespace) -
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    serving = args.command == "run"
-    logging.basicConfig(
-        level=logging.INFO if args.verbose or serving else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     try:
         settings = load_settings(BotSettings)
-        if serving:
-            return cmd_run(settings)
+        serving = args.command == "run"
+        level = logging.getLevelName(settings.log_level) if serving or args.verbose else logging.WARNING
+        configure_logging(json_lines=settings.log_format == "json", level=level, secrets=settings.secrets())
+        if args.handler is None:
+            return args.direct(settings, args)
         return asyncio.run(_run(args.handler, settings, args))
     except NewsbotError as error:
         print(f"newsbot: {error}", file=sys.stderr)

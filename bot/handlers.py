@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -93,7 +94,9 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
     bot_services = services(context)
     question_text = text[: render.MAX_QUESTION_CHARS]
     await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    started = time.perf_counter()
     result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE)
+    bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
     key = bot_services.queries.remember(question_text) if result.hits else ""
     reply = render.render_answer(result, key, ANSWER_PAGE_SIZE)
     quote = message.chat.type != ChatType.PRIVATE

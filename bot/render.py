@@ -18,6 +18,8 @@ from html.parser import HTMLParser
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
+from bot.figures import stats_rows
+from bot.metrics import MetricsSnapshot
 from retrieval import Article, ArchiveStats, Headline, LoadReport, SearchResult
 from retrieval.snippet import Snippet
 
@@ -191,27 +193,16 @@ def render_load_report(heading: str, report: LoadReport) -> str:
         f"{report.new:,} new · {report.updated:,} updated · {report.unchanged:,} unchanged · {report.failed:,} failed"
     )
     failures = [f"✗ {escape(f.source)}: {escape(f.reason)}" for f in report.failures]
-    budget = MAX_VISIBLE - visible_length(summary) - 60
+    budget = MAX_VISIBLE - visible_length(summary) - 200
     listed, shown = join_blocks(failures, separator="\n", limit=budget)
+    if report.interrupted:
+        summary += "\n⚠ Stopped early because the bot is restarting. Send the file again to finish: what is already loaded is skipped."
     text = summary + ("\n\n" + listed if listed else "")
     if shown < len(failures):
         text += f"\n… and {len(failures) - shown:,} more"
     return text
 
 
-def render_stats(stats: ArchiveStats) -> str:
-    store = stats.store
-    last = "never"
-    if store.last_load_at is not None:
-        last = f"{store.last_load_at:%Y-%m-%d %H:%M} UTC — {escape(store.last_load_summary or '')}"
-    lines = [
-        "<b>Archive</b>",
-        f"Articles: {store.articles:,}",
-        f"Passages: {store.passages:,} ({stats.indexed_passages:,} indexed)",
-        f"Reader opens: {store.opens:,}",
-        f"Database: {store.db_bytes / 1e6:,.1f} MB · index {stats.index_bytes / 1e6:,.1f} MB",
-        f"Last load: {last}",
-    ]
-    if stats.pending_changes:
-        lines.append(f"Waiting to be indexed: {stats.pending_changes:,} changes")
-    return "\n".join(lines)
+def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None) -> str:
+    rows = stats_rows(stats, metrics)
+    return "<b>Archive</b>\n" + "\n".join(f"{escape(label)}: {escape(value)}" for label, value in rows)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from telegram import User
 from telegram.ext import ContextTypes
 
 from bot.memory import QueryMemory
+from bot.metrics import Metrics
 from bot.settings import BotSettings
 from retrieval import Archive
 
@@ -19,6 +21,8 @@ class BotServices:
     settings: BotSettings
     archive: Archive
     queries: QueryMemory = field(default_factory=QueryMemory)
+    metrics: Metrics = field(default_factory=Metrics)
+    last_update_at: datetime | None = None
 
     def is_admin(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.admin_ids

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
 from retrieval.settings import Settings
@@ -29,6 +30,41 @@ class BotSettings(Settings):
     max_upload_bytes: int = Field(
         20_000_000, gt=0, description="Largest file an admin may send to load (Telegram's bots get at most 20 MB)."
     )
+
+    webhook_url: str | None = Field(
+        None, description="Public https address Telegram posts updates to (webhook mode), e.g. https://bot.example.org/telegram"
+    )
+    webhook_listen: str = Field("127.0.0.1", description="Address the webhook server listens on (0.0.0.0 in a container).")
+    webhook_port: int = Field(8080, ge=1, le=65535, description="Port the webhook server listens on.")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends with every update (1-256 of A-Z a-z 0-9 _ -); required for webhooks."
+    )
+    log_format: Literal["text", "json"] = Field("text", description="'text': one readable line per event; 'json': JSON lines.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Least important events logged.")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            AnyHttpUrl(value)
+        return value
+
+    def secrets(self) -> list[str]:
+        """Values no log line may contain (the token and its secret half, the webhook secret)."""
+        values = []
+        if self.bot_token is not None:
+            token = self.bot_token.get_secret_value()
+            values += [token, token.partition(":")[2]]
+        if self.webhook_secret is not None:
+            values.append(self.webhook_secret.get_secret_value())
+        return [value for value in values if len(value) >= 6]
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -8,6 +8,9 @@ from datetime import datetime
 from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
 from retrieval.snippet import Snippet
 
+from bot.figures import stats_rows
+from bot.metrics import MetricsSnapshot
+
 MAX_FAILURES_SHOWN = 50
 
 
@@ -63,28 +66,7 @@ def render_report(report: LoadReport) -> str:
     return "\n".join(lines)
 
 
-def format_size(num_bytes: float) -> str:
-    """Bytes in the largest decimal unit that keeps the number under 1000."""
-    for unit in ("B", "KB", "MB"):
-        if num_bytes < 1000:
-            return f"{num_bytes:,.0f} {unit}" if unit == "B" else f"{num_bytes:,.1f} {unit}"
-        num_bytes /= 1000
-    return f"{num_bytes:,.1f} GB"
-
-
-def render_stats(stats: ArchiveStats) -> str:
-    store = stats.store
-    last = "never"
-    if store.last_load_at is not None:
-        last = f"{store.last_load_at:%Y-%m-%d %H:%M} UTC ({store.last_load_summary})"
-    lines = [
-        f"Articles:       {store.articles:,}",
-        f"Passages:       {store.passages:,} ({stats.indexed_passages:,} in the search index)",
-        f"Reader opens:   {store.opens:,}",
-        f"Database size:  {format_size(store.db_bytes)}",
-        f"Index size:     {format_size(stats.index_bytes)}",
-        f"Last load:      {last}",
-    ]
-    if stats.pending_changes:
-        lines.append(f"Not yet indexed: {stats.pending_changes:,} changes (applied on the next start or load)")
-    return "\n".join(lines)
+def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None = None) -> str:
+    rows = stats_rows(stats, metrics)
+    width = max(len(label) for label, _ in rows) + 2
+    return "\n".join(f"{label + ':':<{width}}{value}" for label, value in rows)

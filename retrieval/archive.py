@@ -92,6 +92,10 @@ class Archive:
             raise
         return archive
 
+    def request_stop(self) -> None:
+        """Make running loads stop after their current batch (for a graceful shutdown)."""
+        self.ingestor.stopping.set()
+
     async def close(self) -> None:
         """Release the index writer and close the store and HTTP client."""
         async with self._index_lock:

@@ -75,6 +75,8 @@ class Ingestor:
         self.fetcher = fetcher
         self.site_url = site_url
         self.after_batch = after_batch
+        # Set on shutdown: loads stop between batches; what is stored stays.
+        self.stopping = asyncio.Event()
 
     async def load(self, inputs: Sequence[str], progress: ProgressCallback | None = None) -> LoadReport:
         """Load files, folders, ZIPs and URLs; every failure is in the report."""
@@ -83,6 +85,9 @@ class Ingestor:
         targets = list(expand_paths(inputs))
         total = await asyncio.to_thread(_estimate_total, targets)
         for target in targets:
+            if self.stopping.is_set():
+                report.interrupted = True
+                break
             if isinstance(target, IngestError):
                 report.fail(target.where or "", target.detail)
             elif isinstance(target, Path):
@@ -111,6 +116,9 @@ class Ingestor:
     ) -> None:
         while batch := await asyncio.to_thread(_take_prepared, items, BATCH_SIZE):
             await self._store_batch(batch, report)
+            if self.stopping.is_set():
+                report.interrupted = True
+                return
             if progress is not None:
                 await progress(LoadProgress(report.processed, total, report))
 

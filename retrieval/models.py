@@ -105,6 +105,8 @@ class LoadReport:
     unchanged: int = 0
     failures: list[Failure] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
+    # True when a shutdown stopped the load early; loading again finishes it.
+    interrupted: bool = False
 
     @property
     def failed(self) -> int:
@@ -127,7 +129,8 @@ class LoadReport:
         self.failures.append(Failure(source, reason))
 
     def summary(self) -> str:
-        return f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+        counts = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+        return counts + (" (interrupted by a shutdown: load again to finish)" if self.interrupted else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,79 @@
+"""Is the bot healthy? Checks shared by ``newsbot health`` and ``GET /healthz``.
+
+Healthy means: the store answers a query, the search index opens and is in
+step with the store, and (for the command, which runs in another process)
+the bot's status file shows a heartbeat from a live process.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import tantivy
+
+from bot.status import STALE_AFTER_SECONDS, read_status, status_path
+from retrieval import Archive, Settings
+from retrieval.backup import is_serving
+
+
+@dataclass(slots=True)
+class HealthReport:
+    problems: list[str] = field(default_factory=list)
+    details: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+
+def _check_store_file(db_path: Path, report: HealthReport) -> None:
+    try:
+        with sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True, timeout=5) as db:
+            report.details["articles"] = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.Error as error:
+        report.problems.append(f"store unreachable at {db_path}: {error}")
+
+
+def _check_index_dir(index_path: Path, report: HealthReport) -> None:
+    if not (index_path / "newsbot-index.json").exists() or not tantivy.Index.exists(str(index_path)):
+        report.problems.append(f"no search index at {index_path}")
+
+
+def check_offline(settings: Settings) -> HealthReport:
+    """Health as seen from outside the bot process (``newsbot health``)."""
+    report = HealthReport()
+    _check_store_file(settings.db_path, report)
+    _check_index_dir(settings.resolved_index_path, report)
+    status = read_status(status_path(settings.db_path))
+    if status is None or not status.running:
+        report.problems.append("the bot is not running (no live status file)")
+    else:
+        age = status.heartbeat_age(datetime.now(UTC))
+        report.details.update(mode=status.mode, heartbeat_age_s=round(age), last_update_at=status.last_update_at)
+        if age > STALE_AFTER_SECONDS:
+            report.problems.append(f"no heartbeat for {age:.0f} s (the bot may be stuck)")
+        elif not is_serving(settings.db_path):
+            report.problems.append("the status file says running, but no process holds the archive")
+    return report
+
+
+async def check_running(archive: Archive, last_update_at: str | None) -> HealthReport:
+    """Health from inside the running bot (``GET /healthz``)."""
+    report = HealthReport(details={"last_update_at": last_update_at})
+    try:
+        stats = await archive.stats()
+    except Exception as error:  # any failure here means "unhealthy", reported, not raised
+        report.problems.append(f"store unreachable: {error}")
+        return report
+    report.details.update(
+        articles=stats.store.articles,
+        passages=stats.store.passages,
+        indexed_passages=stats.indexed_passages,
+        pending_changes=stats.pending_changes,
+    )
+    if stats.indexed_passages == 0 and stats.store.passages > 0:
+        report.problems.append("search index is empty")
+    return report

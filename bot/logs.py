@@ -1,0 +1,66 @@
+"""Logging for the bot: one readable line per event, or JSON lines; secrets redacted.
+
+python-telegram-bot and httpx log request URLs, and Bot API URLs contain the
+token (``/bot<token>/getUpdates``). The formatter replaces every configured
+secret in the final line, message, arguments and traceback alike, so no
+handler, library or exception can leak it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+REDACTED = "[REDACTED]"
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record, then blanks out every secret it contains."""
+
+    def __init__(self, secrets: Iterable[str], fmt: str | None = TEXT_FORMAT) -> None:
+        super().__init__(fmt)
+        self.secrets = [secret for secret in secrets if secret]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.redact(super().format(record))
+
+
+class JsonFormatter(RedactingFormatter):
+    """One JSON object per line: time, level, logger, message (and exception)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__(secrets, fmt=None)
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return self.redact(json.dumps(entry, ensure_ascii=False))
+
+
+def configure_logging(*, json_lines: bool, level: int, secrets: Iterable[str] = ()) -> None:
+    """Send all logging to stderr through one redacting handler."""
+    secrets = list(secrets)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(secrets) if json_lines else RedactingFormatter(secrets))
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # httpx logs every request at INFO; keep one line per event, not per poll.
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))

@@ -1,0 +1,75 @@
+"""The webhook server: Telegram POSTs updates here; GET /healthz reports health.
+
+A small aiohttp app (the pattern of PTB's ``customwebhookbot`` example) so the
+health endpoint can share the port. An update is acknowledged (HTTP 200) only
+once it is in the application's queue, and the queue is drained before the
+bot stops, so an acknowledged update is never lost. Requests without the
+right ``X-Telegram-Bot-Api-Secret-Token`` are refused with 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.health import check_running
+from bot.services import BotServices
+from bot.settings import BotSettings
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_UPDATE_BYTES = 1_000_000
+
+
+class WebhookServer:
+    def __init__(self, application: Application, settings: BotSettings, bot_services: BotServices) -> None:
+        if settings.webhook_url is None or settings.webhook_secret is None:
+            raise ValueError("webhook mode needs NEWSBOT_WEBHOOK_URL and NEWSBOT_WEBHOOK_SECRET")
+        self.application = application
+        self.settings = settings
+        self.services = bot_services
+        self.path = urlsplit(settings.webhook_url).path or "/"
+        self._secret = settings.webhook_secret.get_secret_value().encode()
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+        app.router.add_post(self.path, self._receive)
+        app.router.add_get("/healthz", self._health)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.settings.webhook_listen, self.settings.webhook_port).start()
+        log.info("webhook server listening on %s:%d", self.settings.webhook_listen, self.settings.webhook_port)
+
+    async def stop(self) -> None:
+        """Stop taking requests; those in progress finish first."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("refused a webhook request without the right secret from %s", request.remote)
+            return web.Response(status=403, text="forbidden")
+        try:
+            update = Update.de_json(await request.json(), self.application.bot)
+        except (ValueError, TypeError, KeyError) as error:
+            log.warning("refused a malformed webhook update: %s", error)
+            return web.Response(status=400, text="bad update")
+        if update is None:
+            return web.Response(status=400, text="bad update")
+        await self.application.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def _health(self, request: web.Request) -> web.Response:
+        last = self.services.last_update_at
+        report = await check_running(self.services.archive, last.isoformat(timespec="seconds") if last else None)
+        body = {"status": "ok" if report.healthy else "unhealthy", "problems": report.problems, **report.details}
+        return web.json_response(body, status=200 if report.healthy else 503)
