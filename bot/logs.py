@@ -62,5 +62,5 @@ def configure_logging(*, json_lines: bool, level: int, secrets: Iterable[str] = 
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
-    # httpx logs every request at INFO; keep one line per event, not per poll.
-    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
+    # httpx logs every request (each long poll) at INFO: keep it for DEBUG.
+    logging.getLogger("httpx").setLevel(level if level <= logging.DEBUG else logging.WARNING)

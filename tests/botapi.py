@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import aiohttp
 from aiohttp import web
 
 TOKEN = "123456789:TEST-token-for-the-local-bot-api"
@@ -110,7 +111,7 @@ def check_markup(markup: dict | None) -> None:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
 
-@dataclass
+@dataclass(eq=False)
 class Call:
     """One request the bot made, with its decoded parameters."""
 
@@ -147,19 +148,26 @@ class FakeBotApi:
         self.answered_callbacks: dict[str, dict] = {}
         self._failures: dict[str, list[tuple[int, dict]]] = {}
         self._runner: web.AppRunner | None = None
+        # Updates below this id were confirmed by a later getUpdates offset.
+        self.confirmed_offset = 0
+        self._closing = False
+        self.webhook: dict[str, Any] | None = None
 
     # -- server life -------------------------------------------------------
     async def start(self) -> None:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        async with self._new_update:
+            self._closing = True
+            self._new_update.notify_all()  # end pending long polls now
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -188,17 +196,22 @@ class FakeBotApi:
             self._new_update.notify_all()
         return update_id
 
-    async def send_text(
+    def text_message(
         self, text: str, *, user_id: int = 1001, chat_id: int | None = None, chat_type: str = "private",
         reply_to: StoredMessage | None = None,
     ) -> dict:  # fmt: skip
-        """A user writes ``text`` (commands get their bot_command entity)."""
+        """A user's message with ``text`` (commands get their bot_command entity)."""
         message = self._user_message(user_id, chat_id, chat_type)
         message["text"] = text
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         if reply_to is not None:
             message["reply_to_message"] = self.message_json(reply_to)
+        return message
+
+    async def send_text(self, text: str, **options: Any) -> dict:
+        """A user writes ``text`` to the bot (queued for getUpdates)."""
+        message = self.text_message(text, **options)
         await self.push("message", message)
         return message
 
@@ -230,12 +243,12 @@ class FakeBotApi:
         )
         return callback_id
 
-    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 15) -> Call:
-        """The first recorded call (past or future) matching ``predicate``."""
+    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 15, after: int = 0) -> Call:
+        """The first call from number ``after`` on (past or future) matching ``predicate``."""
         deadline = time.monotonic() + timeout
         async with self._new_call:
             while True:
-                for call in self.calls:
+                for call in self.calls[after:]:
                     if predicate(call):
                         return call
                 remaining = deadline - time.monotonic()
@@ -250,15 +263,13 @@ class FakeBotApi:
     async def next_call(self, method: str, *, chat_id: int | None = None, after: int = 0, ok: bool = True) -> Call:
         """The first successful ``method`` call after call number ``after``."""
         def matches(call: Call) -> bool:
-            index = self.calls.index(call)
             return (
-                index >= after
-                and call.method == method
+                call.method == method
                 and (call.status == 200) == ok
                 and (chat_id is None or int(call.params.get("chat_id", 0)) == chat_id)
             )
 
-        return await self.wait_for(matches)
+        return await self.wait_for(matches, after=after)
 
     def mark(self) -> int:
         """A position in the call log, for ``next_call(after=...)``."""
@@ -364,9 +375,6 @@ class FakeBotApi:
     async def _api_getMe(self, params: dict) -> dict:  # noqa: N802 (Bot API method names)
         return BOT_USER
 
-    async def _api_deleteWebhook(self, params: dict) -> bool:  # noqa: N802
-        return True
-
     async def _api_setMyCommands(self, params: dict) -> bool:  # noqa: N802
         commands = params.get("commands") or []
         for command in commands:
@@ -377,13 +385,39 @@ class FakeBotApi:
     async def _api_sendChatAction(self, params: dict) -> bool:  # noqa: N802
         return True
 
+    async def _api_setWebhook(self, params: dict) -> bool:  # noqa: N802
+        if not str(params.get("url", "")).startswith(("https://", "http://127.0.0.1")):
+            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+        self.webhook = params
+        if str(params.get("drop_pending_updates", "")).lower() == "true":
+            self._updates.clear()
+        return True
+
+    async def _api_deleteWebhook(self, params: dict) -> bool:  # noqa: N802
+        self.webhook = None
+        return True
+
+    async def deliver(self, kind: str, payload: dict, *, secret: str | None = None) -> int:
+        """POST one update to the registered webhook, as Telegram does; returns the HTTP status."""
+        assert self.webhook is not None, "no webhook registered"
+        update = {"update_id": next(self._update_ids), kind: payload}
+        given = self.webhook.get("secret_token") if secret is None else secret
+        async with aiohttp.ClientSession() as session:
+            async with session.post(
+                self.webhook["url"], json=update, headers={"X-Telegram-Bot-Api-Secret-Token": given or ""}
+            ) as response:
+                return response.status
+
     async def _api_getUpdates(self, params: dict) -> list[dict]:  # noqa: N802
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = int(params.get("offset", 0) or 0)
         timeout = float(params.get("timeout", 0) or 0)
         async with self._new_update:
             if offset:
+                self.confirmed_offset = max(self.confirmed_offset, offset)
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            if not self._updates and timeout > 0:
+            if not self._updates and timeout > 0 and not self._closing:
                 try:
                     await asyncio.wait_for(self._new_update.wait(), timeout)
                 except TimeoutError:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
+from bot import runner
 from bot.app import build_application
-from bot.services import BotServices, services_in
+from bot.services import BotServices
 from bot.settings import BotSettings
 from tests.botapi import FakeBotApi
 
@@ -41,25 +41,14 @@ def bot_settings(api: FakeBotApi, tmp_path: Path) -> BotSettings:
     )
 
 
-@asynccontextmanager
-async def serving(application: Application) -> AsyncIterator[Application]:
-    """Start the application the way run_polling does, without owning the event loop."""
-    await application.initialize()
-    await application.post_init(application)
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    await application.start()
-    try:
-        yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        await application.post_shutdown(application)
+def serving(application: Application, settings: BotSettings, **options: object):
+    """The production start/stop sequence (bot.runner.serving), polling every second."""
+    return runner.serving(application, settings, poll_timeout=1, **options)
 
 
 @pytest.fixture
 async def bot(bot_settings: BotSettings) -> AsyncIterator[BotServices]:
     """The running bot; yields its services for checks on the archive."""
     application = build_application(bot_settings)
-    async with serving(application):
-        yield services_in(application.bot_data)
+    async with serving(application, bot_settings) as bot_services:
+        yield bot_services

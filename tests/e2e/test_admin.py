@@ -23,10 +23,8 @@ def jsonl(records: list[dict]) -> bytes:
 
 async def final_edit(api: FakeBotApi, mark: int, prefix: str) -> str:
     call = await api.wait_for(
-        lambda c: api.calls.index(c) >= mark
-        and c.method == "editMessageText"
-        and c.status == 200
-        and parse_html(c.params["text"]).startswith(prefix)
+        lambda c: c.method == "editMessageText" and c.status == 200 and parse_html(c.params["text"]).startswith(prefix),
+        after=mark,
     )
     return parse_html(call.params["text"])
 

@@ -199,7 +199,7 @@ async def test_command_menu_failure_is_not_fatal(api: FakeBotApi, bot_settings, 
 
     api.fail_next("setMyCommands", status=500)
     with caplog.at_level(logging.WARNING):
-        async with serving(build_application(bot_settings)):
+        async with serving(build_application(bot_settings), bot_settings):
             reply = await ask(api, QUESTION)
     assert "<blockquote>" in reply.text
     assert any("command menu" in r.getMessage() for r in caplog.records)

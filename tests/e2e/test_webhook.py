@@ -1,0 +1,62 @@
+"""Webhook mode: the local Bot API server POSTs updates to the bot on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+
+import aiohttp
+
+from bot.app import build_application
+from bot.settings import BotSettings
+from tests.botapi import FakeBotApi, parse_html
+from tests.e2e.conftest import serving
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_webhook_registers_takes_updates_refuses_wrong_secret_and_reports_health(
+    api: FakeBotApi, bot_settings: BotSettings
+) -> None:
+    port = free_port()
+    settings = BotSettings(
+        _env_file=None,
+        **bot_settings.model_dump(exclude={"webhook_url", "webhook_port", "webhook_secret"}),
+        webhook_url=f"http://127.0.0.1:{port}/telegram",
+        webhook_port=port,
+        webhook_secret="s3cret_token-123",
+    )
+    async with serving(build_application(settings), settings, webhook=True, drop_pending_updates=True):
+        registered = await api.next_call("setWebhook")
+        assert registered.params["url"] == f"http://127.0.0.1:{port}/telegram"
+        assert registered.params["secret_token"] == "s3cret_token-123"
+        assert str(registered.params["drop_pending_updates"]).lower() == "true"
+
+        mark = api.mark()
+        forged = api.text_message("MEK Albania", user_id=777)
+        assert await api.deliver("message", forged, secret="wrong") == 403
+        assert await api.deliver("message", forged, secret="") == 403
+
+        assert await api.deliver("message", api.text_message("MEK Albania", user_id=1001)) == 200
+        answer = await api.next_call("sendMessage", after=mark)
+        assert int(answer.params["chat_id"]) == 1001
+        assert "<blockquote>" in answer.params["text"]
+        assert not any(c.method == "sendMessage" and int(c.params["chat_id"]) == 777 for c in api.calls)
+
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                health = await response.json()
+                assert response.status == 200
+            async with session.post(
+                f"http://127.0.0.1:{port}/telegram",
+                data=b"{not json",
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret_token-123"},
+            ) as response:
+                assert response.status == 400
+    assert health["status"] == "ok"
+    assert health["articles"] == 11 and health["passages"] == health["indexed_passages"] == 13
+    assert health["last_update_at"] is not None
+    assert "Albania" in parse_html(answer.params["text"])
