@@ -1,0 +1,59 @@
+import json
+import logging
+
+import pytest
+
+from bot.logs import REDACTED, JsonFormatter, RedactingFormatter, configure_logging
+from bot.metrics import Metrics
+
+TOKEN = "123456789:AAHsecretPartOfTheToken"
+
+
+def record(message: str, *args: object, exc: bool = False) -> logging.LogRecord:
+    exc_info = None
+    if exc:
+        try:
+            raise RuntimeError(f"request to https://api.telegram.org/bot{TOKEN}/getMe failed")
+        except RuntimeError:
+            import sys
+
+            exc_info = sys.exc_info()
+    return logging.LogRecord("httpx", logging.INFO, __file__, 1, message, args, exc_info)
+
+
+@pytest.mark.parametrize("formatter", [RedactingFormatter([TOKEN]), JsonFormatter([TOKEN])])
+def test_token_is_redacted_in_message_args_and_tracebacks(formatter: logging.Formatter) -> None:
+    lines = [
+        formatter.format(record("HTTP Request: POST %s", f"https://api.telegram.org/bot{TOKEN}/getUpdates")),
+        formatter.format(record(f"url was https://api.telegram.org/bot{TOKEN}/x")),
+        formatter.format(record("failed", exc=True)),
+    ]
+    for line in lines:
+        assert TOKEN not in line and REDACTED in line
+
+
+def test_json_lines_are_json() -> None:
+    line = JsonFormatter([]).format(record("hello %s", "world", exc=True))
+    entry = json.loads(line)
+    assert entry["message"] == "hello world" and entry["level"] == "INFO" and "RuntimeError" in entry["exception"]
+
+
+def test_configure_logging_redacts_everything_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(json_lines=False, level=logging.DEBUG, secrets=[TOKEN, TOKEN.partition(":")[2]])
+    logging.getLogger("httpx").info("GET https://api.telegram.org/bot%s/getMe", TOKEN)
+    logging.getLogger("telegram.ext").debug("secret half alone: %s", TOKEN.partition(":")[2])
+    err = capsys.readouterr().err
+    assert "AAHsecret" not in err and err.count(REDACTED) == 2
+    assert len(err.strip().splitlines()) == 2
+
+
+def test_metrics_snapshot() -> None:
+    metrics = Metrics()
+    assert metrics.snapshot().search_p50_ms is None
+    for ms in range(1, 101):
+        metrics.question(ms / 1000, found=ms % 10 != 0)
+    metrics.load()
+    metrics.error()
+    snapshot = metrics.snapshot()
+    assert (snapshot.questions, snapshot.no_results, snapshot.loads, snapshot.errors) == (100, 10, 1, 1)
+    assert snapshot.search_p50_ms == pytest.approx(51, abs=1) and snapshot.search_p99_ms == pytest.approx(99, abs=1)

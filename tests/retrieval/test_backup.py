@@ -1,0 +1,75 @@
+"""Backups of a live store while writes go on, and restores that respect a running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from retrieval import Archive, Settings
+from retrieval.backup import BackupError, ServingLock, StoreBusyError, backup_store, restore_store
+from tests.conftest import article, write_jsonl
+
+
+def consistent(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        orphans = db.execute("SELECT count(*) FROM passages WHERE article_id NOT IN (SELECT id FROM articles)")
+        empty = db.execute("SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM passages)")
+        assert orphans.fetchone()[0] == 0 and empty.fetchone()[0] == 0
+        return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+async def test_backups_taken_during_writes_are_consistent(archive: Archive, tmp_path: Path) -> None:
+    files = [write_jsonl(tmp_path / f"part{i}.jsonl", [article(i * 1000 + n) for n in range(400)]) for i in range(4)]
+    loading = asyncio.create_task(archive.load([str(f) for f in files]))
+    counts = []
+    for number in range(6):
+        info = await asyncio.to_thread(backup_store, archive.settings.db_path, tmp_path / "backups" / f"b{number}.sqlite3")
+        counts.append(consistent(info.path))
+        assert counts[-1] == info.articles
+        await asyncio.sleep(0.05)
+    await loading
+    final = await asyncio.to_thread(backup_store, archive.settings.db_path, tmp_path / "backups")
+    assert consistent(final.path) == 1600 and final.path.name == archive.settings.db_path.name
+    assert counts == sorted(counts) and counts[0] < 1600
+
+
+async def test_restore_replaces_the_store_and_rebuilds_the_index(settings: Settings, tmp_path: Path) -> None:
+    async with await Archive.open(settings) as archive:
+        await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1), article(2)]))])
+    backup = backup_store(settings.db_path, tmp_path / "backup.sqlite3")
+    async with await Archive.open(settings) as archive:
+        await archive.delete("1")
+        await archive.load([str(write_jsonl(tmp_path / "b.jsonl", [article(3)]))])
+
+    info = restore_store(backup.path, settings.db_path, settings.resolved_index_path)
+    assert info.articles == 2
+    assert not settings.resolved_index_path.exists()
+    async with await Archive.open(settings) as archive:
+        assert sorted(h.id for h in await archive.latest(10)) == [1, 2]
+        assert (await archive.search("topic1")).hits[0].headline.id == 1
+        assert (await archive.search("topic3")).hits == ()
+
+
+async def test_restore_refuses_while_the_bot_serves_and_bad_files(settings: Settings, tmp_path: Path) -> None:
+    async with await Archive.open(settings) as archive:
+        await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1)]))])
+    backup = backup_store(settings.db_path, tmp_path / "backup.sqlite3")
+    with ServingLock(settings.db_path):
+        with pytest.raises(StoreBusyError):
+            restore_store(backup.path, settings.db_path, settings.resolved_index_path)
+        with pytest.raises(StoreBusyError):
+            ServingLock(settings.db_path).acquire()
+    (tmp_path / "junk.sqlite3").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(BackupError, match="not a readable SQLite database"):
+        restore_store(tmp_path / "junk.sqlite3", settings.db_path, settings.resolved_index_path)
+    with sqlite3.connect(tmp_path / "other.sqlite3") as db:
+        db.execute("CREATE TABLE t (x)")
+    with pytest.raises(BackupError, match="not a newsbot database"):
+        restore_store(tmp_path / "other.sqlite3", settings.db_path, settings.resolved_index_path)
+    with pytest.raises(BackupError, match="no backup file"):
+        restore_store(tmp_path / "missing.sqlite3", settings.db_path, settings.resolved_index_path)
+    assert consistent(settings.db_path) == 1
