@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import engines  # noqa: E402
+
 from retrieval import Archive, Settings  # noqa: E402
 
 SAMPLES = 300

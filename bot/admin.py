@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from dataclasses import replace
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 from telegram import Message, Update

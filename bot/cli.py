@@ -12,10 +12,9 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from tqdm import tqdm
-
-from pathlib import Path
 
 from bot import terminal
 from bot.figures import format_size

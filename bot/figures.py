@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from retrieval import ArchiveStats
-
 from bot.metrics import MetricsSnapshot
+from retrieval import ArchiveStats
 
 
 def format_size(num_bytes: float) -> str:

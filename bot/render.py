@@ -20,7 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
-from retrieval import Article, ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval import ArchiveStats, Article, Headline, LoadReport, SearchResult
 from retrieval.snippet import Snippet
 
 MAX_VISIBLE = 4096

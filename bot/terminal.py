@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
-from retrieval.snippet import Snippet
-
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
+from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval.snippet import Snippet
 
 MAX_FAILURES_SHOWN = 50
 

@@ -14,7 +14,6 @@ from retrieval.errors import IngestError
 from retrieval.models import ArticleInput
 from retrieval.records import article_from_fields
 
-
 # Below this the "article" is a menu or a cookie notice, not news.
 MIN_ARTICLE_WORDS = 8
 

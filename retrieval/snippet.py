@@ -12,8 +12,8 @@ HTML) can mark the matched words without re-analysing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from retrieval.analyzer import Analyzer, Token
 from retrieval.sentences import Span, sentence_spans
