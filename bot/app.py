@@ -101,6 +101,9 @@ def add_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(text & private, handlers.question))
     application.add_handler(MessageHandler(text & filters.ChatType.GROUPS & filters.REPLY, handlers.reply_question))
     application.add_handler(MessageHandler(filters.COMMAND & private, handlers.unknown_command))
+    application.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL, handlers.not_text)
+    )
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_error_handler(on_error)
 

@@ -208,6 +208,11 @@ async def _edit(message: Message, reply: Reply) -> None:
             raise
 
 
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos, stickers, voice notes…: say what works instead of staying silent."""
+    await update.effective_message.reply_html("I can only read text. Send me your question in words, or see /help.")
+
+
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point readers who mistype a command at /help."""
     await update.effective_message.reply_html("I don't know that command. See /help.")

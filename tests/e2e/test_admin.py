@@ -92,8 +92,11 @@ async def test_delete_stats_reindex(api: FakeBotApi, bot: BotServices) -> None:
     reply = await ask(api, f"/delete {newest.url}", user_id=ADMIN_ID)
     assert reply.text.startswith("Deleted: ")
     assert "No article" in (await ask(api, f"/delete {newest.id}", user_id=ADMIN_ID)).text
+    await ask(api, "MEK Albania")
+    await ask(api, "zebra crossings in Oslo")
     stats = parse_html((await ask(api, "/stats", user_id=ADMIN_ID)).text)
     assert "Articles: 10" in stats
+    assert "Questions answered: 2 (1 found nothing)" in stats and "Search time: p50" in stats
     mark = api.mark()
     await api.send_text("/reindex", user_id=ADMIN_ID)
     assert "rebuilt: 10 passages" in await final_edit(api, mark, "Search index")

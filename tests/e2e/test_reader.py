@@ -205,6 +205,14 @@ async def test_command_menu_failure_is_not_fatal(api: FakeBotApi, bot_settings, 
     assert any("command menu" in r.getMessage() for r in caplog.records)
 
 
-async def test_unknown_command(api: FakeBotApi, bot: BotServices) -> None:
-    assert "/help" in (await ask(api, "/frobnicate")).text
-    assert READER_ID
+async def test_unknown_command_and_non_text_get_a_hint(api: FakeBotApi, bot: BotServices) -> None:
+    assert "/help" in (await ask(api, "/frobnicate", user_id=READER_ID)).text
+    sticker = api.text_message("x", user_id=READER_ID)
+    del sticker["text"]
+    sticker["sticker"] = {
+        "file_id": "s1", "file_unique_id": "us1", "width": 512, "height": 512, "is_animated": False,
+        "is_video": False, "type": "regular",
+    }  # fmt: skip
+    mark = api.mark()
+    await api.push("message", sticker)
+    assert "only read text" in (await api.next_call("sendMessage", after=mark)).params["text"]

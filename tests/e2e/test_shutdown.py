@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.status import HEARTBEAT_SECONDS
 from retrieval import Archive, Settings
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article
@@ -72,12 +73,18 @@ async def test_sigterm_during_a_burst_loses_no_acknowledged_question(api: FakeBo
     async with running_bot(api, env, log):
         code, out, _ = await newsbot(env, "health")
         assert code == 0 and out.startswith("healthy")
+        await api.send_text("MEK Albania", user_id=4999)
+        await api.next_call("sendMessage", chat_id=4999)
+        await asyncio.sleep(HEARTBEAT_SECONDS + 1)  # the status file now holds the counters
+        code, out, _ = await newsbot(env, "stats")
+        assert code == 0 and out.startswith("Bot: running (polling) since")
+        assert "Questions answered: 1 (0 found nothing)" in out
         for user in users:
             await api.send_text(f"MEK Albania question {user}", user_id=user)
         deadline = time.monotonic() + 30
         while len(answered_chats(api) & set(users)) < 5 and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
-    acknowledged = [u for u in users if u - 5000 + 1 < api.confirmed_offset]  # update ids follow send order
+    acknowledged = [u for u in users if u - 5000 + 2 < api.confirmed_offset]  # update ids follow send order
     assert acknowledged, "nothing was acknowledged before the stop"
     assert set(acknowledged) <= answered_chats(api)
 
