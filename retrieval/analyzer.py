@@ -129,7 +129,7 @@ class Analyzer:
         found = self._memo.get(raw)
         if found is None:
             found = tuple(term for word in _TOKEN_RE.findall(normalize(raw)) if (term := self._term(word)))
-            if len(self._memo) < _MEMO_LIMIT:
+            if len(self._memo) < _MEMO_LIMIT and len(raw) <= 2 * MAX_TERM_CHARS:
                 self._memo[raw] = found
         return found
 

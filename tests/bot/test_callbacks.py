@@ -1,6 +1,7 @@
 import pytest
 
 from bot import callbacks
+from bot.admin import safe_file_name
 from bot.arguments import UsageError, parse_count_and_window
 from bot.memory import QueryMemory
 from bot.settings import BotSettings
@@ -67,3 +68,18 @@ def test_token_never_appears_in_setting_errors(monkeypatch: pytest.MonkeyPatch) 
         load_settings(BotSettings)
     assert "SECRET" not in str(caught.value)
     assert "SECRET" not in repr(load_settings(BotSettings, max_upload_bytes=5))
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("stories.jsonl", "stories.jsonl"),
+        ("../../etc/passwd.csv", "passwd.csv"),
+        ("my file (1).json", "my_file_1_.json"),
+        (None, "upload"),
+        ("....", "upload"),
+        ("مقاله.html", "مقاله.html"),
+    ],
+)
+def test_uploaded_file_names_are_made_safe(given: str | None, expected: str) -> None:
+    assert safe_file_name(given) == expected
