@@ -104,7 +104,6 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     failures: list[Failure] = field(default_factory=list)
-    article_ids: list[int] = field(default_factory=list)
     # True when a shutdown stopped the load early; loading again finishes it.
     interrupted: bool = False
 
