@@ -11,7 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import callbacks, render
-from bot.arguments import UsageError, parse_count_and_window
+from bot.arguments import MAX_COUNT, UsageError, parse_count_and_window
 from bot.render import Reply
 from bot.services import BotServices, services
 from retrieval import NotFoundError, TopWindow
@@ -126,7 +126,7 @@ async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def latest_page(bot_services: BotServices, page: callbacks.LatestPage) -> Reply:
-    size = min(max(page.size, 1), 20)
+    size = min(max(page.size, 1), MAX_COUNT)
     found = await bot_services.archive.latest(size + 1, page.offset)
     back = callbacks.LatestPage(size, max(0, page.offset - size)) if page.offset else None
     more = callbacks.LatestPage(size, page.offset + size) if len(found) > size else None
@@ -139,7 +139,7 @@ _TOP_TITLES = {"week": "Most read this week", "month": "Most read this month", "
 
 
 async def top_page(bot_services: BotServices, page: callbacks.TopPage) -> Reply:
-    size = min(max(page.size, 1), 20)
+    size = min(max(page.size, 1), MAX_COUNT)
     found = await bot_services.archive.top(size + 1, page.offset, TopWindow(page.window))
     back = callbacks.TopPage(page.window, size, max(0, page.offset - size)) if page.offset else None
     more = callbacks.TopPage(page.window, size, page.offset + size) if len(found) > size else None
