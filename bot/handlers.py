@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -105,46 +106,42 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the newest articles: /latest [n]."""
-    try:
-        count, _ = parse_count_and_window(context.args or [], allow_window=False)
-    except UsageError as error:
-        await update.effective_message.reply_html(render.escape(str(error)))
-        return
-    reply = await latest_page(services(context), callbacks.LatestPage(count, 0))
-    await update.effective_message.reply_html(reply.text, reply_markup=reply.keyboard)
+    await _list_command(update, context, allow_window=False)
 
 
 async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the most viewed articles: /top [n] [week|month|all]."""
+    await _list_command(update, context, allow_window=True)
+
+
+async def _list_command(update: Update, context: ContextTypes.DEFAULT_TYPE, *, allow_window: bool) -> None:
     try:
-        count, window = parse_count_and_window(context.args or [], allow_window=True)
+        count, window = parse_count_and_window(context.args or [], allow_window=allow_window)
     except UsageError as error:
         await update.effective_message.reply_html(render.escape(str(error)))
         return
-    reply = await top_page(services(context), callbacks.TopPage(window.value, count, 0))
+    first: ListPage = callbacks.TopPage(window.value, count, 0) if allow_window else callbacks.LatestPage(count, 0)
+    reply = await list_page(services(context), first)
     await update.effective_message.reply_html(reply.text, reply_markup=reply.keyboard)
 
 
-async def latest_page(bot_services: BotServices, page: callbacks.LatestPage) -> Reply:
-    size = min(max(page.size, 1), MAX_COUNT)
-    found = await bot_services.archive.latest(size + 1, page.offset)
-    back = callbacks.LatestPage(size, max(0, page.offset - size)) if page.offset else None
-    more = callbacks.LatestPage(size, page.offset + size) if len(found) > size else None
-    return render.render_headlines(
-        found[:size], title="Latest articles", offset=page.offset, back=back, more=more, show_views=False
-    )
-
-
+ListPage = callbacks.LatestPage | callbacks.TopPage
 _TOP_TITLES = {"week": "Most read this week", "month": "Most read this month", "all": "Most read"}
 
 
-async def top_page(bot_services: BotServices, page: callbacks.TopPage) -> Reply:
+async def list_page(bot_services: BotServices, page: ListPage) -> Reply:
+    """One page of /latest or /top, with Back/More buttons for its neighbours."""
     size = min(max(page.size, 1), MAX_COUNT)
-    found = await bot_services.archive.top(size + 1, page.offset, TopWindow(page.window))
-    back = callbacks.TopPage(page.window, size, max(0, page.offset - size)) if page.offset else None
-    more = callbacks.TopPage(page.window, size, page.offset + size) if len(found) > size else None
+    if isinstance(page, callbacks.TopPage):
+        found = await bot_services.archive.top(size + 1, page.offset, TopWindow(page.window))
+        title, show_views = _TOP_TITLES[page.window], True
+    else:
+        found = await bot_services.archive.latest(size + 1, page.offset)
+        title, show_views = "Latest articles", False
+    back = replace(page, size=size, offset=max(0, page.offset - size)) if page.offset else None
+    more = replace(page, size=size, offset=page.offset + size) if len(found) > size else None
     return render.render_headlines(
-        found[:size], title=_TOP_TITLES[page.window], offset=page.offset, back=back, more=more, show_views=True
+        found[:size], title=title, offset=page.offset, back=back, more=more, show_views=show_views
     )
 
 
@@ -191,10 +188,8 @@ async def _handle_button(data: str | None, message: Message | None, bot_services
             return _EXPIRED
         result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE, offset=action.offset)
         reply = render.render_answer(result, action.key, ANSWER_PAGE_SIZE)
-    elif isinstance(action, callbacks.LatestPage):
-        reply = await latest_page(bot_services, action)
     else:
-        reply = await top_page(bot_services, action)
+        reply = await list_page(bot_services, action)
     await _edit(message, reply)
     return None
 
