@@ -17,10 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from telegram import Message, Update
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.handlers import edit_message
+from bot.render import Reply
 from bot.services import services
 from retrieval import IndexBusyError, LoadReport, NotFoundError
 from retrieval.ingest import LoadProgress
@@ -139,11 +140,7 @@ class _StatusProgress:
 
 
 async def _edit_status(status: Message, text: str) -> None:
-    try:
-        await status.edit_text(text)
-    except BadRequest as error:
-        if "not modified" not in error.message.lower():
-            raise
+    await edit_message(status, Reply(text))
 
 
 @admin_only

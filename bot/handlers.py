@@ -190,15 +190,16 @@ async def _handle_button(data: str | None, message: Message | None, bot_services
         reply = render.render_answer(result, action.key, ANSWER_PAGE_SIZE)
     else:
         reply = await list_page(bot_services, action)
-    await _edit(message, reply)
+    await edit_message(message, reply)
     return None
 
 
-async def _edit(message: Message, reply: Reply) -> None:
+async def edit_message(message: Message, reply: Reply) -> None:
+    """Replace a message's text and buttons; asking for what it already shows is fine."""
     try:
         await message.edit_text(reply.text, reply_markup=reply.keyboard)
     except BadRequest as error:
-        # Pressing the same button twice asks for the text already shown.
+        # A button pressed twice, or progress that did not move, asks for the same text.
         if "not modified" not in error.message.lower():
             raise
 
