@@ -7,15 +7,12 @@ the bot's status file shows a heartbeat from a live process.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-
-import tantivy
 
 from bot.status import STALE_AFTER_SECONDS, read_status, status_path
 from retrieval import Archive, Settings
+from retrieval.archive import check_files
 from retrieval.backup import is_serving
 
 
@@ -29,24 +26,12 @@ class HealthReport:
         return not self.problems
 
 
-def _check_store_file(db_path: Path, report: HealthReport) -> None:
-    try:
-        with sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True, timeout=5) as db:
-            report.details["articles"] = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-    except sqlite3.Error as error:
-        report.problems.append(f"store unreachable at {db_path}: {error}")
-
-
-def _check_index_dir(index_path: Path, report: HealthReport) -> None:
-    if not (index_path / "newsbot-index.json").exists() or not tantivy.Index.exists(str(index_path)):
-        report.problems.append(f"no search index at {index_path}")
-
-
 def check_offline(settings: Settings) -> HealthReport:
     """Health as seen from outside the bot process (``newsbot health``)."""
-    report = HealthReport()
-    _check_store_file(settings.db_path, report)
-    _check_index_dir(settings.resolved_index_path, report)
+    articles, problems = check_files(settings)
+    report = HealthReport(problems=problems)
+    if articles is not None:
+        report.details["articles"] = articles
     status = read_status(status_path(settings.db_path))
     if status is None or not status.running:
         report.problems.append("the bot is not running (no live status file)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,14 +21,14 @@ from retrieval import search as search_module
 from retrieval.analyzer import Analyzer
 from retrieval.errors import IngestError, NotFoundError
 from retrieval.fetch import PageFetcher
-from retrieval.index import PassageIndex
+from retrieval.index import PassageIndex, index_exists
 from retrieval.ingest import Ingestor, ProgressCallback
 from retrieval.models import Article, Headline, LoadReport, SearchResult, StoreStats
 from retrieval.records import canonical_url
 from retrieval.seeds import seed_file
 from retrieval.settings import Settings
 from retrieval.sources import articles_from_file
-from retrieval.sqlite_store import SQLiteStore
+from retrieval.sqlite_store import SQLiteStore, count_articles
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,23 @@ class ArchiveStats:
     indexed_passages: int
     index_bytes: int
     pending_changes: int
+
+
+def check_files(settings: Settings) -> tuple[int | None, list[str]]:
+    """The article count and any problems of the archive on disk, without opening it.
+
+    Opening would migrate the store and load demo articles; a health check
+    from another process must only look.
+    """
+    problems = []
+    articles = None
+    try:
+        articles = count_articles(settings.db_path)
+    except sqlite3.Error as error:
+        problems.append(f"store unreachable at {settings.db_path}: {error}")
+    if not index_exists(settings.resolved_index_path):
+        problems.append(f"no search index at {settings.resolved_index_path}")
+    return articles, problems
 
 
 class Archive:

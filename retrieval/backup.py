@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 from retrieval.errors import NewsbotError
+from retrieval.sqlite_store import connect_read_only
 
 _PAGES_PER_STEP = 1024
 
@@ -88,14 +89,10 @@ def is_serving(db_path: Path) -> bool:
     return False
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-
-
 def _check_newsbot_database(path: Path) -> int:
     """Return the article count, or raise BackupError if ``path`` is not a sound newsbot store."""
     try:
-        with _read_only(path) as db:
+        with connect_read_only(path) as db:
             if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise BackupError(f"{path} is damaged (SQLite quick_check failed)")
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -111,7 +108,7 @@ def _copy(source: Path, target: Path) -> None:
     temporary = target.with_name(target.name + ".partial")
     temporary.unlink(missing_ok=True)
     try:
-        with _read_only(source) as src, sqlite3.connect(temporary) as dst:
+        with connect_read_only(source) as src, sqlite3.connect(temporary) as dst:
             src.backup(dst, pages=_PAGES_PER_STEP)
         os.replace(temporary, target)
     except BaseException:

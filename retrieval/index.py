@@ -95,6 +95,11 @@ def _terms_analyzer() -> tantivy.TextAnalyzer:
     return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
 
 
+def index_exists(path: Path) -> bool:
+    """True when ``path`` holds a newsbot index (its params file and a tantivy index)."""
+    return (path / _PARAMS_FILE).exists() and tantivy.Index.exists(str(path))
+
+
 class PassageIndex:
     """A tantivy index of passages on disk (or in memory when ``path`` is None)."""
 
@@ -111,7 +116,7 @@ class PassageIndex:
         else:
             path.mkdir(parents=True, exist_ok=True)
             stored = self._read_params()
-            if stored is None or not stored.compatible(IndexParams()) or not tantivy.Index.exists(str(path)):
+            if stored is None or not stored.compatible(IndexParams()) or not index_exists(path):
                 self._wipe()
                 self.needs_rebuild = True
             else:

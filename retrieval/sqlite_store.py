@@ -48,6 +48,17 @@ def _headline(row: sqlite3.Row | tuple) -> Headline:
     return Headline(id=row[0], url=row[1], title=row[2], published=_from_epoch(row[3]), views=row[4])
 
 
+def connect_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    """A synchronous read-only connection, for checks and backups from outside the store."""
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+
+
+def count_articles(path: Path) -> int:
+    """How many articles the store file at ``path`` holds (sqlite3.Error if unreadable)."""
+    with connect_read_only(path) as db:
+        return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
 class SQLiteStore:
     """Articles, passages, opens and the change log in one SQLite file."""
 

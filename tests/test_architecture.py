@@ -28,3 +28,8 @@ def test_pure_modules_do_no_io() -> None:
     for name in PURE_MODULES:
         imports = imported_modules(ROOT / "retrieval" / f"{name}.py")
         assert not imports & {"aiosqlite", "sqlite3", "httpx", "telegram", "tantivy", "asyncio"}, name
+
+
+def test_bot_knows_nothing_about_sql_or_the_index_engine() -> None:
+    for path in (ROOT / "bot").rglob("*.py"):
+        assert not imported_modules(path) & {"sqlite3", "aiosqlite", "tantivy"}, path
