@@ -133,20 +133,24 @@ def backup_store(db_path: Path, target: Path) -> BackupInfo:
 
 def restore_store(source: Path, db_path: Path, index_path: Path) -> BackupInfo:
     """Replace the store with the backup ``source``; refuses while the bot runs."""
-    if is_serving(db_path):
-        raise StoreBusyError("newsbot is running on this archive: stop it before restoring")
-    if not source.is_file():
-        raise BackupError(f"there is no backup file at {source}")
-    articles = _check_newsbot_database(source)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     lock = ServingLock(db_path)
-    with lock:  # keeps a bot from starting halfway through
+    try:
+        lock.acquire()  # held throughout, so no bot can start halfway through
+    except StoreBusyError:
+        raise StoreBusyError("newsbot is running on this archive: stop it before restoring") from None
+    try:
+        if not source.is_file():
+            raise BackupError(f"there is no backup file at {source}")
+        articles = _check_newsbot_database(source)
+        restored = db_path.with_name(db_path.name + ".restored")
         try:
-            _copy(source, db_path.with_name(db_path.name + ".restored"))
+            _copy(source, restored)
         except sqlite3.Error as error:
             raise BackupError(f"restore failed: {error}") from error
         for suffix in ("-wal", "-shm"):
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
-        os.replace(db_path.with_name(db_path.name + ".restored"), db_path)
+        os.replace(restored, db_path)
         shutil.rmtree(index_path, ignore_errors=True)
+    finally:
+        lock.release()
     return BackupInfo(db_path, articles, db_path.stat().st_size)

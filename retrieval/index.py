@@ -247,9 +247,10 @@ class PassageIndex:
     def informative_terms(self, terms: Sequence[str]) -> list[str]:
         """Leave out terms found in more than half the passages, unless nothing else matches.
 
-        Only in an index of at least ``prune_from`` passages. Such a term has a negative Robertson-Spärck Jones idf (the classic
-        BM25 idf counts it as evidence *against* relevance) and adds less than
-        ln 2 per match under ours, yet its postings cover most of the index:
+        Only in an index of at least ``prune_from`` passages. Such a term has
+        a negative Robertson-Spärck Jones idf (the classic BM25 idf counts it
+        as evidence *against* relevance) and adds less than ln 2 per match
+        under ours, yet its postings cover most of the index:
         scoring them is what made 1M-passage queries slow (p99 15 ms → 5 ms
         without them, bench/README.md). On Cranfield no ranking changes.
         """
