@@ -29,7 +29,7 @@ from telegram.ext import (
 from bot import admin, handlers
 from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
-from retrieval import Archive, SettingsError
+from retrieval import Archive
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,7 @@ CONCURRENT_UPDATES = 32
 
 def build_application(settings: BotSettings) -> Application:
     """Build the bot for ``settings``; raises SettingsError without a token."""
-    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
-        raise SettingsError("NEWSBOT_BOT_TOKEN is not set: create a bot with @BotFather and put its token there")
+    token = settings.require_token()
 
     async def open_services(application: Application) -> None:
         archive = await Archive.open(settings)
@@ -65,7 +64,7 @@ def build_application(settings: BotSettings) -> Application:
 
     application = (
         ApplicationBuilder()
-        .token(settings.bot_token.get_secret_value())
+        .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES))

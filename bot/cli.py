@@ -22,7 +22,7 @@ from bot.health import check_offline
 from bot.logs import configure_logging
 from bot.settings import BotSettings
 from bot.status import read_status, status_path
-from retrieval import Archive, NewsbotError, Settings, SettingsError, TopWindow, load_settings
+from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
 from retrieval.backup import backup_store, restore_store
 from retrieval.ingest import LoadProgress
 
@@ -156,10 +156,10 @@ def cmd_run(settings: BotSettings, args: argparse.Namespace) -> int:
     """Serve the Telegram bot until SIGTERM/SIGINT."""
     from bot.runner import run  # imported here: the other commands need no Telegram code
 
-    if args.webhook and (settings.webhook_url is None or settings.webhook_secret is None):
-        raise SettingsError("webhook mode needs NEWSBOT_WEBHOOK_URL and NEWSBOT_WEBHOOK_SECRET")
-    if settings.bot_token is None:
-        raise SettingsError("NEWSBOT_BOT_TOKEN is not set: create a bot with @BotFather and put its token there")
+    # Checked before taking the archive's serving lock, so a bad setup changes nothing.
+    if args.webhook:
+        settings.require_webhook()
+    settings.require_token()
     asyncio.run(run(settings, webhook=args.webhook, drop_pending_updates=args.drop_pending_updates))
     return 0
 

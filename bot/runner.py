@@ -75,10 +75,11 @@ async def serving(
     server = WebhookServer(application, settings, bot_services) if webhook else None
     try:
         if server is not None:
+            url, secret = settings.require_webhook()
             await server.start()
             await application.bot.set_webhook(
-                settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value(),
+                url,
+                secret_token=secret,
                 allowed_updates=Update.ALL_TYPES,
                 drop_pending_updates=drop_pending_updates,
             )

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from retrieval.settings import Settings
+from retrieval.settings import Settings, SettingsError
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
@@ -55,6 +55,19 @@ class BotSettings(Settings):
         if value is not None:
             AnyHttpUrl(value)
         return value
+
+    def require_token(self) -> str:
+        """The bot token, or SettingsError saying how to get one."""
+        token = self.bot_token.get_secret_value().strip() if self.bot_token is not None else ""
+        if not token:
+            raise SettingsError("NEWSBOT_BOT_TOKEN is not set: create a bot with @BotFather and put its token there")
+        return token
+
+    def require_webhook(self) -> tuple[str, str]:
+        """The webhook URL and secret, or SettingsError naming what is missing."""
+        if self.webhook_url is None or self.webhook_secret is None:
+            raise SettingsError("webhook mode needs NEWSBOT_WEBHOOK_URL and NEWSBOT_WEBHOOK_SECRET")
+        return self.webhook_url, self.webhook_secret.get_secret_value()
 
     def secrets(self) -> list[str]:
         """Values no log line may contain (the token and its secret half, the webhook secret)."""

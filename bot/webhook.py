@@ -29,13 +29,12 @@ MAX_UPDATE_BYTES = 1_000_000
 
 class WebhookServer:
     def __init__(self, application: Application, settings: BotSettings, bot_services: BotServices) -> None:
-        if settings.webhook_url is None or settings.webhook_secret is None:
-            raise ValueError("webhook mode needs NEWSBOT_WEBHOOK_URL and NEWSBOT_WEBHOOK_SECRET")
+        url, secret = settings.require_webhook()
         self.application = application
         self.settings = settings
         self.services = bot_services
-        self.path = urlsplit(settings.webhook_url).path or "/"
-        self._secret = settings.webhook_secret.get_secret_value().encode()
+        self.path = urlsplit(url).path or "/"
+        self._secret = secret.encode()
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
