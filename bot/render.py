@@ -21,7 +21,6 @@ from bot import callbacks
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Article, Headline, LoadReport, SearchResult
-from retrieval.snippet import Snippet
 
 MAX_VISIBLE = 4096
 MAX_TITLE_CHARS = 200
@@ -89,16 +88,6 @@ def format_date(moment: datetime | None) -> str:
     return f"{moment.day} {moment:%b %Y}" if moment else ""
 
 
-def highlighted(snippet: Snippet) -> str:
-    """The snippet escaped, matched words in bold."""
-    out, position = [], 0
-    for start, end in snippet.highlights:
-        out += [escape(snippet.text[position:start]), "<b>", escape(snippet.text[start:end]), "</b>"]
-        position = end
-    out.append(escape(snippet.text[position:]))
-    return "".join(out)
-
-
 def _nav_row(back: callbacks.Callback | None, more: callbacks.Callback | None) -> list[InlineKeyboardButton]:
     row = []
     if back is not None:
@@ -135,7 +124,7 @@ def render_answer(result: SearchResult, key: str, page_size: int) -> Reply:
         lines = [f"{number}. <b>{link(shorten(hit.headline.title, MAX_TITLE_CHARS), hit.headline.url)}</b>"]
         if date:
             lines.append(f"<i>{date}</i>")
-        lines.append(f"<blockquote>{highlighted(hit.snippet)}</blockquote>")
+        lines.append(f"<blockquote>{hit.snippet.marked('<b>', '</b>', escape)}</blockquote>")
         blocks.append("\n".join(lines))
     text, shown = join_blocks(blocks)
     read_row = [

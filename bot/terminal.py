@@ -8,23 +8,12 @@ from datetime import datetime
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
-from retrieval.snippet import Snippet
 
 MAX_FAILURES_SHOWN = 50
 
 
 def format_date(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d") if moment else "undated"
-
-
-def mark_snippet(snippet: Snippet, start_mark: str, end_mark: str) -> str:
-    """Wrap each highlighted span of the snippet in the given marks."""
-    out, position = [], 0
-    for start, end in snippet.highlights:
-        out += [snippet.text[position:start], start_mark, snippet.text[start:end], end_mark]
-        position = end
-    out.append(snippet.text[position:])
-    return "".join(out)
 
 
 def render_answer(result: SearchResult, bold: tuple[str, str] = ("**", "**")) -> str:
@@ -39,7 +28,7 @@ def render_answer(result: SearchResult, bold: tuple[str, str] = ("**", "**")) ->
         blocks.append(
             f"{number}. {hit.headline.title}\n"
             f"   {format_date(hit.headline.published)} · {hit.headline.url}\n"
-            f"   “{mark_snippet(hit.snippet, *bold)}”"
+            f"   “{hit.snippet.marked(*bold)}”"
         )
     if result.has_more:
         blocks.append(f"More results: add --page {result.offset // max(1, len(result.hits)) + 2}")

@@ -12,7 +12,7 @@ HTML) can mark the matched words without re-analysing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from retrieval.analyzer import Analyzer, Token
@@ -32,6 +32,19 @@ class Snippet:
 
     text: str
     highlights: tuple[tuple[int, int], ...]
+
+    def marked(self, before: str, after: str, escape: Callable[[str], str] = str) -> str:
+        """The text with each matched word between ``before`` and ``after``.
+
+        ``escape`` is applied to the text pieces only, so a renderer can wrap
+        words in markup (HTML tags) without the marks being escaped.
+        """
+        out, position = [], 0
+        for start, end in self.highlights:
+            out += [escape(self.text[position:start]), before, escape(self.text[start:end]), after]
+            position = end
+        out.append(escape(self.text[position:]))
+        return "".join(out)
 
 
 def _score(span: Span, matches: list[Token], weights: Mapping[str, float]) -> tuple[float, int]:

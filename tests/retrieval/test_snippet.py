@@ -1,5 +1,5 @@
 from retrieval.analyzer import Analyzer
-from retrieval.snippet import ELLIPSIS, MAX_SNIPPET_CHARS, make_snippet
+from retrieval.snippet import ELLIPSIS, MAX_SNIPPET_CHARS, Snippet, make_snippet
 
 analyzer = Analyzer()
 
@@ -59,3 +59,9 @@ def test_no_match_falls_back_to_the_opening() -> None:
     snippet = make_snippet("First sentence here. Second one.", weights("zebra"), analyzer)
     assert snippet.text.startswith("First sentence here.")
     assert snippet.highlights == ()
+
+
+def test_marked_wraps_matches_and_escapes_only_the_text() -> None:
+    snippet = Snippet("a<b MEK & c", ((4, 7),))
+    assert snippet.marked("**", "**") == "a<b **MEK** & c"
+    assert snippet.marked("<b>", "</b>", str.upper) == "A<B <b>MEK</b> & C"
