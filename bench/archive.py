@@ -18,7 +18,6 @@ import json
 import random
 import re
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import engines  # noqa: E402
 
 from retrieval import Archive, Settings  # noqa: E402
 
@@ -33,8 +35,8 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "news-articles" / "articles.jso
 
 
 def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    return f"p50 {statistics.median(ordered):.1f} ms, p99 {ordered[int(0.99 * (len(ordered) - 1))]:.1f} ms"
+    p50, p99 = engines.percentiles(samples)
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
 
 
 async def run(data: Path, copies: int) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -69,11 +68,7 @@ async def run(index_dir: Path) -> None:
             stop.set()
             await asyncio.gather(*searchers)
 
-    def p(samples: list[float]) -> tuple[float, float]:
-        ordered = sorted(samples)
-        return statistics.median(ordered), ordered[int(0.99 * (len(ordered) - 1))]
-
-    (a50, a99), (b50, b99) = p(alone), p(busy)
+    (a50, a99), (b50, b99) = engines.percentiles(alone), engines.percentiles(busy)
     print(f"/latest alone:             p50 {a50:.2f} ms  p99 {a99:.2f} ms")
     print(f"/latest beside 4 searches: p50 {b50:.2f} ms  p99 {b99:.2f} ms  ({counter[0] / elapsed:.0f} searches/s ran meanwhile)")
     print(f"extra delay:               p50 {b50 - a50:.2f} ms  p99 {b99 - a99:.2f} ms")
