@@ -32,13 +32,12 @@ log = logging.getLogger(__name__)
 
 
 def _write_heartbeat(bot_services: BotServices, mode: str, started_at: str, running: bool) -> None:
-    last = bot_services.last_update_at
     status = BotStatus(
         pid=os.getpid(),
         mode=mode,
         started_at=started_at,
         heartbeat_at=now_iso(),
-        last_update_at=last.isoformat(timespec="seconds") if last else None,
+        last_update_at=bot_services.last_update_text,
         running=running,
         metrics=bot_services.metrics.snapshot().as_dict(),
     )

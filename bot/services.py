@@ -24,6 +24,11 @@ class BotServices:
     metrics: Metrics = field(default_factory=Metrics)
     last_update_at: datetime | None = None
 
+    @property
+    def last_update_text(self) -> str | None:
+        """When the last update arrived, as ISO 8601 to the second."""
+        return self.last_update_at.isoformat(timespec="seconds") if self.last_update_at else None
+
     def is_admin(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.admin_ids
 

@@ -68,7 +68,6 @@ class WebhookServer:
         return web.Response(text="ok")
 
     async def _health(self, request: web.Request) -> web.Response:
-        last = self.services.last_update_at
-        report = await check_running(self.services.archive, last.isoformat(timespec="seconds") if last else None)
+        report = await check_running(self.services.archive, self.services.last_update_text)
         body = {"status": "ok" if report.healthy else "unhealthy", "problems": report.problems, **report.details}
         return web.json_response(body, status=200 if report.healthy else 503)
