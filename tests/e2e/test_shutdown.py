@@ -18,7 +18,7 @@ import pytest
 from bot.status import HEARTBEAT_SECONDS
 from retrieval import Archive, Settings
 from tests.botapi import FakeBotApi, parse_html
-from tests.conftest import article
+from tests.conftest import article, write_jsonl
 from tests.e2e.conftest import ADMIN_ID
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,14 +140,8 @@ async def test_sigterm_during_a_bulk_load_keeps_whole_articles(api: FakeBotApi, 
     async with await Archive.open(settings) as archive:
         stats = await archive.stats()
         assert stats.indexed_passages == stats.store.passages
-        report = await archive.load([str(write_payload(tmp_path, payload))])
+        report = await archive.load([str(write_jsonl(tmp_path / "again.jsonl", records))])
     assert report.new + report.unchanged == len(records) and report.unchanged == stored
-
-
-def write_payload(tmp_path: Path, payload: bytes) -> Path:
-    path = tmp_path / "again.jsonl"
-    path.write_bytes(payload)
-    return path
 
 
 async def test_a_second_bot_on_the_same_archive_is_refused(api: FakeBotApi, tmp_path: Path) -> None:
