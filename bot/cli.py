@@ -144,9 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser("backup", help="copy the live database (safe while the bot runs)")
     backup.add_argument("path", help="backup file (or folder) to write")
+    backup.add_argument("--force", action="store_true", help="replace an existing backup file")
     backup.set_defaults(handler=None, direct=cmd_backup)
 
-    restore = commands.add_parser("restore", help="replace the database with a backup (bot must be stopped)")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (the bot and every load must be stopped)"
+    )
     restore.add_argument("path", help="backup file to restore")
     restore.set_defaults(handler=None, direct=cmd_restore)
     return parser
@@ -177,7 +180,7 @@ def cmd_health(settings: BotSettings, args: argparse.Namespace) -> int:
 
 def cmd_backup(settings: BotSettings, args: argparse.Namespace) -> int:
     """Copy the live database consistently (safe while the bot runs)."""
-    info = backup_store(settings.db_path, Path(args.path))
+    info = backup_store(settings.db_path, settings.resolved_index_path, Path(args.path), force=args.force)
     print(f"Backed up {info.articles:,} articles to {info.path} ({format_size(info.size_bytes)}).")
     return 0
 

@@ -26,7 +26,7 @@ from bot.services import BotServices, services_in
 from bot.settings import BotSettings
 from bot.status import HEARTBEAT_SECONDS, BotStatus, now_iso, status_path, write_status
 from bot.webhook import WebhookServer
-from retrieval.backup import ServingLock
+from retrieval.locks import ServingLock
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,7 @@ from retrieval.errors import IngestError, NotFoundError
 from retrieval.fetch import PageFetcher
 from retrieval.index import PassageIndex, index_exists
 from retrieval.ingest import Ingestor, ProgressCallback
+from retrieval.locks import ArchiveLock
 from retrieval.models import Article, Headline, LoadReport, SearchResult, StoreStats
 from retrieval.records import canonical_url
 from retrieval.seeds import seed_file
@@ -77,8 +78,16 @@ def check_files(settings: Settings) -> tuple[int | None, list[str]]:
 class Archive:
     """Search, load, list and count the articles of one news archive."""
 
-    def __init__(self, settings: Settings, store: SQLiteStore, index: PassageIndex, analyzer: Analyzer) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: SQLiteStore,
+        index: PassageIndex,
+        analyzer: Analyzer,
+        lock: ArchiveLock | None = None,
+    ) -> None:
         self.settings = settings
+        self.lock = lock
         self.store = store
         self.index = index
         self.analyzer = analyzer
@@ -92,12 +101,23 @@ class Archive:
 
     @classmethod
     async def open(cls, settings: Settings) -> Archive:
-        """Open (creating if needed) the archive described by ``settings``."""
+        """Open (creating if needed) the archive described by ``settings``.
+
+        The archive lock is held shared until ``close``, so a restore cannot
+        replace the database while this process uses it.
+        """
+        lock = ArchiveLock(settings.db_path)
+        lock.acquire()
         store = SQLiteStore(settings.db_path)
-        await store.open()
-        analyzer = Analyzer()
-        index = await asyncio.to_thread(PassageIndex, settings.resolved_index_path, analyzer)
-        archive = cls(settings, store, index, analyzer)
+        try:
+            await store.open()
+            analyzer = Analyzer()
+            index = await asyncio.to_thread(PassageIndex, settings.resolved_index_path, analyzer)
+        except BaseException:
+            await store.close()
+            lock.release()
+            raise
+        archive = cls(settings, store, index, analyzer, lock)
         try:
             if index.needs_rebuild:
                 await archive.reindex()
@@ -120,6 +140,8 @@ class Archive:
             await asyncio.to_thread(self.index.close)
         await self.fetcher.aclose()
         await self.store.close()
+        if self.lock is not None:
+            self.lock.release()
 
     async def __aenter__(self) -> Archive:
         return self

@@ -1,33 +1,34 @@
-"""Consistent backups of the live store, restores, and the serving lock.
+"""Consistent backups of the live store, and restores.
 
 ``backup_store`` uses SQLite's online backup API, which copies a consistent
 snapshot while other connections keep writing (WAL). The search index is not
 copied: it is rebuilt from the store on the first start after a restore.
 
-``ServingLock`` is an advisory lock (flock) the running bot holds for its
-whole life; ``restore_store`` refuses to run while anyone holds it, so a
-restore can never pull the database out from under a running bot. The lock
-is released by the kernel if the process dies, so it is never stale.
+A backup never writes onto the archive it copies: the target is resolved
+(symlinks, ``..``, a folder) and refused when it is the live database, its
+-wal/-shm/-journal or lock files, or anything inside the index folder; a
+target that exists and is not a regular file (a device, a FIFO) is refused,
+and an existing backup file is replaced only when asked (``force``).
+
+``restore_store`` takes the archive lock exclusively (``retrieval.locks``), so
+it refuses while the bot or any load, delete or reindex has the archive open.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
-from retrieval.errors import NewsbotError
+from retrieval.errors import NewsbotError, StoreBusyError
+from retrieval.locks import ArchiveLock, ServingLock, lock_files
 from retrieval.sqlite_store import connect_read_only
 
 _PAGES_PER_STEP = 1024
-
-
-class StoreBusyError(NewsbotError):
-    """A running newsbot holds the store."""
+_LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
 class BackupError(NewsbotError):
@@ -39,54 +40,6 @@ class BackupInfo:
     path: Path
     articles: int
     size_bytes: int
-
-
-def _lock_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".serving.lock")
-
-
-class ServingLock:
-    """Held by ``newsbot run``: one serving process per store."""
-
-    def __init__(self, db_path: Path) -> None:
-        self.path = _lock_path(db_path)
-        self._handle: int | None = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(handle)
-            raise StoreBusyError(f"another newsbot is already serving {self.path.parent}") from None
-        os.ftruncate(handle, 0)
-        os.write(handle, str(os.getpid()).encode())
-        self._handle = handle
-
-    def release(self) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            os.close(self._handle)
-            self._handle = None
-
-    def __enter__(self) -> ServingLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
-        self.release()
-
-
-def is_serving(db_path: Path) -> bool:
-    """True while a process holds the serving lock of ``db_path``."""
-    lock = ServingLock(db_path)
-    try:
-        lock.acquire()
-    except StoreBusyError:
-        return True
-    lock.release()
-    return False
 
 
 def _check_newsbot_database(path: Path) -> int:
@@ -105,7 +58,7 @@ def _check_newsbot_database(path: Path) -> int:
 
 def _copy(source: Path, target: Path) -> None:
     """Copy a live database with the online backup API into ``target`` (atomically)."""
-    temporary = target.with_name(target.name + ".partial")
+    temporary = _partial(target)
     temporary.unlink(missing_ok=True)
     try:
         with connect_read_only(source) as src, sqlite3.connect(temporary) as dst:
@@ -116,15 +69,78 @@ def _copy(source: Path, target: Path) -> None:
         raise
 
 
-def backup_store(db_path: Path, target: Path) -> BackupInfo:
-    """Write a consistent copy of the store at ``db_path`` to ``target``."""
-    if not db_path.exists():
-        raise BackupError(f"there is no database at {db_path}")
-    if target.is_dir():
-        target = target / db_path.name
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _partial(target: Path) -> Path:
+    return target.with_name(target.name + ".partial")
+
+
+def _live_files(db_path: Path) -> list[Path]:
+    """Every file of the archive a backup must never write onto, resolved."""
+    files = [db_path.with_name(db_path.name + suffix) for suffix in _LIVE_SUFFIXES]
+    return [Path(os.path.realpath(path)) for path in (*files, *lock_files(db_path))]
+
+
+def _same_file(path: Path, others: list[Path]) -> bool:
+    """True when ``path`` is (a hard link to) one of ``others``."""
     try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    for other in others:
+        try:
+            if os.path.samestat(info, os.stat(other)):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def backup_target(db_path: Path, index_path: Path, target: Path, *, force: bool = False) -> Path:
+    """Where a backup of ``db_path`` asked for at ``target`` may be written, or BackupError.
+
+    A folder gets a file named like the database inside it.
+    """
+    try:
+        if target.is_dir():
+            target = target / db_path.name
+        resolved = Path(os.path.realpath(target))
+    except OSError as error:
+        raise BackupError(f"cannot use {target} as a backup target: {error.strerror or error}") from error
+    live = _live_files(db_path)
+    index_dir = Path(os.path.realpath(index_path))
+    for candidate in (resolved, _partial(resolved)):
+        inside_index = candidate == index_dir or index_dir in candidate.parents
+        if candidate in live or inside_index or _same_file(candidate, live):
+            raise BackupError(
+                f"{target} is part of the live archive ({db_path.parent}): "
+                "a backup must go to another file, outside the index folder"
+            )
+    try:
+        info = os.stat(resolved)
+    except FileNotFoundError:
+        return resolved
+    except OSError as error:  # e.g. a path component is a file
+        raise BackupError(f"cannot use {target} as a backup target: {error.strerror or error}") from error
+    if not stat.S_ISREG(info.st_mode):
+        raise BackupError(f"{target} exists and is not a regular file: refusing to replace it")
+    if not force:
+        raise BackupError(f"{target} already exists: use --force to replace it")
+    return resolved
+
+
+def backup_store(db_path: Path, index_path: Path, target: Path, *, force: bool = False) -> BackupInfo:
+    """Write a consistent copy of the store at ``db_path`` to ``target``.
+
+    ``index_path`` (the archive's index folder) is kept out of reach too;
+    an existing backup file is replaced only with ``force``.
+    """
+    if not db_path.is_file():
+        raise BackupError(f"there is no database at {db_path}")
+    target = backup_target(db_path, index_path, target, force=force)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         _copy(db_path, target)
+    except OSError as error:
+        raise BackupError(f"backup to {target} failed: {error.strerror or error}") from error
     except sqlite3.Error as error:
         raise BackupError(f"backup failed: {error}") from error
     articles = _check_newsbot_database(target)
@@ -132,25 +148,31 @@ def backup_store(db_path: Path, target: Path) -> BackupInfo:
 
 
 def restore_store(source: Path, db_path: Path, index_path: Path) -> BackupInfo:
-    """Replace the store with the backup ``source``; refuses while the bot runs."""
-    lock = ServingLock(db_path)
+    """Replace the store with the backup ``source``.
+
+    Refuses while the bot serves or any other process (a load, a delete, a
+    reindex) has the archive open; both locks are held throughout, so none
+    can start halfway through.
+    """
     try:
-        lock.acquire()  # held throughout, so no bot can start halfway through
+        serving = ServingLock(db_path)
+        serving.acquire()
     except StoreBusyError:
         raise StoreBusyError("newsbot is running on this archive: stop it before restoring") from None
     try:
-        if not source.is_file():
-            raise BackupError(f"there is no backup file at {source}")
-        articles = _check_newsbot_database(source)
-        restored = db_path.with_name(db_path.name + ".restored")
-        try:
-            _copy(source, restored)
-        except sqlite3.Error as error:
-            raise BackupError(f"restore failed: {error}") from error
-        for suffix in ("-wal", "-shm"):
-            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
-        os.replace(restored, db_path)
-        shutil.rmtree(index_path, ignore_errors=True)
+        with ArchiveLock(db_path, exclusive=True):
+            if not source.is_file():
+                raise BackupError(f"there is no backup file at {source}")
+            articles = _check_newsbot_database(source)
+            restored = db_path.with_name(db_path.name + ".restored")
+            try:
+                _copy(source, restored)
+            except (OSError, sqlite3.Error) as error:
+                raise BackupError(f"restore failed: {error}") from error
+            for suffix in ("-wal", "-shm"):
+                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+            os.replace(restored, db_path)
+            shutil.rmtree(index_path, ignore_errors=True)
     finally:
-        lock.release()
+        serving.release()
     return BackupInfo(db_path, articles, db_path.stat().st_size)

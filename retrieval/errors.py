@@ -7,7 +7,8 @@ Every error carries a message a person can read; front ends (CLI, bot) show
     ├── IngestError        one input (row, file, URL) could not be loaded
     │   └── FetchError     an http(s) URL was refused or could not be fetched
     ├── NotFoundError      no article with that id or URL
-    └── IndexBusyError     another process holds the index writer
+    ├── IndexBusyError     another process holds the index writer
+    └── StoreBusyError     another process holds the archive (serving it, or restoring it)
 """
 
 from __future__ import annotations
@@ -49,3 +50,7 @@ class NotFoundError(NewsbotError):
 
 class IndexBusyError(NewsbotError):
     """Another process (usually the running bot) is writing the index."""
+
+
+class StoreBusyError(NewsbotError):
+    """Another process holds the archive lock this one needs (see ``retrieval.locks``)."""

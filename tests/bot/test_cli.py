@@ -68,3 +68,14 @@ def test_bad_arguments_are_refused_by_argparse(capsys: pytest.CaptureFixture[str
 def test_nothing_to_search(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "what", "is", "the")
     assert code == 0 and out.startswith("Nothing to search")
+
+
+def test_backup_onto_the_live_database_is_one_line_and_harmless(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "stats")[0] == 0
+    code, _, err = run(capsys, "backup", "newsbot-data")
+    assert code == 2 and err.startswith("newsbot: newsbot-data/newsbot.sqlite3 is part of the live archive")
+    assert run(capsys, "backup", "copy.sqlite3")[0] == 0
+    code, _, err = run(capsys, "backup", "copy.sqlite3")
+    assert code == 2 and "already exists: use --force" in err
+    code, out, _ = run(capsys, "backup", "--force", "copy.sqlite3")
+    assert code == 0 and out.startswith("Backed up 11 articles")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
 
 from retrieval import Archive, Settings
-from retrieval.backup import BackupError, ServingLock, StoreBusyError, backup_store, restore_store
+from retrieval.backup import BackupError, backup_store, restore_store
+from retrieval.errors import StoreBusyError
+from retrieval.locks import ArchiveLock, ServingLock
 from tests.conftest import article, write_jsonl
 
 
@@ -27,12 +31,12 @@ async def test_backups_taken_during_writes_are_consistent(archive: Archive, tmp_
     loading = asyncio.create_task(archive.load([str(f) for f in files]))
     counts = []
     for number in range(6):
-        info = await asyncio.to_thread(backup_store, archive.settings.db_path, tmp_path / "backups" / f"b{number}.sqlite3")
+        info = await asyncio.to_thread(backup_store, archive.settings.db_path, archive.settings.resolved_index_path, tmp_path / "backups" / f"b{number}.sqlite3")
         counts.append(consistent(info.path))
         assert counts[-1] == info.articles
         await asyncio.sleep(0.05)
     await loading
-    final = await asyncio.to_thread(backup_store, archive.settings.db_path, tmp_path / "backups")
+    final = await asyncio.to_thread(backup_store, archive.settings.db_path, archive.settings.resolved_index_path, tmp_path / "backups")
     assert consistent(final.path) == 1600 and final.path.name == archive.settings.db_path.name
     assert counts == sorted(counts) and counts[0] < 1600
 
@@ -40,7 +44,7 @@ async def test_backups_taken_during_writes_are_consistent(archive: Archive, tmp_
 async def test_restore_replaces_the_store_and_rebuilds_the_index(settings: Settings, tmp_path: Path) -> None:
     async with await Archive.open(settings) as archive:
         await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1), article(2)]))])
-    backup = backup_store(settings.db_path, tmp_path / "backup.sqlite3")
+    backup = backup_store(settings.db_path, settings.resolved_index_path, tmp_path / "backup.sqlite3")
     async with await Archive.open(settings) as archive:
         await archive.delete("1")
         await archive.load([str(write_jsonl(tmp_path / "b.jsonl", [article(3)]))])
@@ -57,7 +61,7 @@ async def test_restore_replaces_the_store_and_rebuilds_the_index(settings: Setti
 async def test_restore_refuses_while_the_bot_serves_and_bad_files(settings: Settings, tmp_path: Path) -> None:
     async with await Archive.open(settings) as archive:
         await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1)]))])
-    backup = backup_store(settings.db_path, tmp_path / "backup.sqlite3")
+    backup = backup_store(settings.db_path, settings.resolved_index_path, tmp_path / "backup.sqlite3")
     with ServingLock(settings.db_path):
         with pytest.raises(StoreBusyError):
             restore_store(backup.path, settings.db_path, settings.resolved_index_path)
@@ -73,3 +77,70 @@ async def test_restore_refuses_while_the_bot_serves_and_bad_files(settings: Sett
     with pytest.raises(BackupError, match="no backup file"):
         restore_store(tmp_path / "missing.sqlite3", settings.db_path, settings.resolved_index_path)
     assert consistent(settings.db_path) == 1
+
+
+async def test_backup_never_writes_onto_the_live_archive(archive: Archive, tmp_path: Path) -> None:
+    """The live database, its folder, its -wal/-shm, the index and any spelling of them are refused."""
+    settings = archive.settings
+    await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(n) for n in range(50)]))])
+    db, index = settings.db_path, settings.resolved_index_path
+    (tmp_path / "link.sqlite3").symlink_to(db)
+    os.link(db, tmp_path / "hard.sqlite3")
+    targets = [
+        db,
+        db.parent,
+        db.parent / ".." / db.parent.name / db.name,
+        Path(os.path.relpath(db)),
+        tmp_path / "link.sqlite3",
+        tmp_path / "hard.sqlite3",
+        db.with_name(db.name + "-wal"),
+        db.with_name(db.name + "-shm"),
+        index,
+        index / "backup.sqlite3",
+    ]
+    for target in targets:
+        with pytest.raises(BackupError, match="part of the live archive"):
+            backup_store(db, index, target, force=True)
+    await archive.load([str(write_jsonl(tmp_path / "b.jsonl", [article(n) for n in range(50, 60)]))])
+    assert consistent(db) == 60
+    assert len((await archive.search("topic55")).hits) == 1
+
+
+def test_backup_replaces_only_regular_files_and_only_when_forced(settings: Settings, tmp_path: Path) -> None:
+    asyncio.run(_load_one(settings, tmp_path))
+    db, index = settings.db_path, settings.resolved_index_path
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(BackupError, match="not a regular file"):
+        backup_store(db, index, fifo, force=True)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    if Path("/dev/full").exists():
+        with pytest.raises(BackupError, match="not a regular file"):
+            backup_store(db, index, Path("/dev/full"), force=True)
+        assert Path("/dev/full").is_char_device()
+
+    first = backup_store(db, index, tmp_path / "b.sqlite3")
+    with pytest.raises(BackupError, match="already exists: use --force"):
+        backup_store(db, index, tmp_path / "b.sqlite3")
+    assert backup_store(db, index, tmp_path / "b.sqlite3", force=True).articles == first.articles
+
+    (tmp_path / "plain-file").write_text("x")
+    with pytest.raises(BackupError, match="cannot use"):
+        backup_store(db, index, tmp_path / "plain-file" / "x.sqlite3")
+
+
+async def _load_one(settings: Settings, tmp_path: Path) -> None:
+    async with await Archive.open(settings) as archive:
+        await archive.load([str(write_jsonl(tmp_path / "one.jsonl", [article(1)]))])
+
+
+async def test_restore_refuses_while_any_process_has_the_archive_open(settings: Settings, tmp_path: Path) -> None:
+    await _load_one(settings, tmp_path)
+    backup = backup_store(settings.db_path, settings.resolved_index_path, tmp_path / "backup.sqlite3")
+    async with await Archive.open(settings):  # what `newsbot load` or `delete` holds
+        with pytest.raises(StoreBusyError, match="using this archive"):
+            restore_store(backup.path, settings.db_path, settings.resolved_index_path)
+    with ArchiveLock(settings.db_path, exclusive=True):  # what a restore holds
+        with pytest.raises(StoreBusyError, match="being restored"):
+            await Archive.open(settings)
+    assert restore_store(backup.path, settings.db_path, settings.resolved_index_path).articles == 1
