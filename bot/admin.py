@@ -25,7 +25,7 @@ from bot.render import Reply
 from bot.services import services
 from retrieval import IndexBusyError, LoadReport, NotFoundError
 from retrieval.ingest import LoadProgress
-from retrieval.sources import SUPPORTED_SUFFIXES, is_url
+from retrieval.sources import is_supported, is_url
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +99,8 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     upload = message.document
     settings = services(context).settings
     name = safe_file_name(upload.file_name)
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        await message.reply_html("I can load .jsonl, .json, .csv, .html and .zip files.")
+    if not is_supported(name):
+        await message.reply_html("I can load .jsonl, .json and .csv files (each may be gzipped: .gz), .html and .zip.")
         return
     if upload.file_size and upload.file_size > settings.max_upload_bytes:
         await message.reply_html(

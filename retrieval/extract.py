@@ -39,9 +39,9 @@ def extract_article(html: bytes | str, *, url: str | None, site_url: str, source
         raise IngestError(
             'the page names no URL of its own (add <link rel="canonical" href="...">) ', where=where
         )
-    title = document.title or (document.text.strip().split("\n", 1)[0][:200])
+    # Without a <title> or og:title the headline is made from the text (records.fallback_title).
     return article_from_fields(
-        {"url": page_url, "title": title, "body": document.text, "published": document.date},
+        {"url": page_url, "title": document.title, "body": document.text, "published": document.date},
         site_url=site_url,
         source=source,
         where=where,

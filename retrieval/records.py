@@ -12,12 +12,19 @@ import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from retrieval.errors import IngestError
 from retrieval.models import ArticleInput
+from retrieval.sentences import sentence_spans
 
 MAX_TITLE_CHARS = 1_000
+# A headline made for an article that has none: its first sentence of at least
+# this many words (a dateline such as "Washington CNN —" is skipped), cut to
+# FALLBACK_TITLE_CHARS on a word boundary.
+FALLBACK_TITLE_MIN_WORDS = 5
+FALLBACK_TITLE_CHARS = 120
+_SLUG_NOISE = {"index", "index.html", "index.htm", "article", "story", "amp"}
 MAX_BODY_CHARS = 1_000_000
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING_PREFIXES = ("utm_",)
@@ -110,16 +117,73 @@ def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
     return text
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters on a word boundary, with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:—–-") + "…"
+
+
+def slug_title(url: str) -> str:
+    """Words of a URL's last meaningful path segment: ".../senate-gun-deal/index.html" → "Senate gun deal"."""
+    segments = [unquote(part) for part in urlsplit(url).path.split("/") if part]
+    for segment in reversed(segments):
+        stem = segment.rsplit(".", 1)[0] if segment.lower().endswith((".html", ".htm", ".php", ".aspx")) else segment
+        if segment.lower() in _SLUG_NOISE or stem.lower() in _SLUG_NOISE:
+            continue
+        words = stem.replace("-", " ").replace("_", " ").replace("+", " ").split()
+        if sum(word.isalpha() for word in words) >= 2:
+            text = " ".join(words)
+            return _shorten(text[0].upper() + text[1:], FALLBACK_TITLE_CHARS)
+    return ""
+
+
+def fallback_title(body: str, url: str) -> str:
+    """A headline for an article that came without one.
+
+    The first sentence that reads like one (at least
+    ``FALLBACK_TITLE_MIN_WORDS`` words: datelines and bylines are shorter),
+    else the URL's slug, else the host name: an article is never refused
+    for lacking a headline.
+    """
+    for paragraph in body.split("\n"):
+        if len(paragraph.split()) < FALLBACK_TITLE_MIN_WORDS:
+            continue
+        for span in sentence_spans(paragraph):
+            sentence = " ".join(paragraph[span.start : span.end].split())
+            if len(sentence.split()) >= FALLBACK_TITLE_MIN_WORDS:
+                return _shorten(sentence, FALLBACK_TITLE_CHARS)
+    return slug_title(url) or urlsplit(url).hostname or url
+
+
+def _title(fields: Mapping[str, object], body: str, url: str) -> str:
+    """The row's headline, white space collapsed; made from the text when missing or empty."""
+    value = fields.get("title")
+    if value is not None and not isinstance(value, str):
+        raise IngestError(f"expected text, got {type(value).__name__}", field="title")
+    title = " ".join((value or "").split())
+    if len(title) > MAX_TITLE_CHARS:
+        raise IngestError(f"too long ({len(title):,} characters, at most {MAX_TITLE_CHARS:,})", field="title")
+    return title or fallback_title(body, url)
+
+
 def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: str, where: str) -> ArticleInput:
-    """Validate one row's fields (url, title, body, published, views)."""
+    """Validate one row's fields (url, title, body, published, views).
+
+    A missing or empty title is made from the body or the URL (``fallback_title``).
+    """
     try:
         url_value = fields.get("url")
         if not isinstance(url_value, str) or not url_value.strip():
             raise IngestError("missing" if url_value in (None, "") else "expected text", field="url")
+        url = canonical_url(url_value, site_url)
+        body = _required_text(fields, "body", MAX_BODY_CHARS)
         return ArticleInput(
-            url=canonical_url(url_value, site_url),
-            title=" ".join(_required_text(fields, "title", MAX_TITLE_CHARS).split()),
-            body=_required_text(fields, "body", MAX_BODY_CHARS),
+            url=url,
+            title=_title(fields, body, url),
+            body=body,
             published=parse_published(fields.get("published")),
             views=parse_views(fields.get("views")),
             source=source,

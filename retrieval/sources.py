@@ -7,8 +7,9 @@ everything here is synchronous and yields ``ArticleInput`` or
 
 from __future__ import annotations
 
-import io
+import gzip
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUPPORTED_SUFFIXES = ROW_SUFFIXES | HTML_SUFFIXES | {".zip"}
 MAX_ZIP_MEMBER_BYTES = 200_000_000
 MAX_ZIP_TOTAL_BYTES = 1_000_000_000
+# "articles.jsonl.gz": a row file compressed with gzip, read as it is unpacked.
+GZIP_SUFFIX = ".gz"
 
 ArticleOrError = ArticleInput | IngestError
 
@@ -45,14 +48,28 @@ def expand_paths(inputs: Iterable[str]) -> Iterator[Path | str | IngestError]:
             yield from found
         elif not path.exists():
             yield IngestError("no such file, folder or http(s) URL", where=value)
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            yield IngestError(unsupported_message(path.suffix), where=value)
+        elif not is_supported(path.name):
+            yield IngestError(unsupported_message(file_format(path.name)[0]), where=value)
         else:
             yield path
 
 
+def file_format(name: str) -> tuple[str, bool]:
+    """A file's format suffix and whether it is gzipped: "a.jsonl.gz" → (".jsonl", True)."""
+    path = Path(name)
+    if path.suffix.lower() == GZIP_SUFFIX:
+        return Path(path.stem).suffix.lower(), True
+    return path.suffix.lower(), False
+
+
+def is_supported(name: str) -> bool:
+    """True for the file types a load reads (row files may be gzipped)."""
+    suffix, gzipped = file_format(name)
+    return suffix in (ROW_SUFFIXES if gzipped else SUPPORTED_SUFFIXES)
+
+
 def unsupported_message(suffix: str) -> str:
-    return f"unsupported file type {suffix or '(none)'!r}: use .jsonl, .json, .csv, .html or .zip"
+    return f"unsupported file type {suffix or '(none)'!r}: use .jsonl, .json, .csv (each may be .gz), .html or .zip"
 
 
 def _validated(rows: Iterable[RawRow | IngestError], site_url: str, source: str) -> Iterator[ArticleOrError]:
@@ -66,7 +83,7 @@ def _validated(rows: Iterable[RawRow | IngestError], site_url: str, source: str)
             yield error
 
 
-def _text_lines(binary: io.BufferedIOBase, name: str) -> Iterator[str]:
+def _text_lines(binary: Iterable[bytes], name: str) -> Iterator[str]:
     """Decode line by line, so rows before a bad byte still load and the
     error names the line (reading stops there: the rest is likely garbled)."""
     for number, raw in enumerate(binary, start=1):
@@ -81,14 +98,14 @@ def _text_lines(binary: io.BufferedIOBase, name: str) -> Iterator[str]:
             ) from error
 
 
-def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) -> Iterator[ArticleOrError]:
+def articles_from_stream(binary: Iterable[bytes], name: str, site_url: str) -> Iterator[ArticleOrError]:
     """Articles in one file's bytes, by the file name's suffix."""
-    suffix = Path(name).suffix.lower()
+    suffix = file_format(name)[0]
     source = Path(name).name
     try:
         if suffix in HTML_SUFFIXES:
             try:
-                yield extract_article(binary.read(), url=None, site_url=site_url, source=source)
+                yield extract_article(b"".join(binary), url=None, site_url=site_url, source=source)
             except IngestError as error:
                 yield error
             return
@@ -111,10 +128,28 @@ def articles_from_file(path: Path, site_url: str, name: str | None = None) -> It
         if path.suffix.lower() == ".zip":
             yield from _articles_from_zip(path, site_url, label)
             return
+        if file_format(path.name)[1]:
+            with gzip.open(path, "rb") as unpacked:
+                yield from articles_from_stream(_capped(unpacked, label), label, site_url)
+            return
         with path.open("rb") as binary:
             yield from articles_from_stream(binary, label, site_url)
+    except gzip.BadGzipFile as error:
+        yield IngestError(f"not a valid gzip file ({error})", where=label)
+    except (EOFError, zlib.error) as error:
+        yield IngestError(f"the gzip file is cut short or damaged ({error or 'truncated'})", where=label)
     except OSError as error:
         yield IngestError(f"cannot read the file ({error.strerror or error})", where=label)
+
+
+def _capped(unpacked: gzip.GzipFile, label: str) -> Iterator[bytes]:
+    """The lines of a gzipped file, refusing to unpack past ``MAX_ZIP_TOTAL_BYTES`` (a gzip bomb)."""
+    total = 0
+    for line in unpacked:
+        total += len(line)
+        if total > MAX_ZIP_TOTAL_BYTES:
+            raise IngestError(f"unpacks to more than {MAX_ZIP_TOTAL_BYTES // 1_000_000} MB", where=label)
+        yield line
 
 
 def _articles_from_zip(path: Path, site_url: str, label: str) -> Iterator[ArticleOrError]:

@@ -33,7 +33,7 @@ def test_load_latest_top_delete_stats(capsys: pytest.CaptureFixture[str], tmp_pa
     code, out, _ = run(capsys, "load", "-q", str(path), str(tmp_path / "bad.jsonl"))
     assert code == 1
     assert "Loaded: 2 new, 0 updated, 0 unchanged, 1 failed." in out
-    assert "bad.jsonl line 1: field 'title': missing" in out
+    assert "bad.jsonl line 1: field 'body': missing" in out
 
     code, out, _ = run(capsys, "latest", "-n", "1")
     assert code == 0 and out.startswith(" 1. Story number 1\n    2030-01-01")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import sqlite3
 import zipfile
 from pathlib import Path
 
-from retrieval import Archive
+import pytest
+
+from retrieval import Archive, sources
 from tests.conftest import article, write_jsonl
 from tests.pages import PARAGRAPHS, article_page
 
@@ -130,3 +133,27 @@ async def test_failure_inside_one_article_leaves_no_trace_of_it(archive: Archive
         assert orphans.fetchone()[0] == 0
     stats = await archive.stats()
     assert stats.store.passages == stats.indexed_passages == 4
+
+
+async def test_gzipped_row_files_load_and_a_cut_one_keeps_its_good_rows(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = "".join(json.dumps(article(n)) + "\n" for n in range(1, 301)).encode()
+    (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(rows))
+    packed = gzip.compress(rows.replace(b"story-", b"cut-"))
+    (tmp_path / "cut.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    (tmp_path / "bad.csv.gz").write_bytes(b"not gzip at all")
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(b"<html></html>"))
+
+    report = await archive.load([str(tmp_path / name) for name in ("a.jsonl.gz", "cut.jsonl.gz", "bad.csv.gz")])
+    reasons = [failure.reason for failure in report.failures]
+    assert report.new > 300 and len(reasons) == 2
+    assert "cut short or damaged" in reasons[0] and "not a valid gzip file" in reasons[1]
+    assert (await archive.search("topic250")).hits
+
+    refused = await archive.load([str(tmp_path / "page.html.gz")])
+    assert "unsupported file type '.html'" in refused.failures[0].reason
+
+    monkeypatch.setattr(sources, "MAX_ZIP_TOTAL_BYTES", 10_000)
+    bomb = await archive.load([str(tmp_path / "a.jsonl.gz")])
+    assert "unpacks to more than" in bomb.failures[0].reason

@@ -4,7 +4,16 @@ import pytest
 
 from retrieval.errors import IngestError
 from retrieval.models import ArticleInput
-from retrieval.records import article_from_fields, canonical_url, content_hash, parse_published, parse_views
+from retrieval.records import (
+    FALLBACK_TITLE_CHARS,
+    article_from_fields,
+    canonical_url,
+    content_hash,
+    fallback_title,
+    parse_published,
+    parse_views,
+    slug_title,
+)
 
 SITE = "https://news.example.com"
 
@@ -67,8 +76,28 @@ def test_parse_views_rejects(bad: object) -> None:
 
 def test_article_from_fields_names_the_place_and_field() -> None:
     with pytest.raises(IngestError) as caught:
-        article_from_fields({"url": "https://x.org/1", "title": "  ", "body": "b"}, site_url=SITE, source="f", where="f line 4")
-    assert str(caught.value) == "f line 4: field 'title': empty"
+        article_from_fields({"url": "https://x.org/1", "title": "T", "body": "  "}, site_url=SITE, source="f", where="f line 4")
+    assert str(caught.value) == "f line 4: field 'body': empty"
+
+
+def test_an_article_without_a_headline_gets_its_first_real_sentence() -> None:
+    body = (
+        "Washington CNN —\n\nA bipartisan group of senators unveiled an agreement on principle for gun safety"
+        " legislation Sunday, providing an overview of a forthcoming package. More follows."
+    )
+    for title in (None, "", "  \n "):
+        fields = {"url": "https://x.org/2022/06/12/politics/gun-deal/index.html", "title": title, "body": body}
+        made = article_from_fields(fields, site_url=SITE, source="f", where="w").title
+        assert made.startswith("A bipartisan group of senators unveiled an agreement")
+        assert made.endswith("…") and len(made) <= FALLBACK_TITLE_CHARS
+
+
+def test_a_headline_from_the_url_slug_when_the_text_has_no_sentence() -> None:
+    assert fallback_title("Gallery\n\nPhotos", "https://x.org/2022/06/12/tony-awards-photos-2022/index.html") == (
+        "Tony awards photos 2022"
+    )
+    assert slug_title("https://x.org/2022/06/12/") == ""
+    assert fallback_title("Short one.", "https://x.org/12345") == "x.org"
 
 
 def test_article_from_fields_collapses_title_whitespace() -> None:
