@@ -9,8 +9,9 @@ last uses our analyzer (NFKC, case-fold, English stopwords, Snowball):
 
 * newsbot engine      our index, one document per abstract, no chunking;
 * newsbot pipeline    what the bot runs: abstracts chunked into passages,
-                      the title (.T) in the headline field, best passage
-                      per document;
+                      each document also whole with its title (.T) as the
+                      headline, the two grains fused (retrieval.ranking;
+                      no dates here, so no recency lift);
 * bm25s lucene        k1=1.2, b=0.75 (and k1=0.9, b=0.4);
 * rank-bm25 BM25Okapi defaults (k1=1.5, b=0.75, epsilon=0.25);
 * rank-bm25 on str.split(): the baseline without an analyzer.
@@ -32,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 from retrieval.analyzer import Analyzer  # noqa: E402
 from retrieval.chunker import chunk  # noqa: E402
-from retrieval.index import PassageIndex  # noqa: E402
-from retrieval.models import IndexDocument  # noqa: E402
-from retrieval.search import group_by_article  # noqa: E402
+from retrieval.index import SearchIndex  # noqa: E402
+from retrieval.models import IndexArticle, PassageSpan  # noqa: E402
+from retrieval.search import ranked_articles  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cranfield"
 Ranker = Callable[[str], list[int]]  # question -> document ids, best first (up to 100)
@@ -91,22 +92,28 @@ def main() -> None:
     analysed = [analyzer.terms(text) for text in texts]
     rankers: dict[str, Ranker] = {}
 
-    engine = PassageIndex(None, analyzer)
-    engine.add(IndexDocument(doc_id, doc_id, "", text) for doc_id, text in zip(ids, texts))
+    engine = SearchIndex(None, analyzer)
+    engine.add(IndexArticle(i, "", text, None, (PassageSpan(i, 0, len(text)),)) for i, text in zip(ids, texts))
     engine.commit(0)
     rankers["newsbot engine (tantivy BM25, k1=1.2 b=0.75)"] = lambda q: [
         hit.article_id for hit in engine.search(analyzer.query_terms(q), 100)
     ]
 
-    pipeline = PassageIndex(None, analyzer)
-    passage_id = 0
-    for doc_id, document in zip(ids, documents):
-        for piece in chunk(document.get("W", "")):
-            passage_id += 1
-            pipeline.add([IndexDocument(passage_id, doc_id, document.get("T", ""), piece.text)])
+    pipeline = SearchIndex(None, analyzer)
+    passage_ids = iter(range(1, 10**9))
+    pipeline.add(
+        IndexArticle(
+            doc_id,
+            document.get("T", ""),
+            document.get("W", ""),
+            None,
+            tuple(PassageSpan(next(passage_ids), piece.start, piece.end) for piece in chunk(document.get("W", ""))),
+        )
+        for doc_id, document in zip(ids, documents)
+    )
     pipeline.commit(0)
-    rankers["newsbot pipeline (passages + headline field)"] = lambda q: [
-        hit.article_id for hit in group_by_article(pipeline.search(analyzer.query_terms(q), 1000))[:100]
+    rankers["newsbot pipeline (passages + whole documents)"] = lambda q: [
+        item.article_id for item in ranked_articles(pipeline, analyzer.query_terms(q), 100, 0)[:100]
     ]
 
     import bm25s

@@ -14,6 +14,10 @@ or into ``--db DIR`` to reuse it on the next run, then asks every question of
 * answer anywhere in the top-3 / top-5 articles' bodies;
 * time per full answer (``Archive.search`` for 3 results, quotes included);
 
+Each question is asked on its quiz's date (``now`` of ``Archive.search``), as
+a reader would have asked it; ``--today`` asks them all now instead, which
+turns the recency lift of ``retrieval.ranking`` off for this old archive.
+
 and the same ranking figures for bm25s (k1 1.2, b 0.75, English stopwords
 and Snowball) over whole articles (title + body) on the same questions.
 An answer matches when one of its strings is a case-insensitive substring
@@ -33,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,12 +105,18 @@ def url_of(record: dict) -> str | None:
         return None
 
 
-async def newsbot(archive: Archive, questions: list[dict], gold_urls: list[set[str]], bodies: dict[str, str], dump):
+def asked_at(question: dict) -> datetime:
+    return datetime.fromisoformat(question["date"].replace("/", "-")).replace(hour=12, tzinfo=UTC)
+
+
+async def newsbot(archive: Archive, questions: list[dict], gold_urls: list[set[str]], bodies: dict[str, str], args):
     tally = Tally(len(questions))
     timings = []
+    dump = args.dump.open("w") if args.dump else None
     for question, gold in zip(questions, gold_urls):
         answers = question["answers"]
-        result = await archive.search(question["question"], limit=DEPTH)
+        now = None if args.today else asked_at(question)
+        result = await archive.search(question["question"], limit=DEPTH, now=now)
         urls = [hit.headline.url for hit in result.hits]
         tally.add(**gold_outcomes(urls, gold, [bodies.get(url, "") for url in urls], answers))
         quotes = [hit.snippet.text for hit in result.hits[:3]]
@@ -118,7 +129,7 @@ async def newsbot(archive: Archive, questions: list[dict], gold_urls: list[set[s
             }
         )
         begin = time.perf_counter()
-        await archive.search(question["question"], limit=3)
+        await archive.search(question["question"], limit=3, now=now)
         timings.append((time.perf_counter() - begin) * 1000)
         if dump is not None:
             dump.write(
@@ -137,6 +148,8 @@ async def newsbot(archive: Archive, questions: list[dict], gold_urls: list[set[s
                 )
                 + "\n"
             )
+    if dump is not None:
+        dump.close()
     return tally, timings
 
 
@@ -185,12 +198,7 @@ async def run(args: argparse.Namespace) -> None:
                 for failure in report.failures[:5]:
                     print(f"  failed: {failure.source}: {failure.reason}")
             await archive.search("warm up")
-            dump = args.dump.open("w") if args.dump else None
-            try:
-                ours, timings = await newsbot(archive, questions, gold_urls, bodies, dump)
-            finally:
-                if dump is not None:
-                    dump.close()
+            ours, timings = await newsbot(archive, questions, gold_urls, bodies, args)
     p50, p99 = engines.percentiles(timings)
     print(f"\n{len(questions)} questions; full answer (3 results, quotes): p50 {p50:.1f} ms, p99 {p99:.1f} ms,"
           f" mean {statistics.fmean(timings):.1f} ms\n")
@@ -221,6 +229,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="archive folder to create or reuse (default: a temporary one)")
     parser.add_argument("--dump", type=Path, help="write each question's top results as JSON lines")
     parser.add_argument("--no-bm25s", action="store_true", help="skip the bm25s baseline")
+    parser.add_argument("--today", action="store_true", help="ask every question now, not on its quiz date")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -21,7 +21,7 @@ from retrieval import search as search_module
 from retrieval.analyzer import Analyzer
 from retrieval.errors import IngestError, NotFoundError
 from retrieval.fetch import PageFetcher
-from retrieval.index import PassageIndex, index_exists
+from retrieval.index import SearchIndex, index_exists
 from retrieval.ingest import Ingestor, ProgressCallback
 from retrieval.locks import ArchiveLock
 from retrieval.models import Article, Headline, LoadReport, SearchResult, StoreStats
@@ -82,7 +82,7 @@ class Archive:
         self,
         settings: Settings,
         store: SQLiteStore,
-        index: PassageIndex,
+        index: SearchIndex,
         analyzer: Analyzer,
         lock: ArchiveLock | None = None,
     ) -> None:
@@ -112,7 +112,7 @@ class Archive:
         try:
             await store.open()
             analyzer = Analyzer()
-            index = await asyncio.to_thread(PassageIndex, settings.resolved_index_path, analyzer)
+            index = await asyncio.to_thread(SearchIndex, settings.resolved_index_path, analyzer)
         except BaseException:
             await store.close()
             lock.release()
@@ -149,9 +149,9 @@ class Archive:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def search(self, query: str, limit: int = 3, offset: int = 0) -> SearchResult:
-        """The best ``limit`` articles for a question, from ``offset``."""
-        return await search_module.search(self.index, self.store, self.analyzer, query, limit, offset)
+    async def search(self, query: str, limit: int = 3, offset: int = 0, now: datetime | None = None) -> SearchResult:
+        """The best ``limit`` articles for a question asked at ``now`` (default: now), from ``offset``."""
+        return await search_module.search(self.index, self.store, self.analyzer, query, limit, offset, now)
 
     async def load(self, inputs: Sequence[str], progress: ProgressCallback | None = None) -> LoadReport:
         """Load files, folders, ZIPs and http(s) URLs (see ``Ingestor.load``)."""
@@ -208,8 +208,8 @@ class Archive:
                 article_ids, last = await self.store.changes_since(self.index.applied_change, _SYNC_BATCH)
                 if not article_ids:
                     return
-                documents = await self.store.index_documents(article_ids)
-                await asyncio.to_thread(self.index.replace_articles, article_ids, documents)
+                articles = await self.store.index_documents(article_ids)
+                await asyncio.to_thread(self.index.replace_articles, article_ids, articles)
                 await asyncio.to_thread(self.index.commit, last)
 
     async def reindex(self) -> int:
@@ -218,9 +218,9 @@ class Archive:
             reached = await self.store.last_change()
             await asyncio.to_thread(self.index.clear)
             count = 0
-            async for documents in self.store.iter_index_documents():
-                await asyncio.to_thread(self.index.add, documents)
-                count += len(documents)
+            async for articles in self.store.iter_index_documents():
+                await asyncio.to_thread(self.index.add, articles)
+                count += sum(len(article.passages) for article in articles)
             await asyncio.to_thread(self.index.commit, reached)
         # Changes made while rebuilding are replayed; replaying is idempotent.
         await self.sync_index()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from retrieval.chunker import Chunk
-from retrieval.snippet import Snippet
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,23 +61,32 @@ class Article:
         return Headline(self.id, self.url, self.title, self.published, self.views)
 
 
-@dataclass(frozen=True, slots=True)
-class IndexDocument:
-    """One passage as the BM25 index sees it."""
+class PassageSpan(NamedTuple):
+    """Where one stored passage lies in its article's body."""
 
     passage_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexArticle:
+    """One article as the BM25 index sees it: the whole text and its passages."""
+
     article_id: int
     title: str
-    text: str
+    body: str
+    published: datetime | None
+    passages: tuple[PassageSpan, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class StoredPassage:
-    """A passage fetched for a search hit, with its article's headline."""
+class AnswerSource:
+    """What a search hit is quoted from: an article's body and its passages."""
 
-    passage_id: int
-    text: str
     headline: Headline
+    body: str
+    passages: tuple[PassageSpan, ...]
 
 
 class Outcome(StrEnum):
@@ -130,6 +140,27 @@ class LoadReport:
     def summary(self) -> str:
         counts = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
         return counts + (" (interrupted by a shutdown: load again to finish)" if self.interrupted else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Quoted text and the ``(start, end)`` spans of matched words in it."""
+
+    text: str
+    highlights: tuple[tuple[int, int], ...]
+
+    def marked(self, before: str, after: str, escape: Callable[[str], str] = str) -> str:
+        """The text with each matched word between ``before`` and ``after``.
+
+        ``escape`` is applied to the text pieces only, so a renderer can wrap
+        words in markup (HTML tags) without the marks being escaped.
+        """
+        out, position = [], 0
+        for start, end in self.highlights:
+            out += [escape(self.text[position:start]), before, escape(self.text[start:end]), after]
+            position = end
+        out.append(escape(self.text[position:]))
+        return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,73 +1,77 @@
-"""Answer a question: BM25 passages → one best passage per article → snippets.
+"""Answer a question: both index grains → ranked articles → quotes.
 
-``group_by_article`` is pure (tested alone); ``search`` does the I/O: the
-index lookup runs in a worker thread so a large index never stalls the
-event loop, and passage texts come from the store in one query.
+The index lookups and the quoting run in a worker thread, so a large index
+never stalls the event loop; the articles to quote come from the store in
+one query. Ranking (``retrieval.ranking``) and quoting (``retrieval.snippet``)
+are pure and tested alone.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from retrieval.analyzer import Analyzer
-from retrieval.index import IndexHit, PassageIndex
-from retrieval.models import SearchHit, SearchResult
-from retrieval.snippet import make_snippet
+from retrieval.index import SearchIndex, day_number
+from retrieval.models import AnswerSource, SearchHit, SearchResult
+from retrieval.ranking import RankedArticle, rank_articles
+from retrieval.snippet import quote_article
 from retrieval.store import Store
 
 MAX_PAGE_SIZE = 50
 MAX_OFFSET = 1_000
-# Passages fetched per article wanted; doubled while too few articles came back.
+# Articles taken from each index before fusing; a page deeper than this takes more.
+_CANDIDATES = 30
+# Passages fetched per candidate article: most articles match in a few.
 _PASSAGES_PER_ARTICLE = 4
-_MAX_PASSAGES = 20_000
 
 
-def group_by_article(hits: Sequence[IndexHit]) -> list[IndexHit]:
-    """Keep the best-scoring passage of each article, best article first."""
-    best: dict[int, IndexHit] = {}
-    for hit in hits:
-        kept = best.get(hit.article_id)
-        if kept is None or hit.score > kept.score:
-            best[hit.article_id] = hit
-    return sorted(best.values(), key=lambda hit: (-hit.score, hit.passage_id))
-
-
-def _article_hits(index: PassageIndex, terms: Sequence[str], wanted: int) -> list[IndexHit]:
-    """At least ``wanted`` distinct articles' best passages when there are that many."""
+def ranked_articles(index: SearchIndex, terms: Sequence[str], wanted: int, today: int) -> list[RankedArticle]:
+    """At least ``wanted`` articles for analysed ``terms`` when there are that many, best first."""
     terms = index.informative_terms(terms)
-    limit = max(10, wanted * _PASSAGES_PER_ARTICLE)
-    while True:
-        hits = index.search(terms, limit)
-        grouped = group_by_article(hits)
-        if len(grouped) >= wanted or len(hits) < limit or limit >= _MAX_PASSAGES:
-            return grouped
-        limit *= 2
+    candidates = max(_CANDIDATES, wanted)
+    passages = index.search(terms, candidates * _PASSAGES_PER_ARTICLE)
+    articles = index.search_articles(terms, candidates)
+    return rank_articles(passages, articles, today)
+
+
+def _hits(
+    page: Sequence[RankedArticle],
+    sources: dict[int, AnswerSource],
+    index: SearchIndex,
+    analyzer: Analyzer,
+    terms: Sequence[str],
+) -> list[SearchHit]:
+    weights = index.term_weights(terms)
+    hits = []
+    for ranked in page:
+        source = sources.get(ranked.article_id)
+        if source is None:  # deleted since the index was last synced
+            continue
+        quote = quote_article(source.body, source.passages, weights, analyzer, ranked.passage_ids)
+        hits.append(SearchHit(source.headline, ranked.score, quote.passage, quote.snippet))
+    return hits
 
 
 async def search(
-    index: PassageIndex,
+    index: SearchIndex,
     store: Store,
     analyzer: Analyzer,
     query: str,
     limit: int = 3,
     offset: int = 0,
+    now: datetime | None = None,
 ) -> SearchResult:
-    """Return one page of articles for ``query``; no terms means nothing to search."""
+    """One page of articles for ``query`` asked at ``now``; no terms means nothing to search."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, min(offset, MAX_OFFSET))
     terms = tuple(analyzer.query_terms(query))
     if not terms:
         return SearchResult(query, terms, (), offset, False)
-    grouped = await asyncio.to_thread(_article_hits, index, terms, offset + limit + 1)
-    page = grouped[offset : offset + limit]
-    passages = await store.passages([hit.passage_id for hit in page])
-    weights = await asyncio.to_thread(index.term_weights, terms) if page else {}
-    hits = []
-    for hit in page:
-        stored = passages.get(hit.passage_id)
-        if stored is None:  # deleted since the index was last synced
-            continue
-        snippet = make_snippet(stored.text, weights, analyzer)
-        hits.append(SearchHit(stored.headline, hit.score, stored.text, snippet))
-    return SearchResult(query, terms, tuple(hits), offset, len(grouped) > offset + limit)
+    today = day_number(now or datetime.now(UTC))
+    ranked = await asyncio.to_thread(ranked_articles, index, terms, offset + limit + 1, today)
+    page = ranked[offset : offset + limit]
+    sources = await store.answer_sources([item.article_id for item in page])
+    hits = await asyncio.to_thread(_hits, page, sources, index, analyzer, terms)
+    return SearchResult(query, terms, tuple(hits), offset, len(ranked) > offset + limit)

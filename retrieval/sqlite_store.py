@@ -21,13 +21,14 @@ import aiosqlite
 from retrieval.errors import NotFoundError
 from retrieval.migrations import MIGRATIONS
 from retrieval.models import (
+    AnswerSource,
     Article,
     Headline,
-    IndexDocument,
+    IndexArticle,
     LoadReport,
     Outcome,
+    PassageSpan,
     PreparedArticle,
-    StoredPassage,
     StoreStats,
 )
 
@@ -277,42 +278,53 @@ class SQLiteStore:
                 raise NotFoundError(f"no article with id {article_id}")
             await db.execute("INSERT INTO opens (article_id, opened_at) VALUES (?, ?)", (article_id, _to_epoch(at)))
 
-    async def passages(self, passage_ids: Sequence[int]) -> dict[int, StoredPassage]:
-        if not passage_ids:
-            return {}
-        marks = ",".join("?" * len(passage_ids))
+    async def _passage_spans(self, article_ids: Sequence[int]) -> dict[int, list[PassageSpan]]:
+        marks = ",".join("?" * len(article_ids))
+        spans: dict[int, list[PassageSpan]] = {article_id: [] for article_id in article_ids}
         async with self._r.execute(
-            f"SELECT p.id, p.text, {_HEADLINE_COLUMNS} FROM passages p JOIN articles a ON a.id = p.article_id"
-            f" WHERE p.id IN ({marks})",
-            tuple(passage_ids),
+            f"SELECT article_id, id, start, end FROM passages WHERE article_id IN ({marks}) ORDER BY article_id, seq",
+            tuple(article_ids),
+        ) as cursor:
+            async for row in cursor:
+                spans[row[0]].append(PassageSpan(row[1], row[2], row[3]))
+        return spans
+
+    async def answer_sources(self, article_ids: Sequence[int]) -> dict[int, AnswerSource]:
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        async with self._r.execute(
+            f"SELECT {_HEADLINE_COLUMNS}, a.body FROM articles a WHERE a.id IN ({marks})", tuple(article_ids)
         ) as cursor:
             rows = await cursor.fetchall()
-        return {row[0]: StoredPassage(row[0], row[1], _headline(row[2:])) for row in rows}
+        spans = await self._passage_spans([row[0] for row in rows])
+        return {row[0]: AnswerSource(_headline(row[:5]), row[5], tuple(spans[row[0]])) for row in rows}
 
-    async def index_documents(self, article_ids: Sequence[int]) -> list[IndexDocument]:
+    async def index_documents(self, article_ids: Sequence[int]) -> list[IndexArticle]:
         if not article_ids:
             return []
         marks = ",".join("?" * len(article_ids))
         async with self._r.execute(
-            "SELECT p.id, p.article_id, a.title, p.text FROM passages p JOIN articles a ON a.id = p.article_id"
-            f" WHERE p.article_id IN ({marks}) ORDER BY p.id",
-            tuple(article_ids),
+            f"SELECT id, title, body, published FROM articles WHERE id IN ({marks}) ORDER BY id", tuple(article_ids)
         ) as cursor:
-            return [IndexDocument(*row) for row in await cursor.fetchall()]
+            rows = await cursor.fetchall()
+        return await self._index_articles(rows)
 
-    async def iter_index_documents(self, batch_size: int = 5000) -> AsyncIterator[list[IndexDocument]]:
+    async def _index_articles(self, rows: Sequence[sqlite3.Row | tuple]) -> list[IndexArticle]:
+        spans = await self._passage_spans([row[0] for row in rows])
+        return [IndexArticle(row[0], row[1], row[2], _from_epoch(row[3]), tuple(spans[row[0]])) for row in rows]
+
+    async def iter_index_documents(self, batch_size: int = 500) -> AsyncIterator[list[IndexArticle]]:
         last = 0
         while True:
             async with self._r.execute(
-                "SELECT p.id, p.article_id, a.title, p.text FROM passages p JOIN articles a ON a.id = p.article_id"
-                " WHERE p.id > ? ORDER BY p.id LIMIT ?",
-                (last, batch_size),
+                "SELECT id, title, body, published FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch_size)
             ) as cursor:
                 rows = await cursor.fetchall()
             if not rows:
                 return
             last = rows[-1][0]
-            yield [IndexDocument(*row) for row in rows]
+            yield await self._index_articles(rows)
 
     async def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[int], int]:
         async with self._r.execute(

@@ -15,13 +15,13 @@ from datetime import datetime
 from typing import Protocol
 
 from retrieval.models import (
+    AnswerSource,
     Article,
     Headline,
-    IndexDocument,
+    IndexArticle,
     LoadReport,
     Outcome,
     PreparedArticle,
-    StoredPassage,
     StoreStats,
 )
 
@@ -60,14 +60,14 @@ class Store(Protocol):
     async def record_open(self, article_id: int, at: datetime) -> None:
         """Count one reader opening an article."""
 
-    async def passages(self, passage_ids: Sequence[int]) -> dict[int, StoredPassage]:
-        """Passages by id with their headlines; missing ids are left out."""
+    async def answer_sources(self, article_ids: Sequence[int]) -> dict[int, AnswerSource]:
+        """Headline, body and passage offsets of these articles, to quote from; missing ids are left out."""
 
-    async def index_documents(self, article_ids: Sequence[int]) -> list[IndexDocument]:
-        """The passages of these articles, as the index needs them."""
+    async def index_documents(self, article_ids: Sequence[int]) -> list[IndexArticle]:
+        """These articles with their passages' offsets, as the index needs them."""
 
-    def iter_index_documents(self, batch_size: int = 5000) -> AsyncIterator[list[IndexDocument]]:
-        """Every passage, in batches, for a full index rebuild."""
+    def iter_index_documents(self, batch_size: int = 500) -> AsyncIterator[list[IndexArticle]]:
+        """Every article, in batches, for a full index rebuild."""
 
     async def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[int], int]:
         """Article ids changed after change ``seq``, and the last seq returned."""

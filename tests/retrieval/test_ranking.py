@@ -14,8 +14,13 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from retrieval.analyzer import Analyzer
-from retrieval.index import PassageIndex
-from retrieval.models import IndexDocument
+from retrieval.index import SearchIndex
+from retrieval.models import IndexArticle, PassageSpan
+
+
+def one_passage(article_id: int, text: str, title: str = "") -> IndexArticle:
+    """An article whose whole body is its one passage (passage id = article id)."""
+    return IndexArticle(article_id, title, text, None, (PassageSpan(article_id, 0, len(text)),))
 
 
 class LuceneIdfBM25(BM25Okapi):
@@ -40,10 +45,10 @@ def queries(seed: int, count: int) -> list[str]:
     return [" ".join(f"word{rng.randint(0, 120)}" for _ in range(rng.randint(1, 4))) for _ in range(count)]
 
 
-def build(texts: list[str]) -> tuple[PassageIndex, LuceneIdfBM25, Analyzer]:
+def build(texts: list[str]) -> tuple[SearchIndex, LuceneIdfBM25, Analyzer]:
     analyzer = Analyzer()
-    index = PassageIndex(None, analyzer)
-    index.add(IndexDocument(i + 1, i + 1, "", text) for i, text in enumerate(texts))
+    index = SearchIndex(None, analyzer)
+    index.add(one_passage(i + 1, text) for i, text in enumerate(texts))
     index.commit(0)
     reference = LuceneIdfBM25([analyzer.terms(text) for text in texts], k1=1.2, b=0.75)
     return index, reference, analyzer
@@ -83,23 +88,37 @@ def test_top10_agrees_with_rank_bm25_on_passage_sized_documents() -> None:
 
 def test_headline_match_lifts_its_article() -> None:
     analyzer = Analyzer()
-    index = PassageIndex(None, analyzer)
+    index = SearchIndex(None, analyzer)
     index.add(
         [
-            IndexDocument(1, 1, "Weather report", "Albania and the MEK were discussed at length today."),
-            IndexDocument(2, 2, "Albania hosts the MEK", "Albania and the MEK were discussed at length today."),
-            IndexDocument(3, 3, "Sports", "Nothing about either here, only football."),
+            one_passage(1, "Albania and the MEK were discussed at length today.", "Weather report"),
+            one_passage(2, "Albania and the MEK were discussed at length today.", "Albania hosts the MEK"),
+            one_passage(3, "Nothing about either here, only football.", "Sports"),
         ]
     )
     index.commit(0)
-    hits = index.search(analyzer.query_terms("Albania MEK"), limit=10)
-    assert [hit.article_id for hit in hits] == [2, 1]
+    terms = analyzer.query_terms("Albania MEK")
+    assert [hit.article_id for hit in index.search_articles(terms, limit=10)] == [2, 1]
+    passages = index.search(terms, limit=10)
+    assert {hit.article_id for hit in passages} == {1, 2} and passages[0].score == passages[1].score
+
+
+def test_an_article_is_analysed_once_and_its_passages_are_slices_of_it() -> None:
+    analyzer = Analyzer()
+    index = SearchIndex(None, analyzer)
+    body = "Albania hosts the camp. Tirana is near. Football results follow here."
+    split = body.index("Football")
+    index.add([IndexArticle(7, "Camp", body, None, (PassageSpan(70, 0, split), PassageSpan(71, split, len(body))))])
+    index.commit(0)
+    assert [hit.passage_id for hit in index.search(["tirana"], 10)] == [70]
+    assert [hit.passage_id for hit in index.search(["footbal"], 10)] == [71]
+    assert [hit.article_id for hit in index.search_articles(["tirana", "footbal"], 10)] == [7]
 
 
 def test_terms_in_most_passages_are_left_out_unless_alone() -> None:
     analyzer = Analyzer()
-    index = PassageIndex(None, analyzer, prune_from=5)
-    index.add(IndexDocument(i, i, "", f"Iran news item {i}" + (" nuclear" if i == 3 else "")) for i in range(1, 6))
+    index = SearchIndex(None, analyzer, prune_from=5)
+    index.add(one_passage(i, f"Iran news item {i}" + (" nuclear" if i == 3 else "")) for i in range(1, 6))
     index.commit(0)
     assert index.informative_terms(["iran", "nuclear"]) == ["nuclear"]
     assert index.informative_terms(["iran", "news"]) == ["iran", "news"]
@@ -108,8 +127,8 @@ def test_terms_in_most_passages_are_left_out_unless_alone() -> None:
 
 def test_small_indexes_keep_every_term() -> None:
     analyzer = Analyzer()
-    index = PassageIndex(None, analyzer, prune_from=6)
-    index.add(IndexDocument(i, i, "", f"Iran news item {i}") for i in range(1, 6))
+    index = SearchIndex(None, analyzer, prune_from=6)
+    index.add(one_passage(i, f"Iran news item {i}") for i in range(1, 6))
     index.commit(0)
     assert index.informative_terms(["iran", "news"]) == ["iran", "news"]
     assert index.informative_terms(["iran", "item"]) == ["iran", "item"]

@@ -1,5 +1,8 @@
+"""The quote: which sentences of an article answer, and how they are cut and marked."""
+
 from retrieval.analyzer import Analyzer
-from retrieval.snippet import ELLIPSIS, MAX_SNIPPET_CHARS, Snippet, make_snippet
+from retrieval.models import PassageSpan
+from retrieval.snippet import ELLIPSIS, GAP, MAX_SNIPPET_CHARS, Snippet, is_boilerplate, quote_article
 
 analyzer = Analyzer()
 
@@ -8,8 +11,16 @@ def weights(question: str) -> dict[str, float]:
     return {term: 1.0 for term in analyzer.query_terms(question)}
 
 
-def marked(snippet) -> list[str]:
+def marked(snippet: Snippet) -> list[str]:
     return [snippet.text[start:end] for start, end in snippet.highlights]
+
+
+def whole(body: str) -> list[PassageSpan]:
+    return [PassageSpan(1, 0, len(body))]
+
+
+def quote(body: str, question: str, **options: object) -> Snippet:
+    return quote_article(body, whole(body), weights(question), analyzer, **options).snippet
 
 
 PASSAGE = (
@@ -21,27 +32,74 @@ PASSAGE = (
 
 
 def test_picks_the_sentence_with_most_query_terms_and_marks_them() -> None:
-    snippet = make_snippet(PASSAGE, weights("remove MKO from the terrorist list"), analyzer)
-    assert "Clawson and Pipes call for the MKO to be removed from the terrorist list" in snippet.text
-    assert marked(snippet)[-4:] == ["MKO", "removed", "terrorist", "list"]
+    snippet = quote(PASSAGE, "remove MKO from the terrorist list", max_chars=120)
+    assert snippet.text == "Clawson and Pipes call for the MKO to be removed from the terrorist list and rearmed."
+    assert marked(snippet) == ["MKO", "removed", "terrorist", "list"]
 
 
 def test_weights_prefer_rare_terms() -> None:
-    text = "Iran, Iran and Iran again. The US accused Iran of producing weapons."
-    snippet = make_snippet(text, {"iran": 0.1, "accus": 3.0}, analyzer, max_chars=60)
+    text = "Iran, Iran and Iran again today. The US accused Iran of producing weapons."
+    snippet = quote_article(text, whole(text), {"iran": 0.1, "accus": 3.0}, analyzer, max_chars=60).snippet
     assert snippet.text.startswith("The US accused")
 
 
-def test_short_best_sentence_gets_a_neighbour() -> None:
-    snippet = make_snippet("Nothing here. MKO acts. Then more words follow here.", weights("MKO"), analyzer)
-    assert snippet.text == "MKO acts. Then more words follow here."
+def test_the_answer_after_the_restated_question_is_quoted_with_it() -> None:
+    """The quiz restates one sentence; the answer is the next one, which shares no word with the question."""
+    body = (
+        "The neighbourhood was laid out in the 1920s by a developer from Dallas.\n\n"
+        "Built in 1924, it was the first home built in Westover Hills, the town's oldest house.\n\n"
+        "It's now for sale for $2.35 million.\n\n"
+        "The garden has a pool and a tennis court."
+    )
+    snippet = quote(body, "The first home built in Westover Hills is on the market. What is its asking price?")
+    assert "first home built in Westover Hills" in snippet.text
+    assert "$2.35 million" in snippet.text
+    assert "tennis" not in snippet.text
+
+
+def test_a_second_sentence_covers_what_the_first_does_not() -> None:
+    body = (
+        "The rover landed in Jezero crater in February after a seven-month trip.\n\n"
+        "Engineers cheered in the control room. The weather on Mars was calm.\n\n"
+        "Samples revealed organic carbon, a possible sign of ancient life."
+    )
+    snippet = quote(body, "What did the rover find in the crater that points to ancient life?")
+    assert snippet.text == (
+        f"The rover landed in Jezero crater in February after a seven-month trip.{GAP}"
+        "Samples revealed organic carbon, a possible sign of ancient life."
+    )
+
+
+def test_a_link_list_and_credits_never_win() -> None:
+    body = (
+        "Prices at the pump fell for a fifth week, drivers said on Monday.\n\n"
+        "More: Gas prices record high gallon June average AAA gas prices gallon record\n\n"
+        "Gas prices hit a record high of $5.02 a gallon on average in June, according to AAA.\n\n"
+        "Photo by John Smith/Getty Images: gas prices record high gallon\n\n"
+        "Sign up for our newsletter on gas prices and record highs."
+    )
+    snippet = quote(body, "What was the record high average price for a gallon of gas in June?")
+    assert snippet.text.startswith("Gas prices hit a record high of $5.02")
+    for boilerplate in ("More:", "Getty", "newsletter"):
+        assert boilerplate not in snippet.text
+    assert is_boilerplate("Read more: the best stories of the week") and is_boilerplate("Washington CNN —")
+    assert not is_boilerplate("The senators signed the bill into law on Friday.")
+
+
+def test_the_passage_holds_the_best_sentence() -> None:
+    body = "Opening words of the story go here.\n\nThe camp in Albania houses the MEK. More on Tirana."
+    cut = body.index("The camp")
+    passages = [PassageSpan(10, 0, cut - 2), PassageSpan(11, cut, len(body))]
+    found = quote_article(body, passages, weights("MEK camp Albania"), analyzer, focus=(11,))
+    assert found.passage == body[cut:]
+    assert found.snippet.text.startswith("The camp in Albania houses the MEK.")
 
 
 def test_long_sentence_is_trimmed_on_word_boundaries_with_ellipses() -> None:
     words = [f"filler{i}" for i in range(120)]
     words[70] = "Albania"
     text = " ".join(words) + "."
-    snippet = make_snippet(text, weights("Albania"), analyzer)
+    snippet = quote(text, "Albania")
     assert len(snippet.text) <= MAX_SNIPPET_CHARS
     assert snippet.text.startswith(ELLIPSIS) and snippet.text.endswith(ELLIPSIS)
     inner = snippet.text.strip(ELLIPSIS).split()
@@ -50,14 +108,15 @@ def test_long_sentence_is_trimmed_on_word_boundaries_with_ellipses() -> None:
 
 
 def test_highlights_point_at_the_matched_words_with_unicode() -> None:
-    text = "Experts from Albania 😀 spoke about the مجاهدين group. Others did not."
-    snippet = make_snippet(text, weights("albania مجاهدین"), analyzer)
+    text = "Experts from Albania 😀 spoke about the مجاهدين group… Others did not."
+    snippet = quote(text, "albania مجاهدین")
     assert marked(snippet) == ["Albania", "مجاهدين"]
 
 
-def test_no_match_falls_back_to_the_opening() -> None:
-    snippet = make_snippet("First sentence here. Second one.", weights("zebra"), analyzer)
-    assert snippet.text.startswith("First sentence here.")
+def test_no_match_falls_back_to_the_lead() -> None:
+    body = "Washington CNN —\n\nFirst sentence here is the lead. Second one follows it."
+    snippet = quote(body, "zebra")
+    assert snippet.text == "First sentence here is the lead. Second one follows it."
     assert snippet.highlights == ()
 
 
