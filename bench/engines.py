@@ -2,6 +2,15 @@
 
     python bench/engines.py                       # 10k, 100k and 1M passages
     python bench/engines.py --sizes 10000 100000  # quicker
+    python bench/engines.py --real --sizes 1000000 [--keep DIR]
+
+``--real`` measures the *full answer* instead (``Archive.search``: both
+index grains, ranking, SQLite and quotes) over an archive of real text:
+articles of 6-10 passages made by shuffling the sentences of
+``../shared/data/rtqa-dev`` (real news vocabulary and sentence lengths, no
+article copied whole), loaded with ``Archive.load``. Two query shapes: short
+(200 real headlines) and long (the 299 rtqa-dev quiz questions, about 18
+words). ``--keep DIR`` keeps the built archive there (and reuses it).
 
 Corpus: 60-word passages drawn from a Zipf vocabulary of 60k words (exponent
 1.05), top 10, one core (each engine runs in its own subprocess so peak RSS
@@ -14,7 +23,7 @@ is its own). Two sets of 100 queries of 3-7 words:
 
 Engines:
 
-* newsbot   our index (retrieval.index.PassageIndex: tantivy over our
+* newsbot   our index (retrieval.index.SearchIndex: tantivy over our
             analyzer's terms, the query through ``informative_terms`` as in
             the bot), built on disk, then reopened in a fresh process to time
             the cold start and the queries, as a restarted bot would; also
@@ -103,16 +112,22 @@ def time_queries(run_query) -> dict[str, float]:
     return result
 
 
+def one_passage_article(number: int, text: str, title: str = ""):
+    """A synthetic passage as an article of one passage (ids equal)."""
+    from retrieval.models import IndexArticle, PassageSpan
+
+    return IndexArticle(number, title, text, None, (PassageSpan(number, 0, len(text)),))
+
+
 def run_newsbot_build(size: int, directory: Path) -> dict:
     from retrieval.analyzer import Analyzer
-    from retrieval.index import PassageIndex
-    from retrieval.models import IndexDocument
+    from retrieval.index import SearchIndex
 
     start = time.perf_counter()
-    index = PassageIndex(directory, Analyzer())
+    index = SearchIndex(directory, Analyzer())
     batch = []
     for number, words in enumerate(passages(size), start=1):
-        batch.append(IndexDocument(number, number, "", " ".join(words)))
+        batch.append(one_passage_article(number, " ".join(words)))
         if len(batch) == 10_000:
             index.add(batch)
             batch = []
@@ -125,17 +140,16 @@ def run_newsbot_build(size: int, directory: Path) -> dict:
 def run_newsbot_serve(size: int, directory: Path) -> dict:
     start = time.perf_counter()
     from retrieval.analyzer import Analyzer
-    from retrieval.index import PassageIndex
-    from retrieval.models import IndexDocument
+    from retrieval.index import SearchIndex
 
     analyzer = Analyzer()
-    index = PassageIndex(directory, analyzer)
+    index = SearchIndex(directory, analyzer)
     index.search(analyzer.query_terms("w1 w2 w3"), 10)
     cold_start = time.perf_counter() - start
     latencies = time_queries(lambda q: index.search(index.informative_terms(analyzer.query_terms(" ".join(q))), 10))
 
     start = time.perf_counter()
-    fresh = [IndexDocument(size + i, size + 1, "Fresh headline", f"zyxwvut{i} breaking story text") for i in range(5)]
+    fresh = [one_passage_article(size + 1 + i, f"zyxwvut{i} breaking story text", "Fresh headline") for i in range(5)]
     index.add(fresh)
     index.commit(size + 1)
     found = index.search(["zyxwvut0"], 10)
@@ -181,10 +195,154 @@ def run_rank_bm25(size: int) -> dict:
     return {"build_s": build, **time_queries(search), "peak_rss_mb": peak_rss_mb()}
 
 
+REAL_DATA = ROOT.parent / "shared" / "data" / "rtqa-dev"
+REAL_WORDS_PER_PASSAGE = 80  # the chunker's 90-word target less the shared sentence
+
+
+def real_text_articles(passages_wanted: int, seed: int = 5):
+    """Yield article records of shuffled real sentences until about ``passages_wanted`` passages."""
+    import gzip
+    import random
+
+    from retrieval.sentences import sentence_spans
+
+    rng = random.Random(seed)
+    sentences, titles = [], []
+    with gzip.open(REAL_DATA / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            body = record["body"]
+            sentences += [body[span.start : span.end] for span in sentence_spans(body)]
+            if record.get("title"):
+                titles.append(record["title"])
+    made = number = 0
+    while made < passages_wanted:
+        number += 1
+        words_wanted = rng.randint(6, 10) * REAL_WORDS_PER_PASSAGE
+        paragraphs, words = [], 0
+        while words < words_wanted:
+            sentence = rng.choice(sentences)
+            paragraphs.append(sentence)
+            words += len(sentence.split())
+        made += max(1, words // REAL_WORDS_PER_PASSAGE)
+        day = rng.randint(0, 2500)
+        yield {
+            "url": f"https://bench.example.com/{number}",
+            "title": rng.choice(titles),
+            "body": "\n\n".join(paragraphs),
+            "published": f"{2020 + day // 365}-{1 + day % 365 // 31:02d}-{1 + day % 28:02d}",
+        }
+
+
+def real_questions() -> dict[str, list[str]]:
+    import gzip
+    import random
+
+    rng = random.Random(7)
+    with gzip.open(REAL_DATA / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
+        titles = [t for line in lines if (t := json.loads(line).get("title"))]
+    quiz = [json.loads(line)["question"] for line in (REAL_DATA / "questions.jsonl").read_text().splitlines() if line]
+    return {"short": rng.sample(titles, 200), "long": quiz}
+
+
+def archive_settings(directory: Path):
+    from retrieval import Settings
+
+    return Settings(_env_file=None, db_path=directory / "bench.sqlite3", load_seeds=False)
+
+
+def run_real_build(size: int, directory: Path) -> dict:
+    import asyncio
+
+    from retrieval import Archive
+
+    source = directory / "articles.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        for record in real_text_articles(size):
+            out.write(json.dumps(record) + "\n")
+
+    async def load() -> dict:
+        async with await Archive.open(archive_settings(directory)) as archive:
+            start = time.perf_counter()
+            report = await archive.load([str(source)])
+            seconds = time.perf_counter() - start
+            stats = await archive.stats()
+        return {
+            "build_s": seconds,
+            "articles": report.new,
+            "passages": stats.store.passages,
+            "db_mb": stats.store.db_bytes / 1e6,
+            "index_mb": stats.index_bytes / 1e6,
+            "build_peak_rss_mb": peak_rss_mb(),
+        }
+
+    result = asyncio.run(load())
+    source.unlink()
+    return result
+
+
+def run_real_serve(directory: Path) -> dict:
+    import asyncio
+
+    start = time.perf_counter()
+    from retrieval import Archive
+
+    async def serve() -> dict:
+        archive = await Archive.open(archive_settings(directory))
+        await archive.search("warm up the index")
+        result = {"cold_start_s": time.perf_counter() - start}
+        for shape, questions in real_questions().items():
+            for question in questions[:10]:
+                await archive.search(question, limit=3)
+            samples = []
+            for question in questions:
+                begin = time.perf_counter()
+                await archive.search(question, limit=3)
+                samples.append((time.perf_counter() - begin) * 1000)
+            result[f"{shape}_p50_ms"], result[f"{shape}_p99_ms"] = percentiles(samples)
+            result[f"{shape}_terms"] = statistics.fmean(len(archive.analyzer.query_terms(q)) for q in questions)
+        await archive.close()
+        return result
+
+    return {**asyncio.run(serve()), "serve_peak_rss_mb": peak_rss_mb()}
+
+
+def real_text(sizes: list[int], keep: Path | None) -> None:
+    if not (REAL_DATA / "articles.jsonl.gz").exists():
+        print(f"skipped: no rtqa-dev data at {REAL_DATA}")
+        return
+    print("full answer (Archive.search, 3 results with quotes) in ms, p50 / p99, one at a time")
+    print(f"{'passages':>9} {'short questions':>16} {'long questions':>16}  notes")
+    for size in sizes:
+        directory = keep / str(size) if keep else Path(tempfile.mkdtemp(prefix="newsbot-real-"))
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            built = {} if (directory / "bench.sqlite3").exists() else measure("real-build", size, directory)
+            served = measure("real-serve", size, directory)
+        finally:
+            if keep is None:
+                shutil.rmtree(directory, ignore_errors=True)
+        notes = f"cold start {served['cold_start_s']:.2f} s, serving RSS {served['serve_peak_rss_mb']:.0f} MB"
+        if built:
+            notes += (
+                f"; {built['articles']:,} articles / {built['passages']:,} passages loaded in {built['build_s']:.0f} s"
+                f" (RSS {built['build_peak_rss_mb']:.0f} MB), database {built['db_mb']:.0f} MB,"
+                f" index {built['index_mb']:.0f} MB"
+            )
+        short = f"{served['short_p50_ms']:.2f} / {served['short_p99_ms']:.2f}"
+        long = f"{served['long_p50_ms']:.2f} / {served['long_p99_ms']:.2f}"
+        print(f"{size:>9} {short:>16} {long:>16}  {notes}", flush=True)
+    print(f"(terms per question after stopwords: short {served['short_terms']:.1f}, long {served['long_terms']:.1f})")
+
+
 def child(args: argparse.Namespace) -> None:
     """Run one measurement in this process and print it as JSON."""
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
-    if args.engine == "newsbot-build":
+    if args.engine == "real-build":
+        result = run_real_build(args.size, Path(args.directory))
+    elif args.engine == "real-serve":
+        result = run_real_serve(Path(args.directory))
+    elif args.engine == "newsbot-build":
         result = run_newsbot_build(args.size, Path(args.directory))
     elif args.engine == "newsbot-serve":
         result = run_newsbot_serve(args.size, Path(args.directory))
@@ -211,9 +369,14 @@ def main() -> None:
     parser.add_argument("--child", dest="engine", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--directory", help=argparse.SUPPRESS)
+    parser.add_argument("--real", action="store_true", help="full answers over real-text archives instead")
+    parser.add_argument("--keep", type=Path, help="with --real: build (or reuse) the archives under this folder")
     args = parser.parse_args()
     if args.engine:
         child(args)
+        return
+    if args.real:
+        real_text(args.sizes, args.keep)
         return
 
     print("latency in ms, p50 / p99, one query at a time on one core")
@@ -228,7 +391,7 @@ def main() -> None:
                 try:
                     built = measure("newsbot-build", size, directory)
                     served = measure("newsbot-serve", size, directory)
-                    size_mb = sum(p.stat().st_size for p in directory.iterdir()) / 1e6
+                    size_mb = sum(p.stat().st_size for p in directory.rglob("*") if p.is_file()) / 1e6
                 finally:
                     shutil.rmtree(directory, ignore_errors=True)
                 notes = (

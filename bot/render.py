@@ -20,12 +20,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
-from retrieval import ArchiveStats, Article, Headline, LoadReport, SearchResult
+from retrieval import ArchiveStats, Article, Headline, LoadReport, SearchHit, SearchResult
 
 MAX_VISIBLE = 4096
 MAX_TITLE_CHARS = 200
 MAX_ECHO_CHARS = 80
 MAX_QUESTION_CHARS = 1_000
+# The passage under a quote, folded until tapped (Telegram's expandable blockquote).
+MAX_PASSAGE_CHARS = 700
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,15 +120,10 @@ def render_answer(result: SearchResult, key: str, page_size: int) -> Reply:
             f"I found nothing about “{echo}”.\n"
             "Try other words (a person, a place, an organisation), or see /latest for the newest articles."
         )
-    blocks = []
-    for number, hit in enumerate(result.hits, start=result.offset + 1):
-        date = format_date(hit.headline.published)
-        lines = [f"{number}. <b>{link(shorten(hit.headline.title, MAX_TITLE_CHARS), hit.headline.url)}</b>"]
-        if date:
-            lines.append(f"<i>{date}</i>")
-        lines.append(f"<blockquote>{hit.snippet.marked('<b>', '</b>', escape)}</blockquote>")
-        blocks.append("\n".join(lines))
-    text, shown = join_blocks(blocks)
+    numbered = list(enumerate(result.hits, start=result.offset + 1))
+    text, shown = join_blocks(_answer_block(number, hit, with_passage=True) for number, hit in numbered)
+    if shown < len(numbered):  # the folded passages cost a result: show every result without them
+        text, shown = join_blocks(_answer_block(number, hit, with_passage=False) for number, hit in numbered)
     read_row = [
         InlineKeyboardButton(f"Read {number}", callback_data=callbacks.encode(callbacks.ReadArticle(hit.headline.id)))
         for number, hit in enumerate(result.hits[:shown], start=result.offset + 1)
@@ -134,6 +131,19 @@ def render_answer(result: SearchResult, key: str, page_size: int) -> Reply:
     back = callbacks.SearchPage(key, max(0, result.offset - page_size)) if result.offset else None
     more = callbacks.SearchPage(key, result.offset + page_size) if result.has_more else None
     return Reply(text, _keyboard([read_row, _nav_row(back, more)]))
+
+
+def _answer_block(number: int, hit: SearchHit, *, with_passage: bool) -> str:
+    """One result: headline link, date, the quote, and (folded) the passage it comes from."""
+    date = format_date(hit.headline.published)
+    lines = [f"{number}. <b>{link(shorten(hit.headline.title, MAX_TITLE_CHARS), hit.headline.url)}</b>"]
+    if date:
+        lines.append(f"<i>{date}</i>")
+    lines.append(f"<blockquote>{hit.snippet.marked('<b>', '</b>', escape)}</blockquote>")
+    passage = " ".join(hit.passage.split())
+    if with_passage and passage and passage not in " ".join(hit.snippet.text.split()):
+        lines.append(f"<blockquote expandable>{escape(shorten(passage, MAX_PASSAGE_CHARS))}</blockquote>")
+    return "\n".join(lines)
 
 
 def render_headlines(

@@ -49,6 +49,25 @@ def test_answer_with_huge_titles_still_fits() -> None:
     assert utf16_length(parse_html(reply.text)) <= MAX_VISIBLE
 
 
+def test_the_passage_comes_folded_under_the_quote_while_every_result_fits() -> None:
+    passage = "Before the quote. Iran & the MEK. After the quote <with> more context."
+    folded = SearchHit(hit(1).headline, 1.0, passage, Snippet("Iran & the MEK.", ((0, 4),)))
+    reply = render_answer(SearchResult("q", ("iran",), (folded,), 0, False), "k", 3)
+    assert "<blockquote expandable>Before the quote. Iran &amp; the MEK. After the quote &lt;with&gt;" in reply.text
+    parse_html(reply.text)
+
+    quoted_whole = SearchHit(hit(2).headline, 1.0, "Iran & the MEK.", Snippet("Iran & the MEK.", ()))
+    assert "expandable" not in render_answer(SearchResult("q", ("iran",), (quoted_whole,), 0, False), "k", 3).text
+
+    long_passage = "word " * 2000
+    hits = tuple(
+        SearchHit(hit(n).headline, 1.0, long_passage, Snippet("w" * 400 + " " + "z" * 500, ())) for n in range(1, 4)
+    )
+    reply = render_answer(SearchResult("q", ("w",), hits, 0, False), "k", 3)
+    assert [b.text for b in reply.keyboard.inline_keyboard[0]] == ["Read 1", "Read 2", "Read 3"]
+    assert utf16_length(parse_html(reply.text)) <= MAX_VISIBLE
+
+
 def test_headlines_fit_and_page() -> None:
     items = [Headline(n, f"https://x.org/{n}", "😀 " * 150, None, n) for n in range(20)]
     reply = render_headlines(
