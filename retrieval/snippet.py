@@ -44,7 +44,7 @@ NOVELTY_WEIGHT = 0.5
 MAX_NOVELTY = 3
 # Sentences analysed per article, the likeliest first (see ``_probed``).
 MAX_ANALYSED = 12
-# Shorter units are datelines, bylines and captions ("Washington CNN —").
+# Shorter units without a figure are datelines, bylines and captions ("Washington CNN —").
 MIN_SENTENCE_WORDS = 3
 # Lead-in kept before the first match when a long sentence must be cut.
 _CONTEXT_BEFORE = 60
@@ -69,7 +69,10 @@ class Quote:
 
 def is_boilerplate(sentence: str) -> bool:
     """True for a sentence no reader asked for: credits, sign-ups, link lists, datelines."""
-    return len(sentence.split()) < MIN_SENTENCE_WORDS or _BOILERPLATE.search(sentence) is not None
+    words = sentence.split()
+    if len(words) < MIN_SENTENCE_WORDS:  # a dateline or byline, unless it is a figure ("90 days")
+        return not any(ch.isdigit() for ch in sentence)
+    return _BOILERPLATE.search(sentence) is not None
 
 
 def _novelty(text: str, tokens: Sequence[Token], weights: Mapping[str, float]) -> int:
@@ -144,15 +147,22 @@ def _candidates(text: str, spans: list[Span], analyzer: Analyzer, weights: Mappi
             found.append(_Sentence(position, span, matched, _novelty(sentence, tokens, weights)))
     return found
 
-def _choose(text: str, sentences: list[_Sentence], weights: Mapping[str, float], max_chars: int) -> list[_Sentence]:
-    """The chosen sentences, best first (step 2 of the module docstring).
+def _choose(
+    text: str,
+    spans: list[Span],
+    candidates: list[_Sentence],
+    analyzer: Analyzer,
+    weights: Mapping[str, float],
+    max_chars: int,
+) -> list[_Sentence]:
+    """The chosen sentences, best first (steps 2 and 3 of the module docstring).
 
     Boilerplate is checked only for the sentences about to be chosen: a
     handful of regular-expression searches instead of one per candidate.
     """
     chosen: list[_Sentence] = []
     covered: set[str] = set()
-    remaining = list(sentences)
+    remaining = list(candidates)
     used = 0
     while used < max_chars:
         best, best_gain = None, 0.0
@@ -170,6 +180,9 @@ def _choose(text: str, sentences: list[_Sentence], weights: Mapping[str, float],
         used += best.length + (len(GAP) if chosen else 0)
         chosen.append(best)
         covered |= best.terms
+    if chosen:
+        room = max_chars - used
+        chosen += _informative_neighbour(text, spans, chosen, candidates, analyzer, weights, room)
     return chosen
 
 
@@ -177,12 +190,13 @@ def _informative_neighbour(
     text: str,
     spans: list[Span],
     chosen: list[_Sentence],
+    candidates: list[_Sentence],
     analyzer: Analyzer,
     weights: Mapping[str, float],
-    max_chars: int,
+    room: int,
 ) -> list[_Sentence]:
     """The best sentence's next neighbour (else its previous one) if it holds names or numbers
-    the question lacks and fits.
+    the question lacks and fits in ``room``.
 
     The answer often follows the sentence that restates the question
     ("…the first home built in Westover Hills." "It's now for sale for
@@ -190,22 +204,25 @@ def _informative_neighbour(
     never picks it.
     """
     best = chosen[0]
-    used = sum(s.length for s in chosen) + len(GAP) * (len(chosen) - 1)
-    taken = {s.position for s in chosen}
-    found = []
+    taken = {sentence.position for sentence in chosen}
     for position in (best.position + 1, best.position - 1):
         if position in taken or not 0 <= position < len(spans):
             continue
         span = spans[position]
         sentence = text[span.start : span.end]
-        if used + len(GAP) + len(sentence) > max_chars or is_boilerplate(sentence):
+        if len(GAP) + len(sentence) > room or is_boilerplate(sentence):
             continue
         if not text[min(span.end, best.span.end) : max(span.start, best.span.start)].isspace():
             continue  # not next to it in the article: another passage
+        known = next((c for c in candidates if c.position == position), None)
+        if known is not None:
+            if known.novelty:
+                return [known]
+            continue
         novelty = _novelty(sentence, analyzer.tokens(sentence), weights)
         if novelty:
-            found.append(_Sentence(position, span, [], novelty))
-    return found[:1]
+            return [_Sentence(position, span, [], novelty)]
+    return []
 
 
 def _lead(text: str, spans: list[Span], max_chars: int) -> list[_Sentence]:
@@ -285,11 +302,8 @@ def quote_article(
     """
     text = _LINE_BREAKS.sub(" ", body)  # same length: offsets into body still hold
     spans = _focus_spans(body, passages, focus) or [Span(0, len(body))]
-    chosen = _choose(text, _candidates(text, spans, analyzer, weights), weights, max_chars)
-    if chosen:
-        chosen += _informative_neighbour(text, spans, chosen, analyzer, weights, max_chars)
-    else:
-        chosen = _lead(text, spans, max_chars)
+    candidates = _candidates(text, spans, analyzer, weights)
+    chosen = _choose(text, spans, candidates, analyzer, weights, max_chars) or _lead(text, spans, max_chars)
     passage = _passage_of(chosen[0].span.start, passages, body)
     pieces, highlights, length = [], [], 0
     previous: _Sentence | None = None

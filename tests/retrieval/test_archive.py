@@ -164,3 +164,17 @@ async def test_two_processes_can_write_one_archive(settings: Settings, tmp_path:
     finally:
         await second.close()
         await first.close()
+
+
+async def test_a_question_prefers_the_article_of_its_time(archive: Archive, tmp_path: Path) -> None:
+    body = "Gas prices hit a record high of {} dollars a gallon on average, drivers said."
+    rows = [
+        article(1, title="Record gas prices", body=body.format(4), published="2019-06-14"),
+        article(2, title="Record gas prices", body=body.format(5), published="2022-06-14"),
+    ]
+    await archive.load([str(write_jsonl(tmp_path / "a.jsonl", rows))])
+    question = "record high gas price per gallon"
+    in_2019 = await archive.search(question, now=datetime(2019, 6, 20, tzinfo=UTC))
+    in_2022 = await archive.search(question, now=datetime(2022, 6, 20, tzinfo=UTC))
+    assert [h.headline.id for h in in_2019.hits] == [1, 2]
+    assert [h.headline.id for h in in_2022.hits] == [2, 1]

@@ -157,3 +157,12 @@ async def test_gzipped_row_files_load_and_a_cut_one_keeps_its_good_rows(
     monkeypatch.setattr(sources, "MAX_ZIP_TOTAL_BYTES", 10_000)
     bomb = await archive.load([str(tmp_path / "a.jsonl.gz")])
     assert "unpacks to more than" in bomb.failures[0].reason
+
+
+async def test_an_article_without_a_headline_loads_under_its_first_sentence(archive: Archive, tmp_path: Path) -> None:
+    row = article(1, title="", body="Washington CNN —\n\nSenators agreed on a gun safety package on Sunday. More soon.")
+    report = await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [row, {**article(2), "title": None}]))])
+    assert (report.new, report.failed) == (2, 0)
+    (hit,) = (await archive.search("gun safety package")).hits
+    assert hit.headline.title == "Senators agreed on a gun safety package on Sunday."
+    assert (await archive.search("topic2")).hits[0].headline.title == "This is the body of story 2."

@@ -1,0 +1,37 @@
+"""Article ranking from both index grains and the date (retrieval.ranking): pure."""
+
+import pytest
+
+from retrieval.index import ArticleHit, IndexHit
+from retrieval.ranking import ARTICLE_WEIGHT, RECENCY_BOOST, RECENCY_DAYS, rank_articles, recency_factor
+
+
+def test_an_article_matching_as_a_whole_beats_one_dense_passage() -> None:
+    passages = [IndexHit(10, 1, 8.0), IndexHit(20, 2, 6.0), IndexHit(21, 2, 5.5), IndexHit(11, 1, 1.0)]
+    articles = [ArticleHit(2, 12.0, None), ArticleHit(1, 7.0, None)]
+    ranked = rank_articles(passages, articles, today=0)
+    assert [item.article_id for item in ranked] == [2, 1]
+    assert ranked[0].score == pytest.approx(6.0 / 8.0 + ARTICLE_WEIGHT * 1.0)
+    assert ranked[0].passage_ids == (20, 21) and ranked[1].passage_ids == (10, 11)
+
+
+def test_articles_found_by_one_list_only_are_kept() -> None:
+    ranked = rank_articles([IndexHit(10, 1, 3.0)], [ArticleHit(2, 5.0, None)], today=0)
+    assert {item.article_id for item in ranked} == {1, 2}
+    assert dict((item.article_id, item.passage_ids) for item in ranked)[2] == ()
+
+
+def test_recency_lifts_near_ties_only() -> None:
+    today = 20_000
+    assert recency_factor(None, today) == 1.0
+    assert recency_factor(today, today) == pytest.approx(1 + RECENCY_BOOST)
+    assert recency_factor(today - int(RECENCY_DAYS), today) == pytest.approx(1 + RECENCY_BOOST / 2)
+    assert recency_factor(today - 3650, today) < 1.01
+    old_and_close = [ArticleHit(1, 10.0, today - 3000), ArticleHit(2, 9.8, today - 1)]
+    assert [item.article_id for item in rank_articles([], old_and_close, today)] == [2, 1]
+    old_and_far = [ArticleHit(1, 10.0, today - 3000), ArticleHit(2, 6.0, today - 1)]
+    assert [item.article_id for item in rank_articles([], old_and_far, today)] == [1, 2]
+
+
+def test_nothing_found_ranks_nothing() -> None:
+    assert rank_articles([], [], today=0) == []
