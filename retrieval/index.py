@@ -74,6 +74,7 @@ WRITER_WAIT_SECONDS = 10.0
 # Below this many passages every query is fast, and a term in most of them is
 # usually the archive's subject ("Iran" in an archive about Iran): keep it.
 PRUNE_COMMON_TERMS_FROM = 10_000
+MAX_QUERY_TERMS = 0
 # The publication day stored for an undated article.
 NO_DATE = -(2**40)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -311,12 +312,17 @@ class SearchIndex:
         self._passages.rollback()
         self._articles.rollback()
 
-    def search(self, terms: Sequence[str], limit: int) -> list[IndexHit]:
-        """Top ``limit`` passages for analysed query ``terms``, best first."""
-        if not terms or limit <= 0:
+    def search(self, terms: Sequence[str], limit: int, within: Sequence[int] | None = None) -> list[IndexHit]:
+        """Top ``limit`` passages for analysed query ``terms``, best first; only of articles ``within``, if given."""
+        if not terms or limit <= 0 or within is not None and not within:
             return []
         grain = self._passages
         query = tantivy.Query.boolean_query([(tantivy.Occur.Should, grain.term_query("text", t)) for t in terms])
+        if within is not None:
+            articles = tantivy.Query.term_set_query(grain.schema, "article_id", list(within))
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, tantivy.Query.const_score_query(articles, 0.0)), (tantivy.Occur.Must, query)]
+            )
         searcher = grain.index.searcher()
         result = searcher.search(query, limit=limit, count=False)
         addresses = [address for _, address in result.hits]
@@ -361,8 +367,12 @@ class SearchIndex:
         if searcher.num_docs < self.prune_from:
             return list(terms)
         half = searcher.num_docs / 2
-        kept = [term for term in terms if 0 < searcher.doc_freq("text", term) <= half]
-        return kept or list(terms)
+        frequency = {term: searcher.doc_freq("text", term) for term in terms}
+        kept = [term for term in terms if 0 < frequency[term] <= half] or list(terms)
+        if MAX_QUERY_TERMS and len(kept) > MAX_QUERY_TERMS:
+            rarest = set(sorted(kept, key=lambda term: (frequency[term], term))[:MAX_QUERY_TERMS])
+            kept = [term for term in kept if term in rarest]
+        return kept
 
     def term_weights(self, terms: Sequence[str]) -> dict[str, float]:
         """The idf of each term in passage text (as in the formula above)."""

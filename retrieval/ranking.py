@@ -34,7 +34,7 @@ ARTICLE_WEIGHT = 1.5
 RECENCY_BOOST = 0.3
 RECENCY_DAYS = 14.0
 # Matching passages kept per article: where its quote is looked for.
-PASSAGES_KEPT = 3
+PASSAGES_KEPT = 2
 
 
 class RankedArticle(NamedTuple):

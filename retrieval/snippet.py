@@ -43,7 +43,7 @@ GAP = f" {ELLIPSIS} "
 NOVELTY_WEIGHT = 0.5
 MAX_NOVELTY = 3
 # Sentences analysed per article, the likeliest first (see ``_probed``).
-MAX_ANALYSED = 12
+MAX_ANALYSED = 8
 # Shorter units without a figure are datelines, bylines and captions ("Washington CNN —").
 MIN_SENTENCE_WORDS = 3
 # Lead-in kept before the first match when a long sentence must be cut.
