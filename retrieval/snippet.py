@@ -6,23 +6,29 @@ an archive about Iran), pick sentences greedily:
 
 1. each sentence scores the weights of the question terms it holds that
    the quote does not hold yet, plus ``NOVELTY_WEIGHT`` for each of up to
-   ``MAX_NOVELTY`` names or numbers the question lacks: the sentence the
-   quiz was written from restates the question, and the answer is by nature
+   ``MAX_NOVELTY`` names or numbers the question lacks: the sentence that
+   best matches usually restates the question, and the answer is by nature
    a word the question does not contain (a name, a sum, a date);
 2. the best sentence is taken, then the next best for the terms still
    uncovered, while the quote stays within ``max_chars`` (about 400
    characters stay visible in a Telegram answer);
-3. the chosen sentences are shown in the article's order, "…" between ones
+3. the best sentence's next neighbour (else its previous one) joins when it
+   holds names or numbers the question lacks and still fits: the answer
+   often follows the restating sentence without sharing a word with the
+   question;
+4. the chosen sentences are shown in the article's order, "…" between ones
    that are not neighbours.
 
-Boilerplate never wins: photo credits, "Read more", newsletter blurbs and
-sign-up lines, link lists and datelines ("Washington CNN —") are not
-candidates. An article that matched only by its headline is quoted from its
-lead. On rtqa-dev (bench/qa.py) this raised "answer in the top-3 quotes"
-from 0.50 (best sentence of the best passage, 300 characters) to 0.6x.
+Sentences are looked for in the passages the index found matching and in
+the lead (``focus``), never across a paragraph break. Boilerplate never
+wins: photo credits, "Read more", newsletter and sign-up lines, link lists
+and datelines ("Washington CNN —") are never chosen. An article that matched
+only by its headline is quoted from its lead. On rtqa-dev (bench/qa.py) this
+raised "answer in the top-3 quotes" from 0.50 (best one or two sentences of
+the best passage, 300 characters) to 0.67.
 
 The passage returned with the quote is the one holding its best sentence,
-so a reader who expands the quote reads on around it. Highlight spans are
+so a reader who expands it reads on around the quote. Highlight spans are
 character ranges in the quote text, so any renderer (terminal, Telegram
 HTML) can mark the matched words without re-analysing.
 """
@@ -147,6 +153,7 @@ def _candidates(text: str, spans: list[Span], analyzer: Analyzer, weights: Mappi
             found.append(_Sentence(position, span, matched, _novelty(sentence, tokens, weights)))
     return found
 
+
 def _choose(
     text: str,
     spans: list[Span],
@@ -155,7 +162,7 @@ def _choose(
     weights: Mapping[str, float],
     max_chars: int,
 ) -> list[_Sentence]:
-    """The chosen sentences, best first (steps 2 and 3 of the module docstring).
+    """The chosen sentences, best first (steps 1-3 of the module docstring).
 
     Boilerplate is checked only for the sentences about to be chosen: a
     handful of regular-expression searches instead of one per candidate.
