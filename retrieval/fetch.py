@@ -1,11 +1,17 @@
 """Download article pages safely: http(s) only, public addresses, capped size.
 
 A bot that fetches URLs typed by admins must not become a way into the
-server's own network, so every hop (redirects included) is checked twice:
-the host's addresses before connecting, and the address actually connected
-to before the body is read. Loopback, private, link-local and other
+server's own network, so every hop (redirects included) is checked: the
+host's addresses are resolved and checked, and the request goes to the
+address that was checked (the host name kept for the Host header and TLS),
+so a name that resolves differently the second time (DNS rebinding) cannot
+slip a private address in; the address actually connected to is checked
+again before the body is read. Loopback, private, link-local and other
 non-public addresses are refused unless ``allow_private`` is set (tests and
 intranet sites).
+
+``timeout`` bounds the whole fetch, redirects and a slow body included, not
+each read: a server trickling a byte a second cannot hold a load open.
 """
 
 from __future__ import annotations
@@ -13,14 +19,16 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 
 from retrieval.errors import FetchError
 
 MAX_REDIRECTS = 5
+MAX_URL_CHARS = 8_192
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _USER_AGENT = "newsbot/0.1 (article loader)"
 
@@ -31,6 +39,36 @@ class FetchedPage:
 
     url: str
     content: bytes
+
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to (the system resolver)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [info[4][0] for info in infos]
+
+
+def shown_url(url: str, limit: int = 200) -> str:
+    """A URL short enough to name in a report line."""
+    return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+def split_url(url: str) -> SplitResult:
+    """``url`` split and checked (length, brackets, port), or FetchError saying what is wrong."""
+    if len(url) > MAX_URL_CHARS:
+        raise FetchError(f"the URL is {len(url):,} characters long, at most {MAX_URL_CHARS:,}", where=shown_url(url))
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        raise FetchError(f"not a valid URL ({error})", where=shown_url(url)) from None
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"only http and https URLs can be loaded, not {parts.scheme or 'this'!r}", where=shown_url(url))
+    if not parts.hostname:
+        raise FetchError("the URL has no host name", where=shown_url(url))
+    return parts
 
 
 def is_public_address(address: str) -> bool:
@@ -51,9 +89,12 @@ class PageFetcher:
         timeout: float,
         max_bytes: int,
         transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver = resolve,
     ) -> None:
         self.allow_private = allow_private
         self.max_bytes = max_bytes
+        self.timeout = timeout
+        self._resolve = resolver
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             timeout=timeout,
@@ -65,27 +106,28 @@ class PageFetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _check_host(self, url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise FetchError(f"only http and https URLs can be loaded, not {parts.scheme or 'this'!r}", where=url)
-        if not parts.hostname:
-            raise FetchError("the URL has no host name", where=url)
+    async def _request_target(self, url: str) -> tuple[str, dict[str, str], dict[str, str]]:
+        """Where to send the GET for ``url``: the checked address, with the headers and TLS name of the host."""
+        parts = split_url(url)
         if self.allow_private:
-            return
+            return url, {}, {}
+        host = parts.hostname or ""
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                parts.hostname, parts.port or 443, type=socket.SOCK_STREAM
-            )
-        except (socket.gaierror, UnicodeError) as error:
-            raise FetchError(f"cannot resolve host {parts.hostname!r}", where=url) from error
-        for info in infos:
-            if not is_public_address(info[4][0]):
+            addresses = await self._resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
+        except (OSError, UnicodeError) as error:
+            raise FetchError(f"cannot resolve host {host!r}", where=shown_url(url)) from error
+        if not addresses:
+            raise FetchError(f"cannot resolve host {host!r}", where=shown_url(url))
+        for address in addresses:
+            if not is_public_address(address):
                 raise FetchError(
-                    f"refusing to fetch from a private or local address ({info[4][0]});"
+                    f"refusing to fetch from a private or local address ({address});"
                     " set NEWSBOT_ALLOW_PRIVATE_URLS=true to allow it",
-                    where=url,
+                    where=shown_url(url),
                 )
+        checked = httpx.URL(url).copy_with(host=addresses[0].split("%", 1)[0])
+        host_header = parts.netloc.rsplit("@", 1)[-1]
+        return str(checked), {"Host": host_header}, {"sni_hostname": host}
 
     def _check_peer(self, response: httpx.Response, url: str) -> None:
         if self.allow_private:
@@ -97,11 +139,18 @@ class PageFetcher:
 
     async def fetch(self, url: str) -> FetchedPage:
         """Return the page at ``url`` or raise ``FetchError`` with the reason."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._fetch(url)
+        except TimeoutError:
+            raise FetchError(f"the server took longer than {self.timeout:g} s to send the page", where=shown_url(url)) from None
+
+    async def _fetch(self, url: str) -> FetchedPage:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            await self._check_host(current)
+            target, headers, extensions = await self._request_target(current)
             try:
-                async with self._client.stream("GET", current) as response:
+                async with self._client.stream("GET", target, headers=headers, extensions=extensions) as response:
                     self._check_peer(response, current)
                     if response.is_redirect:
                         location = response.headers.get("location")
@@ -114,10 +163,10 @@ class PageFetcher:
                     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
                     if content_type and content_type not in _HTML_TYPES:
                         raise FetchError(f"not a web page (content type {content_type})", where=url)
-                    return FetchedPage(str(response.url), await self._read_capped(response, url))
+                    return FetchedPage(current, await self._read_capped(response, url))
             except httpx.TimeoutException as error:
                 raise FetchError("the server took too long to answer", where=url) from error
-            except httpx.HTTPError as error:
+            except (httpx.HTTPError, httpx.InvalidURL) as error:
                 raise FetchError(f"could not download ({type(error).__name__}: {error})", where=url) from error
         raise FetchError(f"more than {MAX_REDIRECTS} redirects", where=url)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from retrieval.chunker import chunk
 from retrieval.errors import IngestError
 from retrieval.extract import extract_article
-from retrieval.fetch import PageFetcher
+from retrieval.fetch import PageFetcher, shown_url
 from retrieval.models import ArticleInput, LoadReport, Outcome, PreparedArticle
 from retrieval.records import content_hash
 from retrieval.sources import ArticleOrError, articles_from_file, estimate_rows, expand_paths
@@ -147,7 +147,7 @@ class Ingestor:
             )
             item: PreparedArticle | IngestError = await asyncio.to_thread(prepare, article)
         except IngestError as error:
-            item = IngestError(error.reason, where=url, field=error.field)
+            item = IngestError(error.reason, where=shown_url(url), field=error.field)
         await self._store_batch([item], report)
         if progress is not None:
             await progress(LoadProgress(report.processed, total, report))

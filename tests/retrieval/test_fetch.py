@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
+import httpx
 import pytest
 
 from retrieval import Archive, Settings
-from retrieval.fetch import is_public_address
+from retrieval.errors import FetchError
+from retrieval.fetch import PageFetcher, is_public_address
 from tests.pages import PARAGRAPHS, Route, article_page, serve
 
 
@@ -103,3 +107,53 @@ async def test_private_addresses_are_refused_by_default(settings: Settings) -> N
 )
 def test_is_public_address(address: str, public: bool) -> None:
     assert is_public_address(address) is public
+
+
+async def test_malformed_and_overlong_urls_are_one_line_each(private_ok: Settings, settings: Settings) -> None:
+    urls = ["https://[::1", "http://127.0.0.1:99999/", "http://x.org/" + "a" * 70_000, "http://exa mple.org/\x00"]
+    for configured in (private_ok, settings):
+        async with await Archive.open(configured) as archive:
+            report = await archive.load(urls)
+        reasons = [failure.reason for failure in report.failures]
+        assert report.failed == 4, reasons
+        assert "not a valid URL (Invalid IPv6 URL)" in reasons[0]
+        assert "not a valid URL (Port out of range" in reasons[1]
+        assert "at most 8,192" in reasons[2] and len(report.failures[2].source) <= 200
+
+
+async def test_the_timeout_bounds_the_whole_fetch(private_ok: Settings) -> None:
+    slow = Route(body=article_page("Slow", PARAGRAPHS).encode()[:40], trickle=0.2)
+    with serve({"/slow": slow}) as base:
+        async with await Archive.open(private_ok.model_copy(update={"fetch_timeout": 1.0})) as archive:
+            started = time.monotonic()
+            report = await archive.load([f"{base}/slow"])
+            elapsed = time.monotonic() - started
+    assert "took longer than 1 s" in report.failures[0].reason
+    assert elapsed < 5  # 40 bytes at 5 a second would take 8 s; a per-read timeout never fires
+
+
+async def test_the_request_goes_to_the_address_that_was_checked() -> None:
+    """DNS rebinding: the name is resolved once, checked, and that address is connected to."""
+    seen: list[httpx.Request] = []
+    answers = {"news.example.org": [["93.184.216.34"], ["127.0.0.1"]], "mixed.example.org": [["93.184.216.34", "10.0.0.5"]]}
+
+    async def rebinding_resolver(host: str, port: int) -> list[str]:
+        return answers[host].pop(0)
+
+    def handler(request: httpx.Request) -> httpx.Response:  # no traffic leaves the process
+        seen.append(request)
+        return httpx.Response(200, html=article_page("Rebound", PARAGRAPHS))
+
+    fetcher = PageFetcher(
+        allow_private=False, timeout=5, max_bytes=100_000, transport=httpx.MockTransport(handler), resolver=rebinding_resolver
+    )
+    page = await fetcher.fetch("https://news.example.org/story?id=1")
+    (request,) = seen
+    assert request.url.host == "93.184.216.34" and request.url.path == "/story"
+    assert request.headers["host"] == "news.example.org"
+    assert request.extensions["sni_hostname"] == "news.example.org"
+    assert page.url == "https://news.example.org/story?id=1"
+    with pytest.raises(FetchError, match=r"private or local address \(10.0.0.5\)"):
+        await fetcher.fetch("https://mixed.example.org/")
+    assert len(seen) == 1
+    await fetcher.aclose()
