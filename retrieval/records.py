@@ -19,6 +19,9 @@ from retrieval.models import ArticleInput
 from retrieval.sentences import sentence_spans
 
 MAX_TITLE_CHARS = 1_000
+MAX_VIEWS = 2**63 - 1  # SQLite's INTEGER
+EARLIEST_YEAR = 1800
+LATEST_YEAR = 2200
 # A headline made for an article that has none: its first sentence of at least
 # this many words (a dateline such as "Washington CNN —" is skipped), cut to
 # FALLBACK_TITLE_CHARS on a word boundary.
@@ -65,7 +68,11 @@ def canonical_url(url: str, site_url: str) -> str:
 
 
 def parse_published(value: object) -> datetime | None:
-    """Parse an ISO 8601 or RFC 2822 date; naive times are taken as UTC."""
+    """Parse an ISO 8601 or RFC 2822 date; naive times are taken as UTC.
+
+    Years outside ``EARLIEST_YEAR``-``LATEST_YEAR`` are refused: no news is
+    dated there, and the extremes overflow when moved to UTC.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
@@ -78,6 +85,8 @@ def parse_published(value: object) -> datetime | None:
             moment = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             raise IngestError(f"not an ISO 8601 or RFC 2822 date: {text!r}", field="published") from None
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise IngestError(f"year {moment.year} is outside {EARLIEST_YEAR}-{LATEST_YEAR}: {text!r}", field="published")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -91,16 +100,20 @@ def parse_views(value: object) -> int | None:
         raise IngestError("expected a whole number, got true/false", field="views")
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("_", "")
-        if not text.isdigit():
-            raise IngestError(f"expected a whole number, got {value!r}", field="views")
-        return int(text)
-    if isinstance(value, int):
-        if value < 0:
-            raise IngestError(f"must not be negative, got {value}", field="views")
-        return value
-    if isinstance(value, float) and value.is_integer() and value >= 0:
-        return int(value)
-    raise IngestError(f"expected a whole number, got {value!r}", field="views")
+        if not (text.isascii() and text.isdigit()):  # "²" is a digit to str.isdigit
+            raise IngestError(f"expected a whole number, got {shorten(value)!r}", field="views")
+        number = int(text[:40])
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        raise IngestError(f"expected a whole number, got {shorten(repr(value))}", field="views")
+    if number < 0:
+        raise IngestError(f"must not be negative, got {number}", field="views")
+    if number > MAX_VIEWS:
+        raise IngestError(f"too large (at most {MAX_VIEWS:,})", field="views")
+    return number
 
 
 def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
@@ -117,7 +130,7 @@ def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
     return text
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters on a word boundary, with "…" when cut."""
     if len(text) <= limit:
         return text
@@ -136,7 +149,7 @@ def slug_title(url: str) -> str:
         words = stem.replace("-", " ").replace("_", " ").replace("+", " ").split()
         if sum(word.isalpha() for word in words) >= 2:
             text = " ".join(words)
-            return _shorten(text[0].upper() + text[1:], FALLBACK_TITLE_CHARS)
+            return shorten(text[0].upper() + text[1:], FALLBACK_TITLE_CHARS)
     return ""
 
 
@@ -154,7 +167,7 @@ def fallback_title(body: str, url: str) -> str:
         for span in sentence_spans(paragraph):
             sentence = " ".join(paragraph[span.start : span.end].split())
             if len(sentence.split()) >= FALLBACK_TITLE_MIN_WORDS:
-                return _shorten(sentence, FALLBACK_TITLE_CHARS)
+                return shorten(sentence, FALLBACK_TITLE_CHARS)
     return slug_title(url) or urlsplit(url).hostname or url
 
 

@@ -81,6 +81,8 @@ def _validated(rows: Iterable[RawRow | IngestError], site_url: str, source: str)
             yield article_from_fields(row.fields, site_url=site_url, source=source, where=row.where)
         except IngestError as error:
             yield error
+        except (ValueError, OverflowError, TypeError) as error:  # a value no rule foresaw: still one row
+            yield IngestError(f"cannot read this row ({type(error).__name__}: {error})", where=row.where)
 
 
 def _text_lines(binary: Iterable[bytes], name: str) -> Iterator[str]:

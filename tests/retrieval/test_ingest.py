@@ -166,3 +166,20 @@ async def test_an_article_without_a_headline_loads_under_its_first_sentence(arch
     (hit,) = (await archive.search("gun safety package")).hits
     assert hit.headline.title == "Senators agreed on a gun safety package on Sunday."
     assert (await archive.search("topic2")).hits[0].headline.title == "This is the body of story 2."
+
+
+async def test_bad_values_are_row_errors_and_the_good_rows_around_them_load(archive: Archive, tmp_path: Path) -> None:
+    rows = [
+        article(1),
+        article(2, views=2**70),
+        article(3, views="²"),
+        article(4, published="9999-12-31T23:59:59-23:00"),
+        article(5, url="https://[::1"),
+        article(6, url="http://127.0.0.1:99999/"),
+        article(7, views=1e30),
+        article(8),
+    ]
+    report = await archive.load([str(write_jsonl(tmp_path / "mixed.jsonl", rows))])
+    assert (report.new, report.failed) == (2, 6)
+    assert [f.source.rsplit(" ", 1)[-1] for f in report.failures] == ["2", "3", "4", "5", "6", "7"]
+    assert sorted(h.title for h in await archive.latest(10)) == ["Story number 1", "Story number 8"]

@@ -111,3 +111,19 @@ def test_content_hash_ignores_views_but_not_text() -> None:
     base = ArticleInput("https://x.org/", "T", "Body", None, 1)
     assert content_hash(base) == content_hash(ArticleInput("https://x.org/", "T", "Body", None, 99))
     assert content_hash(base) != content_hash(ArticleInput("https://x.org/", "T", "Body!", None, 1))
+
+
+@pytest.mark.parametrize("bad", [1e30, 2**70, "9" * 30, "²", "1" * 100_000, float("nan"), float("inf"), "-5"])
+def test_views_out_of_range_or_not_ascii_digits_are_row_errors(bad: object) -> None:
+    with pytest.raises(IngestError) as caught:
+        parse_views(bad)
+    assert caught.value.field == "views" and len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize(
+    "bad", ["9999-12-31T23:59:59-23:00", "0001-01-01T00:00:00+01:00", "1500-01-01", "Fri, 31 Dec 9999 23:59:59 -2300"]
+)
+def test_dates_outside_a_sane_range_are_row_errors(bad: str) -> None:
+    with pytest.raises(IngestError) as caught:
+        parse_published(bad)
+    assert caught.value.field == "published"
