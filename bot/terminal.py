@@ -1,4 +1,9 @@
-"""Plain-text rendering for the command line: pure functions of results."""
+"""Plain-text rendering for the command line: pure functions of results.
+
+Text that came from articles or load inputs goes through ``shown`` first: a
+stored title holding an escape sequence (from before ingest stripped them,
+or from a restored backup) must not clear or recolour the admin's terminal.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,14 @@ from datetime import datetime
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval.records import strip_controls
 
 MAX_FAILURES_SHOWN = 50
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print: control characters and bidi overrides removed, on one line."""
+    return " ".join(strip_controls(text).split())
 
 
 def format_date(moment: datetime | None) -> str:
@@ -18,17 +29,19 @@ def format_date(moment: datetime | None) -> str:
 
 def render_answer(result: SearchResult, bold: tuple[str, str] = ("**", "**")) -> str:
     if result.nothing_to_search:
+        if not result.query.strip():
+            return "Nothing to search: the question is empty. Ask about a person, place or topic."
         return "Nothing to search: the question has only common words. Try naming a person, place or topic."
     if not result.hits:
         if result.offset:
             return "No more results."
-        return f"No articles match {result.query!r}. Try other words, or see 'newsbot latest'."
+        return f"No articles match {shown(result.query)!r}. Try other words, or see 'newsbot latest'."
     blocks = []
     for number, hit in enumerate(result.hits, start=result.offset + 1):
         blocks.append(
-            f"{number}. {hit.headline.title}\n"
-            f"   {format_date(hit.headline.published)} · {hit.headline.url}\n"
-            f"   “{hit.snippet.marked(*bold)}”"
+            f"{number}. {shown(hit.headline.title)}\n"
+            f"   {format_date(hit.headline.published)} · {shown(hit.headline.url)}\n"
+            f"   “{hit.snippet.marked(*bold, escape=strip_controls)}”"
         )
     if result.has_more:
         blocks.append(f"More results: add --page {result.offset // max(1, len(result.hits)) + 2}")
@@ -41,14 +54,16 @@ def render_headlines(headlines: Sequence[Headline], *, show_views: bool) -> str:
     lines = []
     for number, item in enumerate(headlines, start=1):
         views = f" · {item.views:,} view{'' if item.views == 1 else 's'}" if show_views else ""
-        lines.append(f"{number:>2}. {item.title}\n    {format_date(item.published)}{views} · {item.url}  [id {item.id}]")
+        lines.append(
+            f"{number:>2}. {shown(item.title)}\n    {format_date(item.published)}{views} · {shown(item.url)}  [id {item.id}]"
+        )
     return "\n".join(lines)
 
 
 def render_report(report: LoadReport) -> str:
     lines = [f"Loaded: {report.summary()}."]
     for failure in report.failures[:MAX_FAILURES_SHOWN]:
-        lines.append(f"  ✗ {failure.source}: {failure.reason}")
+        lines.append(f"  ✗ {shown(failure.source)}: {shown(failure.reason)}")
     if report.failed > MAX_FAILURES_SHOWN:
         lines.append(f"  … and {report.failed - MAX_FAILURES_SHOWN} more failures")
     return "\n".join(lines)

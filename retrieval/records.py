@@ -34,6 +34,25 @@ _TRACKING_PREFIXES = ("utm_",)
 _TRACKING_KEYS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"}
 
 
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings,
+# overrides and isolates that can make a line read backwards ("Trojan
+# source"); the marks LRM/RLM/ALM and ZWNJ, which Persian text needs, stay.
+_CONTROLS = {
+    code: None
+    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
+    if code not in (0x09, 0x0A)
+}
+_CONTROLS[0x0D] = "\n"
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters a terminal or a chat could act on (escapes, bell, NUL, bidi overrides).
+
+    Carriage returns become line breaks.
+    """
+    return text.replace("\r\n", "\n").translate(_CONTROLS)
+
+
 def canonical_url(url: str, site_url: str) -> str:
     """Return the form of ``url`` stored as an article's unique key.
 
@@ -122,7 +141,7 @@ def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
         raise IngestError("missing", field=name)
     if not isinstance(value, str):
         raise IngestError(f"expected text, got {type(value).__name__}", field=name)
-    text = value.strip()
+    text = strip_controls(value).strip()
     if not text:
         raise IngestError("empty", field=name)
     if len(text) > limit:
@@ -176,7 +195,7 @@ def _title(fields: Mapping[str, object], body: str, url: str) -> str:
     value = fields.get("title")
     if value is not None and not isinstance(value, str):
         raise IngestError(f"expected text, got {type(value).__name__}", field="title")
-    title = " ".join((value or "").split())
+    title = " ".join(strip_controls(value or "").split())
     if len(title) > MAX_TITLE_CHARS:
         raise IngestError(f"too long ({len(title):,} characters, at most {MAX_TITLE_CHARS:,})", field="title")
     return title or fallback_title(body, url)

@@ -168,7 +168,9 @@ def _articles_from_zip(path: Path, site_url: str, label: str) -> Iterator[Articl
         for member in members:
             where = f"{label}:{member.filename}"
             suffix = Path(member.filename).suffix.lower()
-            if suffix not in ROW_SUFFIXES | HTML_SUFFIXES:
+            if suffix == ".zip":
+                yield IngestError("a ZIP inside a ZIP is not read: unpack it and load the inner ZIP itself", where=where)
+            elif suffix not in ROW_SUFFIXES | HTML_SUFFIXES:
                 yield IngestError(unsupported_message(suffix), where=where)
             elif member.file_size > MAX_ZIP_MEMBER_BYTES:
                 yield IngestError(f"larger than {MAX_ZIP_MEMBER_BYTES // 1_000_000} MB unpacked", where=where)

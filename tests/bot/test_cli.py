@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from bot import terminal
 from bot.cli import main
+from retrieval.models import Headline, SearchHit, SearchResult, Snippet
 from tests.conftest import article, write_jsonl
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -79,3 +86,26 @@ def test_backup_onto_the_live_database_is_one_line_and_harmless(capsys: pytest.C
     assert code == 2 and "already exists: use --force" in err
     code, out, _ = run(capsys, "backup", "--force", "copy.sqlite3")
     assert code == 0 and out.startswith("Backed up 11 articles")
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(tmp_path: Path) -> None:
+    command = f"{sys.executable} -m bot.cli ask -n 20 Iran MEK | head -c 10"
+    env = {**os.environ, "NEWSBOT_DB_PATH": str(tmp_path / "db.sqlite3"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, env=env, timeout=120)
+    assert len(done.stdout) == 10
+    assert done.stderr == ""
+
+
+def test_stored_escape_sequences_never_reach_the_terminal() -> None:
+    headline = Headline(1, "https://x.org/\x1b[31m", "Evil\x1b[2J\x07 title\u202e", None, 3)
+    text = terminal.render_headlines([headline], show_views=True)
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "Evil[2J title" in text
+    hit = SearchHit(headline, 1.0, "p", Snippet("a\x1b[2J MEK b", ((6, 9),)))
+    answer = terminal.render_answer(SearchResult("q", ("mek",), (hit,), 0, False), ("\033[1m", "\033[0m"))
+    assert "a[2J \033[1mMEK\033[0m b" in answer and "\x1b[2J" not in answer
+
+
+def test_an_empty_question_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", " ")
+    assert code == 0 and out.startswith("Nothing to search: the question is empty.")

@@ -35,12 +35,15 @@ async def test_jsonl_json_csv_html_zip_and_folder(archive: Archive, tmp_path: Pa
     with zipfile.ZipFile(buffer, "w") as bundle:
         bundle.writestr("inner/e.jsonl", json.dumps(article(5)) + "\n")
         bundle.writestr("notes.txt", "ignored with a reason")
+        bundle.writestr("inner.zip", b"PK")
     (folder / "f.zip").write_bytes(buffer.getvalue())
 
     report = await archive.load([str(folder)])
 
-    assert (report.new, report.failed) == (5, 1)
+    assert (report.new, report.failed) == (5, 2)
     assert report.failures[0].source.endswith("f.zip:notes.txt")
+    assert report.failures[1].source.endswith("f.zip:inner.zip")
+    assert report.failures[1].reason.startswith("a ZIP inside a ZIP is not read")
     assert await titles(archive) == ["Albania story", "Story number 1", "Story number 2", "Story number 3", "Story number 5"]
     assert (await archive.search("topic3")).hits[0].headline.views == 7
     assert (await archive.search("Tirana")).hits[0].headline.url == "https://news.example.com/d"

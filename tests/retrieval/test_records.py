@@ -13,6 +13,7 @@ from retrieval.records import (
     parse_published,
     parse_views,
     slug_title,
+    strip_controls,
 )
 
 SITE = "https://news.example.com"
@@ -127,3 +128,17 @@ def test_dates_outside_a_sane_range_are_row_errors(bad: str) -> None:
     with pytest.raises(IngestError) as caught:
         parse_published(bad)
     assert caught.value.field == "published"
+
+
+def test_control_characters_and_bidi_overrides_are_stripped_at_ingest() -> None:
+    fields = {
+        "url": "/a",
+        "title": "Breaking\x1b[2J\x07 news\u202e reversed\x00",
+        "body": "Line one\r\nline two\x1b]0;pwned\x07 and \x9b31m. Persian می\u200cشود stays.\u200f",
+    }
+    article = article_from_fields(fields, site_url=SITE, source="f", where="w")
+    assert article.title == "Breaking[2J news reversed"
+    assert article.body == "Line one\nline two]0;pwned and 31m. Persian می\u200cشود stays.\u200f"
+    assert strip_controls("\t\n") == "\t\n"
+    with pytest.raises(IngestError, match="field 'body': empty"):
+        article_from_fields({"url": "/b", "title": "T", "body": "\x1b\x07\x00"}, site_url=SITE, source="f", where="w")
