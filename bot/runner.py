@@ -15,10 +15,11 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 
 from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -26,9 +27,31 @@ from bot.services import BotServices, services_in
 from bot.settings import BotSettings
 from bot.status import HEARTBEAT_SECONDS, BotStatus, now_iso, status_path, write_status
 from bot.webhook import WebhookServer
+from retrieval.errors import NewsbotError
 from retrieval.locks import ServingLock
 
 log = logging.getLogger(__name__)
+
+CONFLICT_REASON = (
+    "another program is taking this bot's updates (Telegram answered 409 Conflict):"
+    " run one newsbot per bot token, or give this one its own bot"
+)
+
+
+class BotStopError(NewsbotError):
+    """The bot cannot start or must stop; the message says why in one line."""
+
+
+async def _initialize(application: Application, settings: BotSettings) -> None:
+    """Connect to the Bot API (getMe), turning its failures into one readable line."""
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise BotStopError(
+            f"the Bot API at {settings.api_base_url} refused NEWSBOT_BOT_TOKEN: copy the token from @BotFather again"
+        ) from None
+    except NetworkError as error:
+        raise BotStopError(f"cannot reach the Bot API at {settings.api_base_url} ({error.message})") from None
 
 
 def _write_heartbeat(bot_services: BotServices, mode: str, started_at: str, running: bool) -> None:
@@ -63,11 +86,26 @@ async def serving(
     webhook: bool = False,
     drop_pending_updates: bool = False,
     poll_timeout: int = 10,
+    on_fatal: Callable[[str], None] | None = None,
 ) -> AsyncIterator[BotServices]:
-    """Start taking updates; on exit, stop gracefully (see the module docstring)."""
+    """Start taking updates; on exit, stop gracefully (see the module docstring).
+
+    ``on_fatal`` hears a reason the bot must stop on its own, such as a second
+    bot polling with the same token (409 Conflict): each update then goes to
+    one of the two, so readers would get answers from both.
+    """
     mode = "webhook" if webhook else "polling"
     started_at = now_iso()
-    await application.initialize()
+
+    def polling_error(error: TelegramError) -> None:
+        if isinstance(error, Conflict):
+            log.error(CONFLICT_REASON)
+            if on_fatal is not None:
+                on_fatal(CONFLICT_REASON)
+        else:
+            log.warning("getting updates failed, retrying: %s", error)
+
+    await _initialize(application, settings)
     await application.post_init(application)
     bot_services = services_in(application.bot_data)
     housekeeping = asyncio.create_task(_housekeeping(bot_services, mode, started_at))
@@ -88,6 +126,7 @@ async def serving(
                 timeout=poll_timeout,
                 allowed_updates=Update.ALL_TYPES,
                 drop_pending_updates=drop_pending_updates,
+                error_callback=polling_error,
             )
         await application.start()
         log.info("newsbot is serving (%s)", mode)
@@ -111,12 +150,22 @@ async def serving(
 
 
 async def run(settings: BotSettings, *, webhook: bool, drop_pending_updates: bool) -> None:
-    """Serve until SIGTERM or SIGINT; one serving process per archive."""
+    """Serve until SIGTERM or SIGINT (or a reason to stop: BotStopError); one serving process per archive."""
     with ServingLock(settings.db_path):
         application = build_application(settings)
         stop = asyncio.Event()
+        fatal: list[str] = []
+
+        def stop_for(reason: str) -> None:
+            fatal.append(reason)
+            stop.set()
+
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        async with serving(application, settings, webhook=webhook, drop_pending_updates=drop_pending_updates):
+        async with serving(
+            application, settings, webhook=webhook, drop_pending_updates=drop_pending_updates, on_fatal=stop_for
+        ):
             await stop.wait()
+    if fatal:
+        raise BotStopError(fatal[0])

@@ -14,6 +14,9 @@ TELEGRAM_API_URL = "https://api.telegram.org/bot"
 TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
 
 
+_TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{1,200}")
+
+
 class BotSettings(Settings):
     """Everything ``newsbot run`` needs; the token only for ``run`` itself."""
 
@@ -61,6 +64,11 @@ class BotSettings(Settings):
         token = self.bot_token.get_secret_value().strip() if self.bot_token is not None else ""
         if not token:
             raise SettingsError("NEWSBOT_BOT_TOKEN is not set: create a bot with @BotFather and put its token there")
+        if not _TOKEN_SHAPE.fullmatch(token):
+            raise SettingsError(
+                "NEWSBOT_BOT_TOKEN does not look like a bot token (digits, a colon, then letters, digits, _ or -,"
+                " as @BotFather gives it)"
+            )
         return token
 
     def require_webhook(self) -> tuple[str, str]:

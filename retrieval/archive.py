@@ -27,7 +27,7 @@ from retrieval.locks import ArchiveLock
 from retrieval.models import Article, Headline, LoadReport, SearchResult, StoreStats
 from retrieval.records import canonical_url
 from retrieval.seeds import seed_file
-from retrieval.settings import Settings
+from retrieval.settings import Settings, SettingsError
 from retrieval.sources import articles_from_file
 from retrieval.sqlite_store import SQLiteStore, count_articles
 
@@ -107,15 +107,25 @@ class Archive:
         replace the database while this process uses it.
         """
         lock = ArchiveLock(settings.db_path)
-        lock.acquire()
         store = SQLiteStore(settings.db_path)
         try:
+            if settings.db_path.is_dir():
+                raise SettingsError(
+                    f"NEWSBOT_DB_PATH={settings.db_path} is a folder: name the database file,"
+                    f" e.g. {settings.db_path / 'newsbot.sqlite3'}"
+                )
+            lock.acquire()
             await store.open()
             analyzer = Analyzer()
             index = await asyncio.to_thread(SearchIndex, settings.resolved_index_path, analyzer)
-        except BaseException:
+        except BaseException as error:
             await store.close()
             lock.release()
+            if isinstance(error, sqlite3.DatabaseError):
+                raise SettingsError(f"NEWSBOT_DB_PATH={settings.db_path}: not a usable newsbot database ({error})") from None
+            if isinstance(error, OSError):
+                reason = error.strerror or str(error)
+                raise SettingsError(f"NEWSBOT_DB_PATH={settings.db_path}: cannot keep the archive there ({reason})") from None
             raise
         archive = cls(settings, store, index, analyzer, lock)
         try:

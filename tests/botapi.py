@@ -182,7 +182,7 @@ class FakeBotApi:
 
     # -- what tests do -----------------------------------------------------
     def fail_next(self, method: str, *, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
-        """Make the next ``times`` calls of ``method`` fail (429 with retry_after, or another status)."""
+        """Make the next ``times`` calls of ``method`` fail (429 with retry_after, 409 Conflict, or another status)."""
         self._failures.setdefault(method, []).extend([(status, {"retry_after": retry_after})] * times)
 
     def add_file(self, content: bytes, file_name: str) -> str:
@@ -335,6 +335,10 @@ class FakeBotApi:
             if status == 429:
                 body["description"] = f"Too Many Requests: retry after {parameters['retry_after']}"
                 body["parameters"] = parameters
+            elif status == 409:  # what Telegram says when a second process polls the same token
+                body["description"] = (
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+                )
             else:
                 body["description"] = "Internal Server Error"
             return web.json_response(body, status=status)

@@ -109,3 +109,26 @@ def test_stored_escape_sequences_never_reach_the_terminal() -> None:
 def test_an_empty_question_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", " ")
     assert code == 0 and out.startswith("Nothing to search: the question is empty.")
+
+
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [
+        ("notdb.sqlite3", "not a usable newsbot database (file is not a database)"),
+        ("folder", "is a folder: name the database file"),
+        ("/proc/newsbot.sqlite3", "cannot keep the archive there"),
+    ],
+)
+def test_a_database_path_that_cannot_be_used_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, says: str
+) -> None:
+    (tmp_path / "notdb.sqlite3").write_text("hello")
+    (tmp_path / "folder").mkdir()
+    env = {**os.environ, "NEWSBOT_DB_PATH": where, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "stats"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == done.stderr.strip().splitlines()[0]
+    assert done.stderr.startswith(f"newsbot: NEWSBOT_DB_PATH={where}") and says in done.stderr
+    assert (tmp_path / "notdb.sqlite3").read_text() == "hello"

@@ -33,8 +33,8 @@ def bot_env(api: FakeBotApi, tmp_path: Path, **extra: str) -> dict[str, str]:
         NEWSBOT_API_BASE_URL=api.api_url,
         NEWSBOT_API_FILE_URL=api.file_url,
         NEWSBOT_ADMIN_IDS=str(ADMIN_ID),
-        **extra,
     )
+    env.update(extra)
     return env
 
 
