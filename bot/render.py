@@ -197,8 +197,8 @@ def render_load_report(heading: str, report: LoadReport) -> str:
     if report.interrupted:
         summary += "\n⚠ Stopped early because the bot is restarting. Send the file again to finish: what is already loaded is skipped."
     text = summary + ("\n\n" + listed if listed else "")
-    if shown < len(failures):
-        text += f"\n… and {len(failures) - shown:,} more"
+    if shown < report.failed:
+        text += f"\n… and {report.failed - shown:,} more"
     return text
 
 

@@ -9,9 +9,13 @@ job; this module only knows the file formats.
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+
+import ijson
 
 from retrieval.errors import IngestError
 
@@ -44,26 +48,97 @@ def rows_from_jsonl(lines: Iterable[str], name: str) -> Iterator[RawRow | Ingest
         yield RawRow(where, value)
 
 
-def rows_from_json(text: str, name: str) -> Iterator[RawRow | IngestError]:
-    """A JSON array of objects, or an object with an "articles" array."""
+class _ChunkReader(io.RawIOBase):
+    """A file-like view of an iterable of byte chunks (what ijson reads)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def _json_reader(source: str | bytes | Iterable[bytes]) -> io.BufferedReader:
+    if isinstance(source, str):
+        source = source.encode()
+    if isinstance(source, bytes):
+        source = [source]
+    return io.BufferedReader(_ChunkReader(_without_bom(source)))
+
+
+def _without_bom(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The chunks with a leading UTF-8 byte order mark dropped (Windows editors write one)."""
+    chunks = iter(chunks)
+    first = b""
+    for chunk in chunks:
+        first += chunk
+        if len(first) >= 3:
+            break
+    yield first.removeprefix(b"\xef\xbb\xbf")
+    yield from chunks
+
+
+def rows_from_json(source: str | bytes | Iterable[bytes], name: str) -> Iterator[RawRow | IngestError]:
+    """A JSON array of objects, an object with an "articles" array, or one article object.
+
+    Parsed as a stream (ijson): an item is built, yielded and dropped before
+    the next is read, so a file of millions of items loads in the memory of
+    one, and the items before a syntax error are kept.
+    """
+    events = ijson.parse(_json_reader(source), use_float=True)
+    count = 0
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        yield IngestError(f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})", where=name)
-        return
-    if isinstance(value, dict) and isinstance(value.get("articles"), list):
-        value = value["articles"]
-    elif isinstance(value, dict) and "url" in value:
-        value = [value]
-    if not isinstance(value, list):
-        yield IngestError('expected an array of articles or {"articles": [...]}', where=name)
-        return
-    for number, item in enumerate(value, start=1):
-        where = f"{name} item {number}"
-        if isinstance(item, dict):
-            yield RawRow(where, item)
+        first = next(events, None)
+        if first is not None and first[1] == "start_array":
+            rows = ijson.items(itertools.chain([first], events), "item")
+        elif first is not None and first[1] == "start_map":
+            rows = _object_rows(events, name)
         else:
-            yield IngestError(f"expected a JSON object, got {type(item).__name__}", where=where)
+            rows = iter(())
+        for item in rows:
+            count += 1
+            if isinstance(item, RawRow):
+                yield item
+            elif isinstance(item, dict):
+                yield RawRow(f"{name} item {count}", item)
+            else:
+                yield IngestError(f"expected a JSON object, got {type(item).__name__}", where=f"{name} item {count}")
+    except ijson.JSONError as error:
+        reason = " ".join(str(error).split()).partition(" (right here)")[0]
+        after = f" after item {count}" if count else ""
+        yield IngestError(f"not valid JSON{after} ({reason})", where=name)
+        return
+    if not count:
+        yield IngestError('expected an array of articles, {"articles": [...]} or one article object', where=name)
+
+
+def _object_rows(events: Iterator[tuple[str, str, object]], name: str) -> Iterator[RawRow | dict | object]:
+    """The rows of a top-level object (its start already read): its "articles" array, streamed,
+    or the object itself when it is one article (has a "url")."""
+    fields: dict[str, object] = {}
+    key = ""
+    for prefix, event, value in events:
+        if prefix == "" and event == "map_key":
+            key = str(value)
+            if key == "articles":
+                yield from ijson.items(events, "articles.item")
+                return
+        elif prefix == key and event in ("string", "number", "boolean", "null"):
+            fields[key] = value
+    if "url" in fields:
+        yield RawRow(name, fields)
 
 
 def rows_from_csv(lines: Iterable[str], name: str) -> Iterator[RawRow | IngestError]:

@@ -106,20 +106,22 @@ class Failure:
     reason: str
 
 
+# Failures kept with their reasons; a file of a million bad rows is counted
+# in full but lists only these (what a person reads, in bounded memory).
+MAX_FAILURES_KEPT = 1_000
+
+
 @dataclass(slots=True)
 class LoadReport:
-    """Counts of a load, and every failure with its reason."""
+    """Counts of a load, and the first ``MAX_FAILURES_KEPT`` failures with their reasons."""
 
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     failures: list[Failure] = field(default_factory=list)
+    failed: int = 0
     # True when a shutdown stopped the load early; loading again finishes it.
     interrupted: bool = False
-
-    @property
-    def failed(self) -> int:
-        return len(self.failures)
 
     @property
     def processed(self) -> int:
@@ -135,7 +137,9 @@ class LoadReport:
             self.unchanged += 1
 
     def fail(self, source: str, reason: str) -> None:
-        self.failures.append(Failure(source, reason))
+        self.failed += 1
+        if len(self.failures) < MAX_FAILURES_KEPT:
+            self.failures.append(Failure(source, reason))
 
     def summary(self) -> str:
         counts = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"

@@ -8,6 +8,8 @@ everything here is synchronous and yields ``ArticleInput`` or
 from __future__ import annotations
 
 import gzip
+import io
+import itertools
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -26,6 +28,9 @@ MAX_ZIP_MEMBER_BYTES = 200_000_000
 MAX_ZIP_TOTAL_BYTES = 1_000_000_000
 # "articles.jsonl.gz": a row file compressed with gzip, read as it is unpacked.
 GZIP_SUFFIX = ".gz"
+MAX_LINE_BYTES = 8_000_000
+MAX_HTML_BYTES = 20_000_000
+_JSON_CHUNK_BYTES = 1 << 16
 
 ArticleOrError = ArticleInput | IngestError
 
@@ -85,10 +90,21 @@ def _validated(rows: Iterable[RawRow | IngestError], site_url: str, source: str)
             yield IngestError(f"cannot read this row ({type(error).__name__}: {error})", where=row.where)
 
 
-def _text_lines(binary: Iterable[bytes], name: str) -> Iterator[str]:
+def _text_lines(binary: io.BufferedIOBase, name: str) -> Iterator[str]:
     """Decode line by line, so rows before a bad byte still load and the
-    error names the line (reading stops there: the rest is likely garbled)."""
-    for number, raw in enumerate(binary, start=1):
+    error names the line (reading stops there: the rest is likely garbled).
+
+    No line longer than ``MAX_LINE_BYTES`` is read into memory: no article
+    row is that long, and a file that is one endless line must not cost more.
+    """
+    for number in itertools.count(1):
+        raw = binary.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_LINE_BYTES:
+            raise IngestError(
+                f"longer than {MAX_LINE_BYTES // 1_000_000} MB: not one article per line", where=f"{name} line {number}"
+            )
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -100,21 +116,26 @@ def _text_lines(binary: Iterable[bytes], name: str) -> Iterator[str]:
             ) from error
 
 
-def articles_from_stream(binary: Iterable[bytes], name: str, site_url: str) -> Iterator[ArticleOrError]:
-    """Articles in one file's bytes, by the file name's suffix."""
+def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) -> Iterator[ArticleOrError]:
+    """Articles in one file's bytes, by the file name's suffix (read in bounded memory)."""
     suffix = file_format(name)[0]
     source = Path(name).name
     try:
         if suffix in HTML_SUFFIXES:
+            page = binary.read(MAX_HTML_BYTES + 1)
+            if len(page) > MAX_HTML_BYTES:
+                yield IngestError(f"an HTML page larger than {MAX_HTML_BYTES // 1_000_000} MB", where=name)
+                return
             try:
-                yield extract_article(b"".join(binary), url=None, site_url=site_url, source=source)
+                yield extract_article(page, url=None, site_url=site_url, source=source)
             except IngestError as error:
                 yield error
             return
         if suffix in (".jsonl", ".ndjson"):
             yield from _validated(rows_from_jsonl(_text_lines(binary, name), name), site_url, source)
         elif suffix == ".json":
-            yield from _validated(rows_from_json("".join(_text_lines(binary, name)), name), site_url, source)
+            chunks = iter(lambda: binary.read(_JSON_CHUNK_BYTES), b"")
+            yield from _validated(rows_from_json(chunks, name), site_url, source)
         elif suffix == ".csv":
             yield from _validated(rows_from_csv(_text_lines(binary, name), name), site_url, source)
         else:
@@ -132,7 +153,7 @@ def articles_from_file(path: Path, site_url: str, name: str | None = None) -> It
             return
         if file_format(path.name)[1]:
             with gzip.open(path, "rb") as unpacked:
-                yield from articles_from_stream(_capped(unpacked, label), label, site_url)
+                yield from articles_from_stream(_Capped.reader(unpacked, label), label, site_url)
             return
         with path.open("rb") as binary:
             yield from articles_from_stream(binary, label, site_url)
@@ -144,14 +165,27 @@ def articles_from_file(path: Path, site_url: str, name: str | None = None) -> It
         yield IngestError(f"cannot read the file ({error.strerror or error})", where=label)
 
 
-def _capped(unpacked: gzip.GzipFile, label: str) -> Iterator[bytes]:
-    """The lines of a gzipped file, refusing to unpack past ``MAX_ZIP_TOTAL_BYTES`` (a gzip bomb)."""
-    total = 0
-    for line in unpacked:
-        total += len(line)
-        if total > MAX_ZIP_TOTAL_BYTES:
-            raise IngestError(f"unpacks to more than {MAX_ZIP_TOTAL_BYTES // 1_000_000} MB", where=label)
-        yield line
+class _Capped(io.RawIOBase):
+    """A gzipped file's bytes, refusing to unpack past ``MAX_ZIP_TOTAL_BYTES`` (a gzip bomb)."""
+
+    def __init__(self, unpacked: gzip.GzipFile, label: str) -> None:
+        self._unpacked = unpacked
+        self._label = label
+        self._total = 0
+
+    @classmethod
+    def reader(cls, unpacked: gzip.GzipFile, label: str) -> io.BufferedReader:
+        return io.BufferedReader(cls(unpacked, label))
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        size = self._unpacked.readinto(buffer)
+        self._total += size
+        if self._total > MAX_ZIP_TOTAL_BYTES:
+            raise IngestError(f"unpacks to more than {MAX_ZIP_TOTAL_BYTES // 1_000_000} MB", where=self._label)
+        return size
 
 
 def _articles_from_zip(path: Path, site_url: str, label: str) -> Iterator[ArticleOrError]:

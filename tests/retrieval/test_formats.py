@@ -23,8 +23,20 @@ def test_json_array_object_and_wrapper() -> None:
     assert len(list(rows_from_json(json.dumps({"url": "x", "title": "t"}), "a.json"))) == 1
     (error,) = rows_from_json('{"nope": 1}', "a.json")
     assert isinstance(error, IngestError)
-    (error,) = rows_from_json("[1,", "a.json")
-    assert isinstance(error, IngestError) and "not valid JSON" in error.reason
+    not_an_object, cut = rows_from_json("[1,", "a.json")
+    assert isinstance(not_an_object, IngestError) and not_an_object.where == "a.json item 1"
+    assert isinstance(cut, IngestError) and cut.reason.startswith("not valid JSON after item 1")
+
+
+def test_json_is_streamed_and_keeps_the_items_before_a_syntax_error() -> None:
+    chunks = iter([b"\xef\xbb", b"\xbf[", b'{"url": "a"},', b'{"url": "b"}, {"url": "c", "views": 1.5}', b", {oops"])
+    rows = list(rows_from_json(chunks, "big.json"))
+    assert [r.fields["url"] for r in rows[:3]] == ["a", "b", "c"] and rows[2].fields["views"] == 1.5
+    assert isinstance(rows[3], IngestError) and rows[3].reason.startswith("not valid JSON after item 3")
+    meta_first = json.dumps({"meta": {"tags": [1, 2]}, "articles": [{"url": "x"}], "after": 1})
+    assert [r.fields for r in rows_from_json(meta_first, "w.json")] == [{"url": "x"}]
+    (one,) = rows_from_json(json.dumps({"url": "x", "title": "t", "tags": ["a"], "body": "b"}), "one.json")
+    assert one.fields == {"url": "x", "title": "t", "body": "b"}
 
 
 def test_csv_header_case_and_line_numbers() -> None:
