@@ -21,6 +21,7 @@ from bot import callbacks
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Article, Headline, LoadReport, SearchHit, SearchResult
+from retrieval.models import Snippet
 
 MAX_VISIBLE = 4096
 MAX_TITLE_CHARS = 200
@@ -28,6 +29,9 @@ MAX_ECHO_CHARS = 80
 MAX_QUESTION_CHARS = 1_000
 # The passage under a quote, folded until tapped (Telegram's expandable blockquote).
 MAX_PASSAGE_CHARS = 700
+# Bold matches per quote: a message carries at most 100 entities (tags), and
+# three results with their links, dates and quotes stay under that.
+MAX_MARKS_PER_QUOTE = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +143,8 @@ def _answer_block(number: int, hit: SearchHit, *, with_passage: bool) -> str:
     lines = [f"{number}. <b>{link(shorten(hit.headline.title, MAX_TITLE_CHARS), hit.headline.url)}</b>"]
     if date:
         lines.append(f"<i>{date}</i>")
-    lines.append(f"<blockquote>{hit.snippet.marked('<b>', '</b>', escape)}</blockquote>")
+    snippet = Snippet(hit.snippet.text, hit.snippet.highlights[:MAX_MARKS_PER_QUOTE])
+    lines.append(f"<blockquote>{snippet.marked('<b>', '</b>', escape)}</blockquote>")
     passage = " ".join(hit.passage.split())
     if with_passage and passage and passage not in " ".join(hit.snippet.text.split()):
         lines.append(f"<blockquote expandable>{escape(shorten(passage, MAX_PASSAGE_CHARS))}</blockquote>")

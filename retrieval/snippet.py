@@ -137,6 +137,8 @@ def _probed(text: str, spans: list[Span], weights: Mapping[str, float]) -> list[
     a hundred sentences, half of which hold some word of a long question.
     """
     probes = _probes(weights)
+    if not probes:
+        return []
     alternatives = "|".join(re.escape(probe) for probe in sorted(probes, key=len, reverse=True))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})")
     found: dict[int, set[str]] = {}

@@ -101,3 +101,13 @@ def test_load_report_lists_failures_within_the_limit() -> None:
 def test_shorten_on_word_boundary() -> None:
     assert shorten("one two three four", 10) == "one two…"
     assert shorten("short", 10) == "short"
+
+
+def test_an_answer_never_carries_more_than_100_entities() -> None:
+    quote = " ".join(["MEK"] * 100)
+    spans = tuple((i * 4, i * 4 + 3) for i in range(100))
+    hits = tuple(SearchHit(hit(n).headline, 1.0, quote + " more", Snippet(quote, spans)) for n in range(1, 4))
+    reply = render_answer(SearchResult("MEK", ("mek",), hits, 0, False), "k", 3)
+    parse_html(reply.text)
+    assert reply.text.count("</") <= 100
+    assert [b.text for b in reply.keyboard.inline_keyboard[0]] == ["Read 1", "Read 2", "Read 3"]

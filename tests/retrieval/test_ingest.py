@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, sources
+from retrieval.models import MAX_FAILURES_KEPT
 from tests.conftest import article, write_jsonl
 from tests.pages import PARAGRAPHS, article_page
 
@@ -186,3 +187,23 @@ async def test_bad_values_are_row_errors_and_the_good_rows_around_them_load(arch
     assert (report.new, report.failed) == (2, 6)
     assert [f.source.rsplit(" ", 1)[-1] for f in report.failures] == ["2", "3", "4", "5", "6", "7"]
     assert sorted(h.title for h in await archive.latest(10)) == ["Story number 1", "Story number 8"]
+
+
+async def test_an_endless_line_is_refused_without_reading_it_and_rows_before_it_load(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "MAX_LINE_BYTES", 5_000)
+    path = tmp_path / "long.jsonl"
+    path.write_bytes((json.dumps(article(1)) + "\n").encode() + b"x" * 50_000 + b"\n" + json.dumps(article(2)).encode())
+    report = await archive.load([str(path)])
+    assert (report.new, report.failed) == (1, 1)
+    assert report.failures[0].source.endswith("long.jsonl line 2")
+    assert "longer than" in report.failures[0].reason
+
+
+async def test_a_million_bad_rows_are_counted_but_only_the_first_reasons_kept(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "empty-objects.json"
+    path.write_text("[" + ",".join(["{}"] * 20_000) + "]")
+    report = await archive.load([str(path)])
+    assert report.failed == 20_000 and len(report.failures) == MAX_FAILURES_KEPT
+    assert report.failures[0].source.endswith("empty-objects.json item 1")
