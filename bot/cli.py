@@ -53,7 +53,7 @@ async def cmd_load(archive: Archive, args: argparse.Namespace) -> int:
     finally:
         bar.close()
     print(terminal.render_report(report))
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.stopped else 0
 
 
 async def cmd_latest(archive: Archive, args: argparse.Namespace) -> int:

@@ -199,6 +199,8 @@ def render_load_report(heading: str, report: LoadReport) -> str:
     failures = [f"✗ {escape(f.source)}: {escape(f.reason)}" for f in report.failures]
     budget = MAX_VISIBLE - visible_length(summary) - 200
     listed, shown = join_blocks(failures, separator="\n", limit=budget)
+    if report.stopped:
+        summary += f"\n⚠ Stopped early: {escape(report.stopped)}."
     if report.interrupted:
         summary += "\n⚠ Stopped early because the bot is restarting. Send the file again to finish: what is already loaded is skipped."
     text = summary + ("\n\n" + listed if listed else "")

@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from retrieval import search as search_module
 from retrieval.analyzer import Analyzer
-from retrieval.errors import IngestError, NotFoundError
+from retrieval.errors import DiskFullError, IngestError, NotFoundError, is_disk_full
 from retrieval.fetch import PageFetcher
 from retrieval.index import SearchIndex, index_exists
 from retrieval.ingest import Ingestor, ProgressCallback
@@ -211,16 +211,27 @@ class Archive:
         return article
 
     async def sync_index(self) -> None:
-        """Apply every store change the index has not seen yet."""
+        """Apply every store change the index has not seen yet.
+
+        On a full disk the uncommitted index changes are dropped and
+        DiskFullError raised: the store keeps the articles and its change
+        log, so the next sync (once there is room) indexes them.
+        """
         async with self._index_lock:
             self.index.refresh_params()
-            while True:
-                article_ids, last = await self.store.changes_since(self.index.applied_change, _SYNC_BATCH)
-                if not article_ids:
-                    return
-                articles = await self.store.index_documents(article_ids)
-                await asyncio.to_thread(self.index.replace_articles, article_ids, articles)
-                await asyncio.to_thread(self.index.commit, last)
+            try:
+                while True:
+                    article_ids, last = await self.store.changes_since(self.index.applied_change, _SYNC_BATCH)
+                    if not article_ids:
+                        return
+                    articles = await self.store.index_documents(article_ids)
+                    await asyncio.to_thread(self.index.replace_articles, article_ids, articles)
+                    await asyncio.to_thread(self.index.commit, last)
+            except (ValueError, OSError) as error:
+                if not is_disk_full(error):
+                    raise
+                await asyncio.to_thread(self.index.close)
+                raise DiskFullError(f"the disk holding the search index ({self.settings.resolved_index_path}) is full") from error
 
     async def reindex(self) -> int:
         """Rebuild the index from the store; returns the passages indexed."""

@@ -8,10 +8,13 @@ Every error carries a message a person can read; front ends (CLI, bot) show
     │   └── FetchError     an http(s) URL was refused or could not be fetched
     ├── NotFoundError      no article with that id or URL
     ├── IndexBusyError     another process holds the index writer
-    └── StoreBusyError     another process holds the archive (serving it, or restoring it)
+    ├── StoreBusyError     another process holds the archive (serving it, or restoring it)
+    └── DiskFullError      the disk holding the database or the index is full
 """
 
 from __future__ import annotations
+
+import errno
 
 
 class NewsbotError(Exception):
@@ -54,3 +57,16 @@ class IndexBusyError(NewsbotError):
 
 class StoreBusyError(NewsbotError):
     """Another process holds the archive lock this one needs (see ``retrieval.locks``)."""
+
+
+class DiskFullError(NewsbotError):
+    """No space left for the database or the index; what was stored before stays whole."""
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """True for the ways SQLite, tantivy and the OS say a disk is full."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    if getattr(error, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
+        return True
+    return isinstance(error, ValueError) and ("No space left on device" in str(error) or "os error 28" in str(error))

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from retrieval.chunker import chunk
-from retrieval.errors import IngestError
+from retrieval.errors import DiskFullError, IngestError
 from retrieval.extract import extract_article
 from retrieval.fetch import PageFetcher, shown_url
 from retrieval.models import ArticleInput, LoadReport, Outcome, PreparedArticle
@@ -84,18 +84,28 @@ class Ingestor:
         report = LoadReport()
         targets = list(expand_paths(inputs))
         total = await asyncio.to_thread(_estimate_total, targets)
-        for target in targets:
-            if self.stopping.is_set():
-                report.interrupted = True
-                break
-            if isinstance(target, IngestError):
-                report.fail(target.where or "", target.detail)
-            elif isinstance(target, Path):
-                await self._load_items(articles_from_file(target, self.site_url), report, total, progress)
-            else:
-                await self._load_url(target, report, total, progress)
-        await self.store.record_load(_describe(inputs), report, started, datetime.now(UTC))
+        try:
+            for target in targets:
+                if self.stopping.is_set():
+                    report.interrupted = True
+                    break
+                if isinstance(target, IngestError):
+                    report.fail(target.where or "", target.detail)
+                elif isinstance(target, Path):
+                    await self._load_items(articles_from_file(target, self.site_url), report, total, progress)
+                else:
+                    await self._load_url(target, report, total, progress)
+        except DiskFullError as error:
+            report.stopped = f"{error}; what was stored stays, and loading again skips it"
+        await self._record(_describe(inputs), report, started)
         return report
+
+    async def _record(self, label: str, report: LoadReport, started: datetime) -> None:
+        """Remember the load for stats, unless the disk is too full even for that."""
+        try:
+            await self.store.record_load(label, report, started, datetime.now(UTC))
+        except DiskFullError:
+            pass
 
     async def load_items(
         self, items: Iterator[ArticleOrError], label: str, progress: ProgressCallback | None = None
@@ -103,8 +113,11 @@ class Ingestor:
         """Load articles from any iterator (seeds, a feed, an uploaded file)."""
         started = datetime.now(UTC)
         report = LoadReport()
-        await self._load_items(items, report, None, progress)
-        await self.store.record_load(label, report, started, datetime.now(UTC))
+        try:
+            await self._load_items(items, report, None, progress)
+        except DiskFullError as error:
+            report.stopped = f"{error}; what was stored stays, and loading again skips it"
+        await self._record(label, report, started)
         return report
 
     async def _load_items(

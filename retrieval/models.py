@@ -122,6 +122,8 @@ class LoadReport:
     failed: int = 0
     # True when a shutdown stopped the load early; loading again finishes it.
     interrupted: bool = False
+    # Why the load stopped before the end otherwise (the disk is full); loading again finishes it.
+    stopped: str | None = None
 
     @property
     def processed(self) -> int:
@@ -143,6 +145,8 @@ class LoadReport:
 
     def summary(self) -> str:
         counts = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+        if self.stopped:
+            return f"{counts} (stopped: {self.stopped})"
         return counts + (" (interrupted by a shutdown: load again to finish)" if self.interrupted else "")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from retrieval.errors import NotFoundError
+from retrieval.errors import DiskFullError, NotFoundError, is_disk_full
 from retrieval.migrations import MIGRATIONS
 from retrieval.models import (
     AnswerSource,
@@ -120,10 +120,13 @@ class SQLiteStore:
             await db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
-            except BaseException:
-                await db.execute("ROLLBACK")
+                await db.execute("COMMIT")
+            except BaseException as error:
+                if db.in_transaction:  # SQLite may have rolled back already (a full disk)
+                    await db.execute("ROLLBACK")
+                if is_disk_full(error):
+                    raise DiskFullError(f"the disk holding the database ({self.path}) is full") from error
                 raise
-            await db.execute("COMMIT")
 
     async def _migrate(self) -> None:
         db = self._w
@@ -159,6 +162,8 @@ class SQLiteStore:
                 try:
                     outcome, article_id = await self._upsert_one(db, prepared, now)
                 except sqlite3.Error as error:
+                    if is_disk_full(error):
+                        raise
                     await db.execute("ROLLBACK TO article")
                     await db.execute("RELEASE article")
                     results.append((Outcome.FAILED, None, f"could not store: {error}"))
