@@ -9,7 +9,8 @@ empty archive included, about 100 MB). The deploy files cap the service at
 
 * ``json-of-empty-objects.zip``: a 30 KB ZIP holding a 30 MB JSON array of
   ``{}`` (10 million rows, each a row error);
-* ``json-200mb.zip``: a ZIP member at the 200 MB cap, one array of ``{}``;
+* ``json-200mb.zip``: a ZIP member near the 200 MB cap: one array of 190
+  articles with 1 MB bodies each (the largest body a row may have);
 * ``one-line.jsonl``: 100 MB without a line break;
 * ``bomb.jsonl.gz``: a gzip that unpacks to 1.1 GB of blank lines (past the
   1 GB cap).
@@ -40,10 +41,11 @@ def build(name: str, folder: Path) -> Path:
     elif name == "json-200mb.zip":
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
             with bundle.open("rows.json", "w") as member:
-                member.write(b"[{}")
-                block = b",{}" * 1_000_000
-                for _ in range(66):
-                    member.write(block)
+                member.write(b"[")
+                for number in range(190):
+                    body = f"Word{number} ".encode() * (999_000 // (len(str(number)) + 5))
+                    row = b'{"url": "https://x.org/%d", "title": "Big %d", "body": "' % (number, number)
+                    member.write((b"," if number else b"") + row + body + b'"}')
                 member.write(b"]")
     elif name == "one-line.jsonl":
         with path.open("wb") as out:

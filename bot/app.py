@@ -14,7 +14,6 @@ from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot import admin, handlers
+from bot.delivery import ChatOrderProcessor, SendLimiter
 from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
 from retrieval import Archive
@@ -45,7 +45,7 @@ ADMIN_COMMANDS = READER_COMMANDS + [
     BotCommand("stats", "Archive figures"),
     BotCommand("reindex", "Rebuild the search index"),
 ]
-# Sends that fail with 429 or a network error are retried this many times.
+# Sends answered 429 are retried this many times (failures on the way: bot.delivery).
 SEND_RETRIES = 5
 CONCURRENT_UPDATES = 32
 
@@ -67,9 +67,9 @@ def build_application(settings: BotSettings) -> Application:
         .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES))
+        .rate_limiter(SendLimiter(max_retries=SEND_RETRIES))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(ChatOrderProcessor(CONCURRENT_UPDATES))
         .post_init(open_services)
         .post_shutdown(close_services)
         .build()

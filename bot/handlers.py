@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from contextlib import suppress
 from dataclasses import replace
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks, render
@@ -20,6 +22,8 @@ from retrieval import NotFoundError, TopWindow
 log = logging.getLogger(__name__)
 
 ANSWER_PAGE_SIZE = 3
+# An answer slower than this shows "typing…" while it is found.
+TYPING_AFTER_SECONDS = 1.0
 
 WELCOME = (
     "👋 I answer questions from this site's news archive.\n\n"
@@ -94,9 +98,15 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
     """Search and reply with the first page of results."""
     bot_services = services(context)
     question_text = text[: render.MAX_QUESTION_CHARS]
-    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
     started = time.perf_counter()
-    result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE)
+    search = asyncio.ensure_future(bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE))
+    done, _ = await asyncio.wait({search}, timeout=TYPING_AFTER_SECONDS)
+    if not done:
+        # Only a slow answer shows "typing…": every call spends Telegram's
+        # 30-a-second budget, and a fast answer would arrive before it shows.
+        with suppress(TelegramError):  # cosmetic: the answer still follows
+            await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    result = await search
     bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
     key = bot_services.queries.remember(question_text) if result.hits else ""
     reply = render.render_answer(result, key, ANSWER_PAGE_SIZE)

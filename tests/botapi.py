@@ -6,14 +6,18 @@ setMyCommands, getFile and file download, sendChatAction, deleteWebhook),
 validates what the bot sends the way Telegram does — HTML parse errors,
 message length after entity parsing, callback_data size, "message is not
 modified" — and records every call. Tests push updates in and wait for the
-bot's calls to come out; ``fail_next`` makes a method answer 429 or 500.
+bot's calls to come out; ``fail_next`` makes a method answer 429, 409 or 500,
+and ``misbehave`` fails a share of all calls at random (5xx, reset
+connections, timeouts) and enforces Telegram's 30-a-second send ceiling.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
+import random
 import re
 import time
 from collections.abc import Callable
@@ -24,6 +28,8 @@ import aiohttp
 from aiohttp import web
 
 TOKEN = "123456789:TEST-token-for-the-local-bot-api"
+# Longer than PTB's 5 s read timeout: the bot gives up on the call.
+TIMEOUT_INJECTED_SECONDS = 6.0
 BOT_USER = {"id": 999_000_111, "is_bot": True, "first_name": "Newsbot", "username": "newsbot_test_bot"}
 _JSON_FIELDS = {
     "reply_markup",
@@ -153,6 +159,13 @@ class FakeBotApi:
         self.confirmed_offset = 0
         self._closing = False
         self.webhook: dict[str, Any] | None = None
+        # Chaos and Telegram's ceiling, off unless a test or benchmark asks (see ``misbehave``).
+        self._failure_ratio = 0.0
+        self._failure_kinds: tuple[str, ...] = ()
+        self._random = random.Random(7)
+        self._enforce_ceiling = False
+        self._recent_sends: collections.deque[float] = collections.deque()
+        self.injected: collections.Counter[str] = collections.Counter()
 
     # -- server life -------------------------------------------------------
     async def start(self) -> None:
@@ -184,6 +197,43 @@ class FakeBotApi:
     def fail_next(self, method: str, *, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` fail (429 with retry_after, 409 Conflict, or another status)."""
         self._failures.setdefault(method, []).extend([(status, {"retry_after": retry_after})] * times)
+
+    def misbehave(
+        self,
+        *,
+        failure_ratio: float = 0.0,
+        kinds: tuple[str, ...] = ("500", "reset", "timeout"),
+        ceiling: bool = False,
+    ) -> None:
+        """Fail ``failure_ratio`` of all calls at random, before handling them (so a retry delivers once):
+        "500" answers Internal Server Error, "reset" drops the connection, "timeout" answers nothing for
+        longer than PTB waits. With ``ceiling`` chat sends beyond 30 in any second get 429, as Telegram's do."""
+        self._failure_ratio = failure_ratio
+        self._failure_kinds = kinds
+        self._enforce_ceiling = ceiling
+
+    async def _chaos(self, request: web.Request, method: str, params: dict) -> web.StreamResponse | None:
+        """An injected failure or 429 for this call, or None to handle it."""
+        if self._enforce_ceiling and "chat_id" in params:
+            now = time.monotonic()
+            while self._recent_sends and self._recent_sends[0] < now - 1.0:
+                self._recent_sends.popleft()
+            if len(self._recent_sends) >= 30:
+                self.injected["429"] += 1
+                await self._record(Call(method, params, 429))
+                body = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1"}
+                return web.json_response({**body, "parameters": {"retry_after": 1}}, status=429)
+            self._recent_sends.append(now)
+        if not self._failure_ratio or self._random.random() >= self._failure_ratio:
+            return None
+        kind = self._random.choice(self._failure_kinds)
+        self.injected[kind] += 1
+        if kind == "timeout":
+            await asyncio.sleep(TIMEOUT_INJECTED_SECONDS)
+        if kind in ("timeout", "reset") and request.transport is not None:
+            request.transport.abort()
+            return web.Response(status=499)
+        return web.json_response({"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500)
 
     def add_file(self, content: bytes, file_name: str) -> str:
         file_id = f"file-{len(self.files) + 1}"
@@ -327,6 +377,9 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             await self._record(Call(method, params, 401))
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        injected = await self._chaos(request, method, params)
+        if injected is not None:
+            return injected
         failures = self._failures.get(method)
         if failures:
             status, parameters = failures.pop(0)

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from bot import handlers
+from bot.delivery import RETRY_DELAYS
 from bot.services import BotServices
 from tests.botapi import FakeBotApi, StoredMessage, parse_html
 from tests.conftest import article, write_jsonl
@@ -34,7 +36,15 @@ async def test_question_gets_links_dates_quotes_and_bold_terms(api: FakeBotApi, 
     shown = parse_html(reply.text)
     assert "2." in shown and "3." in shown and "4." not in shown
     assert set(buttons(reply)) == {"Read 1", "Read 2", "Read 3", "More ›"}
-    await api.wait_for(lambda call: call.method == "sendChatAction" and call.params["action"] == "typing")
+    # A fast answer spends nothing else of Telegram's send budget: no "typing…".
+    assert not [call for call in api.calls if call.method == "sendChatAction"]
+
+
+async def test_a_slow_answer_shows_typing_first(api: FakeBotApi, bot: BotServices, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handlers, "TYPING_AFTER_SECONDS", 0.0)
+    await ask(api, QUESTION)
+    typing = [call for call in api.calls if call.method == "sendChatAction"]
+    assert typing and typing[0].params["action"] == "typing"
 
 
 async def test_more_and_back_page_through_results_by_editing(api: FakeBotApi, bot: BotServices) -> None:
@@ -197,7 +207,7 @@ async def test_command_menu_failure_is_not_fatal(api: FakeBotApi, bot_settings, 
     from bot.app import build_application
     from tests.e2e.conftest import serving
 
-    api.fail_next("setMyCommands", status=500)
+    api.fail_next("setMyCommands", status=500, times=len(RETRY_DELAYS) + 1)  # every retry fails too
     with caplog.at_level(logging.WARNING):
         async with serving(build_application(bot_settings), bot_settings):
             reply = await ask(api, QUESTION)

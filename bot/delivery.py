@@ -1,0 +1,91 @@
+"""How updates are taken in and replies go out under Telegram's limits.
+
+``ChatOrderProcessor`` answers the updates of one chat in the order they
+arrived while different chats are answered at once: a reader who sends two
+questions gets two answers in that order, however fast the second search is.
+
+``SendLimiter`` is PTB's ``AIORateLimiter`` (about 30 messages a second in
+all, 20 a minute per group, 429 ``retry_after`` honoured) that also retries a
+call which failed on the way: a 5xx answer, a reset connection, a timeout.
+Such a call did not reach Telegram's chat, so sending it again delivers it
+once; a call Telegram refused (400 Bad Request, 403 Forbidden) is not retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+# Waits before the 1st, 2nd, ... retry of a call that failed on the way.
+RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
+# getMe is the start-up check, which must fail at once with a clear line;
+# getUpdates is retried, with its own back-off, by PTB's Updater.
+NOT_RETRIED = frozenset({"getMe", "getUpdates"})
+
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class ChatOrderProcessor(BaseUpdateProcessor):
+    """Up to ``max_concurrent_updates`` at once, but one at a time per chat, in arrival order."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        # chat id -> (lock, updates holding or waiting for it); dropped when idle.
+        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._chats.get(chat.id, (asyncio.Lock(), 0))
+        self._chats[chat.id] = (lock, users + 1)
+        try:
+            async with lock:  # asyncio.Lock wakes waiters first come, first served
+                await coroutine
+        finally:
+            lock, users = self._chats[chat.id]
+            if users == 1:
+                del self._chats[chat.id]
+            else:
+                self._chats[chat.id] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release: running updates are awaited by the Application."""
+
+
+class SendLimiter(AIORateLimiter):
+    """AIORateLimiter that also retries calls lost on the way (see the module docstring)."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> ApiResult:
+        retries = iter(RETRY_DELAYS)
+        while True:
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:
+                raise
+            except NetworkError as error:
+                delay = None if endpoint in NOT_RETRIED else next(retries, None)
+                if delay is None:
+                    raise
+                log.warning("%s failed on the way (%s); retrying in %.2g s", endpoint, error, delay)
+                await asyncio.sleep(delay)
