@@ -26,6 +26,9 @@ from retrieval.sources import ArticleOrError, articles_from_file, estimate_rows,
 from retrieval.store import Store
 
 BATCH_SIZE = 200
+# A batch of 200 articles of the largest size (1M characters) would hold
+# 200M characters in memory at once; a batch stops at this many instead.
+BATCH_CHARS = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,15 @@ def _prepare_or_error(item: ArticleOrError) -> PreparedArticle | IngestError:
 
 
 def _take_prepared(items: Iterator[ArticleOrError], count: int) -> list[PreparedArticle | IngestError]:
-    return [_prepare_or_error(item) for item in itertools.islice(items, count)]
+    """The next batch: ``count`` items, or fewer once their text reaches ``BATCH_CHARS`` (big articles)."""
+    batch: list[PreparedArticle | IngestError] = []
+    chars = 0
+    for item in itertools.islice(items, count):
+        batch.append(_prepare_or_error(item))
+        chars += len(item.body) if isinstance(item, ArticleInput) else 0
+        if chars >= BATCH_CHARS:
+            break
+    return batch
 
 
 class Ingestor:

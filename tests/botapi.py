@@ -126,6 +126,7 @@ class Call:
     params: dict[str, Any]
     status: int
     result: Any = None
+    at: float = field(default_factory=time.monotonic)  # when the server got it (benchmarks time replies)
 
 
 @dataclass
