@@ -108,24 +108,22 @@ class Archive:
         """
         lock = ArchiveLock(settings.db_path)
         store = SQLiteStore(settings.db_path)
+        setting = f"NEWSBOT_DB_PATH={settings.db_path}"
         try:
             if settings.db_path.is_dir():
-                raise SettingsError(
-                    f"NEWSBOT_DB_PATH={settings.db_path} is a folder: name the database file,"
-                    f" e.g. {settings.db_path / 'newsbot.sqlite3'}"
-                )
+                raise SettingsError(f"{setting} is a folder: name the database file, e.g. {settings.db_path / 'newsbot.sqlite3'}")
             lock.acquire()
             await store.open()
+            setting = f"NEWSBOT_INDEX_PATH={settings.resolved_index_path}"
             analyzer = Analyzer()
             index = await asyncio.to_thread(SearchIndex, settings.resolved_index_path, analyzer)
         except BaseException as error:
             await store.close()
             lock.release()
             if isinstance(error, sqlite3.DatabaseError):
-                raise SettingsError(f"NEWSBOT_DB_PATH={settings.db_path}: not a usable newsbot database ({error})") from None
+                raise SettingsError(f"{setting}: not a usable newsbot database ({error})") from None
             if isinstance(error, OSError):
-                reason = error.strerror or str(error)
-                raise SettingsError(f"NEWSBOT_DB_PATH={settings.db_path}: cannot keep the archive there ({reason})") from None
+                raise SettingsError(f"{setting}: cannot keep the archive there ({error.strerror or error})") from None
             raise
         archive = cls(settings, store, index, analyzer, lock)
         try:

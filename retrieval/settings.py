@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     allow_private_urls: bool = Field(
         False, description="Let /load and 'newsbot load' fetch from loopback or private addresses."
     )
-    fetch_timeout: float = Field(20.0, gt=0, le=300, description="Seconds to wait for a page when loading a URL.")
+    fetch_timeout: float = Field(20.0, gt=0, le=300, description="Seconds a page may take in all when loading a URL (redirects and body included).")
     max_fetch_bytes: int = Field(5_000_000, gt=0, description="Largest web page to download, in bytes.")
     load_seeds: bool = Field(True, description="Load the bundled demo articles into a new, empty archive.")
 
