@@ -95,21 +95,23 @@ class Ingestor:
         report = LoadReport()
         targets = list(expand_paths(inputs))
         total = await asyncio.to_thread(_estimate_total, targets)
-        try:
-            for target in targets:
-                if self.stopping.is_set():
-                    report.interrupted = True
-                    break
-                if isinstance(target, IngestError):
-                    report.fail(target.where or "", target.detail)
-                elif isinstance(target, Path):
-                    await self._load_items(articles_from_file(target, self.site_url), report, total, progress)
-                else:
-                    await self._load_url(target, report, total, progress)
-        except DiskFullError as error:
-            report.stopped = f"{error}; what was stored stays, and loading again skips it"
+        await _stop_on_full_disk(self._load_targets(targets, report, total, progress), report)
         await self._record(_describe(inputs), report, started)
         return report
+
+    async def _load_targets(
+        self, targets: list[Path | str | IngestError], report: LoadReport, total: int | None, progress: ProgressCallback | None
+    ) -> None:
+        for target in targets:
+            if self.stopping.is_set():
+                report.interrupted = True
+                return
+            if isinstance(target, IngestError):
+                report.fail(target.where or "", target.detail)
+            elif isinstance(target, Path):
+                await self._load_items(articles_from_file(target, self.site_url), report, total, progress)
+            else:
+                await self._load_url(target, report, total, progress)
 
     async def _record(self, label: str, report: LoadReport, started: datetime) -> None:
         """Remember the load for stats, unless the disk is too full even for that."""
@@ -124,10 +126,7 @@ class Ingestor:
         """Load articles from any iterator (seeds, a feed, an uploaded file)."""
         started = datetime.now(UTC)
         report = LoadReport()
-        try:
-            await self._load_items(items, report, None, progress)
-        except DiskFullError as error:
-            report.stopped = f"{error}; what was stored stays, and loading again skips it"
+        await _stop_on_full_disk(self._load_items(items, report, None, progress), report)
         await self._record(label, report, started)
         return report
 
@@ -175,6 +174,14 @@ class Ingestor:
         await self._store_batch([item], report)
         if progress is not None:
             await progress(LoadProgress(report.processed, total, report))
+
+
+async def _stop_on_full_disk(work: Awaitable[None], report: LoadReport) -> None:
+    """Run a load's ``work``; a full disk stops it, the reason in the report (what is stored stays)."""
+    try:
+        await work
+    except DiskFullError as error:
+        report.stopped = f"{error}; what was stored stays, and loading again skips it"
 
 
 def _estimate_total(targets: list[Path | str | IngestError]) -> int | None:
