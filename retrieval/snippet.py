@@ -63,7 +63,8 @@ _BOILERPLATE = re.compile(
     r"|\bimage (?:credit|courtesy)\b|^(?:photo|image|credit|caption|source)s?:|\bsign(?:ing)? up\b|\bsubscribe\b"
     r"|\bnewsletter\b|\bread (?:more|next|also)\b|^(?:more|related|see also|watch|listen)\b ?:|\bclick here\b"
     r"|\ball rights reserved\b|©|\bfollow (?:us|him|her|them) on\b|\bcontributed to this report\b"
-    r"|[—–-]$",  # a dateline: "Washington CNN —"
+    r"|[—–-]$"  # a dateline: "Washington CNN —"
+    r"|\w:[A-Z]",  # a related-story link: "New Oreo flavor:Chocolate Confetti Cake Cookie…" (prose has a space)
     re.IGNORECASE,
 )
 

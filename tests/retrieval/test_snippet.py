@@ -83,6 +83,8 @@ def test_a_link_list_and_credits_never_win() -> None:
     for boilerplate in ("More:", "Getty", "newsletter"):
         assert boilerplate not in snippet.text
     assert is_boilerplate("Read more: the best stories of the week") and is_boilerplate("Washington CNN —")
+    assert is_boilerplate("New Oreo flavor:Chocolate Confetti Cake Cookie to be released for the birthday")
+    assert not is_boilerplate("The vote is at 10:30 on Friday, officials said: nothing changes.")
     assert not is_boilerplate("The senators signed the bill into law on Friday.")
 
 
