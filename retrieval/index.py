@@ -74,7 +74,6 @@ WRITER_WAIT_SECONDS = 10.0
 # Below this many passages every query is fast, and a term in most of them is
 # usually the archive's subject ("Iran" in an archive about Iran): keep it.
 PRUNE_COMMON_TERMS_FROM = 10_000
-MAX_QUERY_TERMS = 0
 # The publication day stored for an undated article.
 NO_DATE = -(2**40)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -367,12 +366,8 @@ class SearchIndex:
         if searcher.num_docs < self.prune_from:
             return list(terms)
         half = searcher.num_docs / 2
-        frequency = {term: searcher.doc_freq("text", term) for term in terms}
-        kept = [term for term in terms if 0 < frequency[term] <= half] or list(terms)
-        if MAX_QUERY_TERMS and len(kept) > MAX_QUERY_TERMS:
-            rarest = set(sorted(kept, key=lambda term: (frequency[term], term))[:MAX_QUERY_TERMS])
-            kept = [term for term in kept if term in rarest]
-        return kept
+        kept = [term for term in terms if 0 < searcher.doc_freq("text", term) <= half]
+        return kept or list(terms)
 
     def term_weights(self, terms: Sequence[str]) -> dict[str, float]:
         """The idf of each term in passage text (as in the formula above)."""
