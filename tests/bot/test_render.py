@@ -111,3 +111,13 @@ def test_an_answer_never_carries_more_than_100_entities() -> None:
     parse_html(reply.text)
     assert reply.text.count("</") <= 100
     assert [b.text for b in reply.keyboard.inline_keyboard[0]] == ["Read 1", "Read 2", "Read 3"]
+
+
+def test_load_report_says_why_a_load_stopped_and_counts_beyond_the_kept_reasons() -> None:
+    report = LoadReport(new=2)
+    for n in range(1_500):
+        report.fail(f"f.json item {n}", "field 'url': missing")
+    report.stopped = "the disk holding the database (/data/x.sqlite3) is full; what was stored stays"
+    shown = parse_html(render_load_report("Loaded f.json", report))
+    assert "1,500 failed" in shown and "⚠ Stopped early: the disk holding the database" in shown
+    assert shown.rstrip().endswith("more") and len(report.failures) == 1_000

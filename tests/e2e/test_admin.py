@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import logging
@@ -40,6 +41,16 @@ async def test_admin_uploads_jsonl_and_the_next_question_finds_it(api: FakeBotAp
 
     reply = await ask(api, "Rotterdam harbour cranes")
     assert "Harbour cranes idle" in parse_html(reply.text).split("\n")[0]
+
+
+async def test_admin_uploads_a_gzipped_file_with_a_headline_less_article(api: FakeBotApi, bot: BotServices) -> None:
+    records = [article(1, title="", body="Dock workers in Rotterdam stopped the harbour cranes on Monday.")]
+    mark = api.mark()
+    await api.send_document(gzip.compress(jsonl(records)), "export.jsonl.gz", user_id=ADMIN_ID)
+    summary = await final_edit(api, mark, "Loaded export.jsonl.gz")
+    assert "1 new · 0 updated · 0 unchanged · 0 failed" in summary
+    reply = await ask(api, "Rotterdam harbour cranes")
+    assert "Dock workers in Rotterdam stopped the harbour cranes on Monday." in parse_html(reply.text).split("\n")[0]
 
 
 async def test_big_upload_shows_progress_in_one_status_message(
