@@ -32,7 +32,7 @@ def ranked_articles(index: SearchIndex, terms: Sequence[str], wanted: int, today
 
     The whole-article grain picks the candidates; the passage grain is then
     searched within them only, which costs a fraction of a search of every
-    passage (at 1M passages, p99 2.7 ms instead of 7: bench/README.md) and
+    passage (at 1M passages, p99 2.5 ms instead of 7: bench/README.md) and
     ranked rtqa-dev the same.
     """
     terms = index.informative_terms(terms)
