@@ -49,10 +49,24 @@ def _headline(row: sqlite3.Row | tuple) -> Headline:
     return Headline(id=row[0], url=row[1], title=row[2], published=_from_epoch(row[3]), views=row[4])
 
 
+# An article's passage offsets in one column, packed as "id start end,…" in
+# order: one query per batch of articles (each round trip through aiosqlite's
+# thread costs more than the SQL).
+_SPANS_COLUMN = (
+    "(SELECT group_concat(p.id || ' ' || p.start || ' ' || p.end, ',')"
+    " FROM (SELECT id, start, end FROM passages WHERE article_id = a.id ORDER BY seq) p)"
+)
+_INDEX_COLUMNS = f"a.id, a.title, a.body, a.published, {_SPANS_COLUMN}"
+
+
 def _unpack_spans(packed: str | None) -> tuple[PassageSpan, ...]:
     if not packed:
         return ()
     return tuple(PassageSpan(*map(int, item.split())) for item in packed.split(","))
+
+
+def _index_article(row: sqlite3.Row | tuple) -> IndexArticle:
+    return IndexArticle(row[0], row[1], row[2], _from_epoch(row[3]), _unpack_spans(row[4]))
 
 
 def connect_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
@@ -293,28 +307,12 @@ class SQLiteStore:
                 raise NotFoundError(f"no article with id {article_id}")
             await db.execute("INSERT INTO opens (article_id, opened_at) VALUES (?, ?)", (article_id, _to_epoch(at)))
 
-    async def _passage_spans(self, article_ids: Sequence[int]) -> dict[int, list[PassageSpan]]:
-        marks = ",".join("?" * len(article_ids))
-        spans: dict[int, list[PassageSpan]] = {article_id: [] for article_id in article_ids}
-        async with self._r.execute(
-            f"SELECT article_id, id, start, end FROM passages WHERE article_id IN ({marks}) ORDER BY article_id, seq",
-            tuple(article_ids),
-        ) as cursor:
-            for row in await cursor.fetchall():
-                spans[row[0]].append(PassageSpan(row[1], row[2], row[3]))
-        return spans
-
     async def answer_sources(self, article_ids: Sequence[int]) -> dict[int, AnswerSource]:
         if not article_ids:
             return {}
         marks = ",".join("?" * len(article_ids))
-        # One query (each round trip through aiosqlite's thread costs more
-        # than the SQL): passage offsets come packed as "id start end,…".
         async with self._r.execute(
-            f"SELECT {_HEADLINE_COLUMNS}, a.body,"
-            " (SELECT group_concat(p.id || ' ' || p.start || ' ' || p.end, ',')"
-            "  FROM (SELECT id, start, end FROM passages WHERE article_id = a.id ORDER BY seq) p)"
-            f" FROM articles a WHERE a.id IN ({marks})",
+            f"SELECT {_HEADLINE_COLUMNS}, a.body, {_SPANS_COLUMN} FROM articles a WHERE a.id IN ({marks})",
             tuple(article_ids),
         ) as cursor:
             rows = await cursor.fetchall()
@@ -325,26 +323,21 @@ class SQLiteStore:
             return []
         marks = ",".join("?" * len(article_ids))
         async with self._r.execute(
-            f"SELECT id, title, body, published FROM articles WHERE id IN ({marks}) ORDER BY id", tuple(article_ids)
+            f"SELECT {_INDEX_COLUMNS} FROM articles a WHERE a.id IN ({marks}) ORDER BY a.id", tuple(article_ids)
         ) as cursor:
-            rows = await cursor.fetchall()
-        return await self._index_articles(rows)
-
-    async def _index_articles(self, rows: Sequence[sqlite3.Row | tuple]) -> list[IndexArticle]:
-        spans = await self._passage_spans([row[0] for row in rows])
-        return [IndexArticle(row[0], row[1], row[2], _from_epoch(row[3]), tuple(spans[row[0]])) for row in rows]
+            return [_index_article(row) for row in await cursor.fetchall()]
 
     async def iter_index_documents(self, batch_size: int = 500) -> AsyncIterator[list[IndexArticle]]:
         last = 0
         while True:
             async with self._r.execute(
-                "SELECT id, title, body, published FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch_size)
+                f"SELECT {_INDEX_COLUMNS} FROM articles a WHERE a.id > ? ORDER BY a.id LIMIT ?", (last, batch_size)
             ) as cursor:
                 rows = await cursor.fetchall()
             if not rows:
                 return
             last = rows[-1][0]
-            yield await self._index_articles(rows)
+            yield [_index_article(row) for row in rows]
 
     async def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[int], int]:
         async with self._r.execute(
