@@ -228,7 +228,7 @@ def _informative_neighbour(
         sentence = text[span.start : span.end]
         if len(GAP) + len(sentence) > room or is_boilerplate(sentence):
             continue
-        if not text[min(span.end, best.span.end) : max(span.start, best.span.start)].isspace():
+        if not _next_to(text, *sorted((span, best.span))):
             continue  # not next to it in the article: another passage
         known = next((c for c in candidates if c.position == position), None)
         if known is not None:
@@ -239,6 +239,11 @@ def _informative_neighbour(
         if novelty:
             return [_Sentence(position, span, [], novelty)]
     return []
+
+
+def _next_to(text: str, first: Span, second: Span) -> bool:
+    """True when ``second`` follows ``first`` with only white space between (not across a passage gap)."""
+    return text[first.end : second.start].isspace()
 
 
 def _lead(text: str, spans: list[Span], max_chars: int) -> list[_Sentence]:
@@ -327,7 +332,7 @@ def quote_article(
         first_match = sentence.tokens[0].start if sentence.tokens else sentence.span.start
         start, end, cut_left, cut_right = _trim(text, sentence.span, first_match, max_chars)
         if previous is not None:
-            neighbours = sentence.position == previous.position + 1 and text[previous.span.end : sentence.span.start].isspace()
+            neighbours = sentence.position == previous.position + 1 and _next_to(text, previous.span, sentence.span)
             joint = " " if neighbours else GAP
             pieces.append(joint)
             length += len(joint)
