@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, handlers
+from bot import admin, feeds, handlers, jobs
 from bot.delivery import ChatOrderProcessor, SendLimiter
 from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
@@ -41,6 +41,8 @@ READER_COMMANDS = [
 ]
 ADMIN_COMMANDS = READER_COMMANDS + [
     BotCommand("load", "Load article pages by URL"),
+    BotCommand("feeds", "Feeds the archive polls"),
+    BotCommand("feed", "Add, pause, resume, check or remove a feed"),
     BotCommand("delete", "Delete an article"),
     BotCommand("stats", "Archive figures"),
     BotCommand("reindex", "Rebuild the search index"),
@@ -63,6 +65,7 @@ def build_application(settings: BotSettings) -> Application:
         archive = await Archive.open(settings)
         install(application.bot_data, BotServices(settings=settings, archive=archive))
         await register_commands(application, settings)
+        await jobs.schedule(application)
 
     async def close_services(application: Application) -> None:
         await services_in(application.bot_data).archive.close()
@@ -100,6 +103,8 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("load", admin.load_command))
     application.add_handler(CommandHandler("delete", admin.delete_command))
     application.add_handler(CommandHandler("stats", admin.stats_command))
+    application.add_handler(CommandHandler("feeds", feeds.feeds_command))
+    application.add_handler(CommandHandler("feed", feeds.feed_command))
     application.add_handler(CommandHandler("reindex", admin.reindex_command))
     application.add_handler(MessageHandler(filters.Document.ALL & private, admin.document))
     application.add_handler(MessageHandler(text & private, handlers.question))
@@ -108,6 +113,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(
         MessageHandler(private & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL, handlers.not_text)
     )
+    application.add_handler(CallbackQueryHandler(feeds.on_feed_button, pattern=r"^f\|"))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_error_handler(on_error)
 

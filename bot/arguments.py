@@ -1,10 +1,13 @@
-"""Parse command arguments (/latest 10, /top week 5): pure, with readable errors."""
+"""Parse command arguments (/latest 10, /top week 5, /feed add URL every 15m): pure, with readable errors."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 
 from retrieval import TopWindow
+from retrieval.polling import DEFAULT_INTERVAL, parse_interval
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
@@ -30,3 +33,44 @@ def parse_count_and_window(args: Sequence[str], *, allow_window: bool) -> tuple[
         else:
             raise UsageError(f"I did not understand “{raw[:40]}”. Use: {usage}")
     return count, window
+
+
+FEED_USAGE = (
+    "/feed add URL [every 15m] · /feed pause ID · /feed resume ID · /feed check [ID] · /feed remove ID"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCommand:
+    """What ``/feed …`` asks: an action, and the URL and interval (add) or feed id (the others)."""
+
+    action: str
+    url: str = ""
+    interval: timedelta = DEFAULT_INTERVAL
+    feed_id: int | None = None
+
+
+def parse_feed_command(args: Sequence[str]) -> FeedCommand:
+    """Read ``add URL [every] [15m]``, ``pause|resume|remove ID`` or ``check [ID]``."""
+    words = [word.strip() for word in args if word.strip()]
+    if not words:
+        raise UsageError(f"Use: {FEED_USAGE}")
+    action, rest = words[0].lower(), words[1:]
+    if action == "add":
+        if not rest:
+            raise UsageError("Send the feed's address: /feed add https://example.com/feed.xml [every 15m]")
+        url, options = rest[0], [word for word in rest[1:] if word.lower() != "every"]
+        if len(options) > 1:
+            raise UsageError(f"I did not understand “{' '.join(rest[1:])[:40]}”. Use: /feed add URL [every 15m]")
+        try:
+            interval = parse_interval(options[0]) if options else DEFAULT_INTERVAL
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        return FeedCommand("add", url=url, interval=interval)
+    if action in ("pause", "resume", "remove", "check"):
+        if action == "check" and not rest:
+            return FeedCommand("check")
+        if len(rest) != 1 or not rest[0].isdigit() or len(rest[0]) > 12:
+            raise UsageError(f"Name the feed by its number (see /feeds): /feed {action} 3")
+        return FeedCommand(action, feed_id=int(rest[0]))
+    raise UsageError(f"I did not understand “{words[0][:40]}”. Use: {FEED_USAGE}")

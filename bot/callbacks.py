@@ -40,7 +40,17 @@ class ReadArticle:
     article_id: int
 
 
-Callback = SearchPage | LatestPage | TopPage | ReadArticle
+@dataclass(frozen=True, slots=True)
+class FeedAction:
+    """An admin's button under /feeds: pause, resume, check, remove (asks first), confirm removal, refresh."""
+
+    action: str
+    feed_id: int
+
+
+FEED_ACTIONS = ("pause", "resume", "check", "remove", "confirm", "list")
+
+Callback = SearchPage | LatestPage | TopPage | ReadArticle | FeedAction
 
 
 def encode(callback: Callback) -> str:
@@ -53,6 +63,8 @@ def encode(callback: Callback) -> str:
             parts = ["t", window, str(size), str(offset)]
         case ReadArticle(article_id):
             parts = ["r", str(article_id)]
+        case FeedAction(action, feed_id):
+            parts = ["f", action, str(feed_id)]
     data = _SEPARATOR.join(parts)
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
@@ -78,4 +90,6 @@ def decode(data: str | None) -> Callback | None:
         return TopPage(values[0], numbers[1], numbers[2])
     if kind == "r" and len(values) == 1 and numbers[0] is not None:
         return ReadArticle(numbers[0])
+    if kind == "f" and len(values) == 2 and values[0] in FEED_ACTIONS and numbers[1] is not None:
+        return FeedAction(values[0], numbers[1])
     return None

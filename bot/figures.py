@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats
+from retrieval.models import FeedStats
 
 
 def format_size(num_bytes: float) -> str:
@@ -13,6 +14,25 @@ def format_size(num_bytes: float) -> str:
             return f"{num_bytes:,.0f} {unit}" if unit == "B" else f"{num_bytes:,.1f} {unit}"
         num_bytes /= 1000
     return f"{num_bytes:,.1f} GB"
+
+
+def feed_rows(feeds: FeedStats) -> list[tuple[str, str]]:
+    """Feeds, their last poll, what they brought today, and the channel posts by status."""
+    state = f"{feeds.feeds:,}"
+    if feeds.paused or feeds.failing:
+        state += f" ({feeds.paused:,} paused, {feeds.failing:,} failing: see /feeds)"
+    last_poll = f"{feeds.last_poll_at:%Y-%m-%d %H:%M} UTC" if feeds.last_poll_at else "never"
+    posts = feeds.posts
+    queued = posts.get("queued", 0) + posts.get("sending", 0)
+    channel = f"{posts.get('sent', 0):,} sent · {queued:,} queued · {posts.get('failed', 0):,} failed"
+    if posts.get("expired"):
+        channel += f" · {posts['expired']:,} too old to post"
+    return [
+        ("Feeds", state),
+        ("Last feed poll", last_poll),
+        ("New from feeds today", f"{feeds.new_today:,}"),
+        ("Channel posts", channel),
+    ]
 
 
 def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None) -> list[tuple[str, str]]:
@@ -29,6 +49,7 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None) -> list[tup
         ("Index size", format_size(stats.index_bytes)),
         ("Last load", last),
     ]
+    rows += feed_rows(stats.feeds)
     if stats.pending_changes:
         rows.append(("Not yet indexed", f"{stats.pending_changes:,} changes (applied within seconds by the running bot)"))
     if metrics is None:

@@ -48,6 +48,8 @@ ADMIN_HELP = (
     "\n\n<b>Admin</b>\n"
     "/load URL [URL …] — load article pages\n"
     "Send a .jsonl, .json, .csv, .html or .zip file to load it\n"
+    "/feeds — the feeds I poll, with buttons to pause, check or remove them\n"
+    "/feed add URL [every 15m] — poll an RSS, Atom or JSON feed or a sitemap\n"
     "/delete ID|URL — delete an article\n"
     "/stats — archive figures\n"
     "/reindex — rebuild the search index"

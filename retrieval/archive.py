@@ -10,9 +10,10 @@ the two commits) and, for a brand-new store, loads the demo articles.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -24,16 +25,34 @@ from retrieval.fetch import PageFetcher
 from retrieval.index import SearchIndex, index_exists
 from retrieval.ingest import Ingestor, ProgressCallback
 from retrieval.locks import ArchiveLock
-from retrieval.models import Article, Headline, LoadReport, SearchResult, StoreStats
+from retrieval.models import (
+    Announce,
+    Article,
+    Feed,
+    FeedStats,
+    Headline,
+    LoadReport,
+    OutboxKind,
+    SearchResult,
+    StoreStats,
+)
+from retrieval.polling import FeedPoller, check_feed_url
 from retrieval.records import canonical_url
 from retrieval.seeds import seed_file
 from retrieval.settings import Settings, SettingsError
-from retrieval.sources import articles_from_file
+from retrieval.sources import ArticleOrError, articles_from_file
+from retrieval.sqlite_feeds import SQLiteFeeds
+from retrieval.sqlite_outbox import SQLiteOutbox
 from retrieval.sqlite_store import SQLiteStore, count_articles
 
 log = logging.getLogger(__name__)
 
 _SYNC_BATCH = 2000
+
+
+CHANNEL_POSTS = (OutboxKind.ARTICLE, OutboxKind.SUMMARY)
+# Headlines named in the summary post of a bulk load.
+SUMMARY_HEADLINES = 5
 
 
 class TopWindow(StrEnum):
@@ -56,6 +75,7 @@ class ArchiveStats:
     indexed_passages: int
     index_bytes: int
     pending_changes: int
+    feeds: FeedStats
 
 
 def check_files(settings: Settings) -> tuple[int | None, list[str]]:
@@ -98,6 +118,9 @@ class Archive:
             max_bytes=settings.max_fetch_bytes,
         )
         self.ingestor = Ingestor(store, self.fetcher, settings.site_url, self.sync_index)
+        self.feeds = SQLiteFeeds(store)
+        self.outbox = SQLiteOutbox(store)
+        self.poller = FeedPoller(self)
 
     @classmethod
     async def open(cls, settings: Settings) -> Archive:
@@ -161,9 +184,47 @@ class Archive:
         """The best ``limit`` articles for a question asked at ``now`` (default: now), from ``offset``."""
         return await search_module.search(self.index, self.store, self.analyzer, query, limit, offset, now)
 
-    async def load(self, inputs: Sequence[str], progress: ProgressCallback | None = None) -> LoadReport:
-        """Load files, folders, ZIPs and http(s) URLs (see ``Ingestor.load``)."""
-        return await self.ingestor.load(inputs, progress)
+    async def load(
+        self, inputs: Sequence[str], progress: ProgressCallback | None = None, announce: Announce = Announce.AUTO
+    ) -> LoadReport:
+        """Load files, folders, ZIPs and http(s) URLs (see ``Ingestor.load``), then announce what is new."""
+        report = await self.ingestor.load(inputs, progress)
+        await self.announce(report, announce)
+        return report
+
+    async def load_items(
+        self, items: Iterator[ArticleOrError], label: str, announce: Announce = Announce.NONE
+    ) -> LoadReport:
+        """Load articles from an iterator (a feed's items), then announce what is new."""
+        report = await self.ingestor.load_items(items, label)
+        await self.announce(report, announce)
+        return report
+
+    async def announce(self, report: LoadReport, announce: Announce) -> None:
+        """Queue channel posts for the load's new articles (see ``Announce``); nothing without a channel."""
+        if self.settings.channel_id is None or announce is Announce.NONE or not report.new_ids:
+            return
+        now = datetime.now(UTC)
+        if announce is Announce.AUTO and report.new > self.settings.channel_bulk_limit:
+            ids = report.new_ids
+            payload = json.dumps({"count": report.new, "article_ids": ids[-SUMMARY_HEADLINES:][::-1]})
+            await self.outbox.queue(OutboxKind.SUMMARY, f"summary:{ids[0]}-{ids[-1]}", now, payload=payload)
+            return
+        for article_id in report.new_ids:
+            await self.outbox.queue(OutboxKind.ARTICLE, f"article:{article_id}", now, article_id=article_id)
+
+    async def add_feed(self, url: str, interval: timedelta) -> tuple[Feed, str]:
+        """Add a feed and poll it at once (its backfill); IngestError, and nothing kept, if it is not a feed.
+
+        Returns the feed and what the first poll did.
+        """
+        url = check_feed_url(url)
+        feed = await self.feeds.add(url, interval, datetime.now(UTC))
+        result = await self.poller.poll(feed.id)
+        if result.error is not None:
+            await self.feeds.remove(feed.id)
+            raise IngestError(result.error, where=url)
+        return await self.feeds.get(feed.id), result.summary()
 
     async def load_seeds(self) -> LoadReport | None:
         """Load the bundled demo articles, if this installation has them."""
@@ -171,7 +232,7 @@ class Archive:
         if path is None:
             log.warning("no seed file found; starting with an empty archive")
             return None
-        report = await self.ingestor.load_items(articles_from_file(path, self.settings.site_url), "demo articles")
+        report = await self.load_items(articles_from_file(path, self.settings.site_url), "demo articles")
         log.info("loaded demo articles: %s", report.summary())
         return report
 
@@ -254,4 +315,10 @@ class Archive:
             indexed_passages=await asyncio.to_thread(lambda: self.index.num_docs),
             index_bytes=await asyncio.to_thread(self.index.size_bytes),
             pending_changes=max(0, pending),
+            feeds=await self.feeds.stats(today_start(), await self.outbox.counts(CHANNEL_POSTS)),
         )
+
+
+def today_start(now: datetime | None = None) -> datetime:
+    """Midnight (UTC) of today, where "new today" counts from."""
+    return (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)

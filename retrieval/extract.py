@@ -8,6 +8,8 @@ stories" list would pollute BM25 more than a lost sentence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import trafilatura
 
 from retrieval.errors import IngestError
@@ -18,8 +20,14 @@ from retrieval.records import article_from_fields
 MIN_ARTICLE_WORDS = 8
 
 
-def extract_article(html: bytes | str, *, url: str | None, site_url: str, source: str) -> ArticleInput:
-    """Extract one article; ``url`` None means use the page's canonical URL."""
+def extract_article(
+    html: bytes | str, *, url: str | None, site_url: str, source: str, defaults: Mapping[str, object] | None = None
+) -> ArticleInput:
+    """Extract one article; ``url`` None means use the page's canonical URL.
+
+    ``defaults`` (a feed's title, date, author and summary for this page)
+    fill the fields the page lacks.
+    """
     where = url or source
     try:
         document = trafilatura.bare_extraction(
@@ -39,10 +47,16 @@ def extract_article(html: bytes | str, *, url: str | None, site_url: str, source
         raise IngestError(
             'the page names no URL of its own (add <link rel="canonical" href="...">) ', where=where
         )
+    fields: dict[str, object] = {
+        "url": page_url,
+        "title": document.title,
+        "body": document.text,
+        "published": document.date,
+        "author": document.author,
+        "summary": document.description,
+    }
+    for name, value in (defaults or {}).items():
+        if name != "body" and not fields.get(name):
+            fields[name] = value
     # Without a <title> or og:title the headline is made from the text (records.fallback_title).
-    return article_from_fields(
-        {"url": page_url, "title": document.title, "body": document.text, "published": document.date},
-        site_url=site_url,
-        source=source,
-        where=where,
-    )
+    return article_from_fields(fields, site_url=site_url, source=source, where=where)

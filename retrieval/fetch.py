@@ -30,15 +30,26 @@ from retrieval.errors import FetchError
 MAX_REDIRECTS = 5
 MAX_URL_CHARS = 8_192
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9,"
+    " text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
 _USER_AGENT = "newsbot/0.1 (article loader)"
 
 
 @dataclass(frozen=True, slots=True)
 class FetchedPage:
-    """The final URL after redirects and the raw page bytes."""
+    """The final URL after redirects, the raw bytes, and what a conditional GET needs next time.
+
+    ``not_modified`` is a 304 answer to a conditional GET: no content, the
+    copy fetched before still holds.
+    """
 
     url: str
     content: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
 
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -138,20 +149,42 @@ class PageFetcher:
             raise FetchError(f"refusing to read from a private or local address ({peer[0]})", where=url)
 
     async def fetch(self, url: str) -> FetchedPage:
-        """Return the page at ``url`` or raise ``FetchError`` with the reason."""
+        """Return the web page at ``url`` or raise ``FetchError`` with the reason."""
+        return await self._fetch_within_timeout(url, {}, _HTML_TYPES)
+
+    async def fetch_feed(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchedPage:
+        """Fetch a feed or sitemap, conditionally when ``etag`` or ``last_modified`` is known (304: ``not_modified``).
+
+        Any content type is taken: feeds are served under a dozen of them,
+        and the parser decides what the bytes are.
+        """
+        headers = {"Accept": _FEED_ACCEPT}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return await self._fetch_within_timeout(url, headers, None)
+
+    async def _fetch_within_timeout(
+        self, url: str, headers: dict[str, str], content_types: tuple[str, ...] | None
+    ) -> FetchedPage:
         try:
             async with asyncio.timeout(self.timeout):
-                return await self._fetch(url)
+                return await self._fetch(url, headers, content_types)
         except TimeoutError:
             raise FetchError(f"the server took longer than {self.timeout:g} s to send the page", where=shown_url(url)) from None
 
-    async def _fetch(self, url: str) -> FetchedPage:
+    async def _fetch(self, url: str, request_headers: dict[str, str], content_types: tuple[str, ...] | None) -> FetchedPage:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             target, headers, extensions = await self._request_target(current)
+            headers = {**request_headers, **headers}
             try:
                 async with self._client.stream("GET", target, headers=headers, extensions=extensions) as response:
                     self._check_peer(response, current)
+                    etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+                    if response.status_code == 304:
+                        return FetchedPage(current, b"", etag, modified, not_modified=True)
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
@@ -161,9 +194,9 @@ class PageFetcher:
                     if response.status_code >= 400:
                         raise FetchError(f"the server answered HTTP {response.status_code}", where=url)
                     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                    if content_type and content_type not in _HTML_TYPES:
+                    if content_types and content_type and content_type not in content_types:
                         raise FetchError(f"not a web page (content type {content_type})", where=url)
-                    return FetchedPage(current, await self._read_capped(response, url))
+                    return FetchedPage(current, await self._read_capped(response, url), etag, modified)
             except httpx.TimeoutException as error:
                 raise FetchError("the server took too long to answer", where=url) from error
             except (httpx.HTTPError, httpx.InvalidURL) as error:

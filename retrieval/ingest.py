@@ -153,11 +153,11 @@ class Ingestor:
             else:
                 prepared.append(item)
         results = await self.store.upsert(prepared) if prepared else []
-        for item, (outcome, _, error) in zip(prepared, results):
+        for item, (outcome, article_id, error) in zip(prepared, results):
             if outcome is Outcome.FAILED:
                 report.fail(item.article.url, error or "could not store")
             else:
-                report.count(outcome)
+                report.count(outcome, article_id)
         await self.after_batch()
 
     async def _load_url(

@@ -71,6 +71,73 @@ async def create_articles_passages_opens(db: aiosqlite.Connection) -> None:
     )
 
 
+async def add_feeds_and_outbox(db: aiosqlite.Connection) -> None:
+    """Author and summary of articles; feeds with the items seen; the outbox of channel posts and admin notices.
+
+    ``feeds.lease_until`` is how one poller claims a feed (no two processes
+    poll it at once); ``feed_items`` remembers every guid and URL a feed
+    offered, so a re-published or re-ordered feed adds nothing twice;
+    ``outbox.key`` is unique, so a message is queued once however often the
+    same article is announced, and ``status`` records what was sent.
+    """
+    await _run_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN author TEXT NOT NULL DEFAULT '';
+        ALTER TABLE articles ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT '',
+            interval_seconds INTEGER NOT NULL,
+            added_at INTEGER NOT NULL,
+            paused_reason TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            last_polled_at INTEGER,
+            last_success_at INTEGER,
+            next_poll_at INTEGER NOT NULL,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            polls INTEGER NOT NULL DEFAULT 0,
+            items_added INTEGER NOT NULL DEFAULT 0,
+            lease_until INTEGER
+        );
+
+        CREATE TABLE feed_items (
+            feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+            guid TEXT NOT NULL,
+            url TEXT NOT NULL,
+            article_id INTEGER,
+            seen_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            error TEXT,
+            PRIMARY KEY (feed_id, guid)
+        );
+        CREATE INDEX feed_items_by_url ON feed_items (url);
+        CREATE INDEX feed_items_by_time ON feed_items (seen_at);
+
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE,
+            article_id INTEGER,
+            payload TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'queued',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before INTEGER NOT NULL,
+            queued_at INTEGER NOT NULL,
+            sent_at INTEGER,
+            message_id INTEGER,
+            error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (kind, status, not_before, id);
+        """
+    )
+
+
 async def _run_script(db: aiosqlite.Connection, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit midway."""
     for statement in script.split(";"):
@@ -78,4 +145,4 @@ async def _run_script(db: aiosqlite.Connection, script: str) -> None:
             await db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [create_articles_passages_opens]
+MIGRATIONS: list[Migration] = [create_articles_passages_opens, add_feeds_and_outbox]

@@ -21,6 +21,9 @@ class ArticleInput:
     published: datetime | None = None
     views: int | None = None
     source: str = ""
+    author: str = ""
+    # A line or two about the article (a feed's summary, a page's description).
+    summary: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,8 @@ class Article:
     added_at: datetime
     source: str
     views: int
+    author: str = ""
+    summary: str = ""
 
     @property
     def headline(self) -> Headline:
@@ -109,6 +114,8 @@ class Failure:
 # Failures kept with their reasons; a file of a million bad rows is counted
 # in full but lists only these (what a person reads, in bounded memory).
 MAX_FAILURES_KEPT = 1_000
+# Ids of new articles kept for announcing them (a channel post each).
+MAX_NEW_IDS_KEPT = 10_000
 
 
 @dataclass(slots=True)
@@ -124,15 +131,19 @@ class LoadReport:
     interrupted: bool = False
     # Why the load stopped before the end otherwise (the disk is full); loading again finishes it.
     stopped: str | None = None
+    # The first MAX_NEW_IDS_KEPT new articles, in the order they were stored.
+    new_ids: list[int] = field(default_factory=list)
 
     @property
     def processed(self) -> int:
         return self.new + self.updated + self.unchanged + self.failed
 
-    def count(self, outcome: Outcome) -> None:
+    def count(self, outcome: Outcome, article_id: int | None = None) -> None:
         """Add one article with ``outcome`` (failures go through ``fail``)."""
         if outcome is Outcome.NEW:
             self.new += 1
+            if article_id is not None and len(self.new_ids) < MAX_NEW_IDS_KEPT:
+                self.new_ids.append(article_id)
         elif outcome is Outcome.UPDATED:
             self.updated += 1
         elif outcome is Outcome.UNCHANGED:
@@ -206,3 +217,89 @@ class StoreStats:
     last_load_at: datetime | None
     last_load_summary: str | None
     db_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A feed or sitemap the archive polls, with where its polling stands."""
+
+    id: int
+    url: str
+    title: str
+    kind: str
+    interval_seconds: int
+    added_at: datetime
+    # None while the feed is polled; why not, otherwise (an admin paused it, or it kept failing).
+    paused_reason: str | None
+    etag: str | None
+    last_modified: str | None
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    next_poll_at: datetime
+    error_count: int
+    last_error: str | None
+    polls: int
+    items_added: int
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_reason is not None
+
+    @property
+    def name(self) -> str:
+        return self.title or self.url
+
+
+class Announce(StrEnum):
+    """Which new articles of a load are posted to the channel (when NEWSBOT_CHANNEL_ID is set).
+
+    AUTO: each one, unless the load added more than NEWSBOT_CHANNEL_BULK_LIMIT
+    (a backfill): then one summary post. EACH: every one (``--announce``).
+    NONE: nothing (demo articles, a feed's first poll).
+    """
+
+    AUTO = "auto"
+    EACH = "each"
+    NONE = "none"
+
+
+class OutboxKind(StrEnum):
+    """What an outbox message is: a channel post of one article or of a bulk load, or a note to the admins."""
+
+    ARTICLE = "article"
+    SUMMARY = "summary"
+    NOTICE = "notice"
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    # Being sent right now; found at start it means a crash mid-send (see Outbox.recover).
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    # Queued too long ago to still be news when the bot could send it.
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One message waiting to go out; ``payload`` is a notice's text or a summary's JSON."""
+
+    id: int
+    kind: OutboxKind
+    article_id: int | None
+    payload: str
+    attempts: int
+    queued_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStats:
+    """Feeds and channel posts, for /stats and ``newsbot stats``."""
+
+    feeds: int
+    paused: int
+    failing: int
+    last_poll_at: datetime | None
+    new_today: int
+    posts: dict[str, int]

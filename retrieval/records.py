@@ -19,6 +19,8 @@ from retrieval.models import ArticleInput
 from retrieval.sentences import sentence_spans
 
 MAX_TITLE_CHARS = 1_000
+MAX_AUTHOR_CHARS = 200
+MAX_SUMMARY_CHARS = 1_000
 MAX_VIEWS = 2**63 - 1  # SQLite's INTEGER
 EARLIEST_YEAR = 1800
 LATEST_YEAR = 2200
@@ -201,8 +203,18 @@ def _title(fields: Mapping[str, object], body: str, url: str) -> str:
     return title or fallback_title(body, url)
 
 
+def _optional_text(fields: Mapping[str, object], name: str, limit: int) -> str:
+    """An optional text field, white space collapsed and cut to ``limit`` characters ("" when absent)."""
+    value = fields.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise IngestError(f"expected text, got {type(value).__name__}", field=name)
+    return shorten(" ".join(strip_controls(value).split()), limit)
+
+
 def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: str, where: str) -> ArticleInput:
-    """Validate one row's fields (url, title, body, published, views).
+    """Validate one row's fields (url, title, body, published, views, author, summary).
 
     A missing or empty title is made from the body or the URL (``fallback_title``).
     """
@@ -219,16 +231,23 @@ def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: 
             published=parse_published(fields.get("published")),
             views=parse_views(fields.get("views")),
             source=source,
+            author=_optional_text(fields, "author", MAX_AUTHOR_CHARS),
+            summary=_optional_text(fields, "summary", MAX_SUMMARY_CHARS),
         )
     except IngestError as error:
         raise IngestError(error.reason, where=where, field=error.field) from None
 
 
 def content_hash(article: ArticleInput) -> str:
-    """Hash of what the index and readers see; views are left out on purpose."""
+    """Hash of what the index and readers see; views are left out on purpose.
+
+    Author and summary count only when present, so articles stored before
+    they existed keep their hash (re-loading them stays "unchanged").
+    """
     published = article.published.isoformat() if article.published else ""
     digest = hashlib.sha256()
-    for part in (article.title, article.body, published):
+    extras = (article.author, article.summary) if article.author or article.summary else ()
+    for part in (article.title, article.body, published, *extras):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()

@@ -67,3 +67,29 @@ def _sentences_in(text: str, paragraph: Span) -> list[Span]:
 def word_count(text: str) -> int:
     """Count white-space separated words, the unit passage sizes are set in."""
     return len(text.split())
+
+
+# The lead skips paragraphs shorter than this (datelines, bylines, captions).
+LEAD_MIN_WORDS = 8
+
+
+def lead(text: str, max_chars: int = 300) -> str:
+    """The article's opening sentences that fit in ``max_chars`` (at least its first sentence, cut if need be).
+
+    Short paragraphs before the story starts (a dateline, a byline) are skipped.
+    """
+    for paragraph in paragraph_spans(text):
+        if word_count(text[paragraph.start : paragraph.end]) < LEAD_MIN_WORDS:
+            continue
+        chosen = ""
+        for sentence in _sentences_in(text, paragraph):
+            candidate = text[paragraph.start : sentence.end]
+            if chosen and len(candidate) > max_chars:
+                break
+            chosen = candidate
+        chosen = " ".join(chosen.split())
+        if len(chosen) <= max_chars:
+            return chosen
+        cut = chosen[: max_chars - 1].rsplit(" ", 1)[0]
+        return cut.rstrip(",;:") + "…"
+    return " ".join(text.split())[:max_chars]

@@ -7,6 +7,7 @@ naming the variable (``load_settings``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TypeVar
 
@@ -44,6 +45,26 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(20.0, gt=0, le=300, description="Seconds a page may take in all when loading a URL (redirects and body included).")
     max_fetch_bytes: int = Field(5_000_000, gt=0, description="Largest web page to download, in bytes.")
     load_seeds: bool = Field(True, description="Load the bundled demo articles into a new, empty archive.")
+    channel_id: str | None = Field(
+        None,
+        description="Telegram channel new articles are posted to (@name or -100… id; the bot must be its admin)."
+        " Loads queue posts only when it is set.",
+    )
+    channel_bulk_limit: int = Field(
+        10,
+        ge=0,
+        description="A load adding more new articles than this posts one summary to the channel instead of one post each.",
+    )
+
+    @field_validator("channel_id")
+    @classmethod
+    def _channel_shape(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not (re.fullmatch(r"@[A-Za-z][A-Za-z0-9_]{3,31}", value) or re.fullmatch(r"-?[0-9]{1,20}", value)):
+            raise ValueError("must be a channel's @username or its numeric id (such as -1001234567890)")
+        return value
 
     @field_validator("site_url")
     @classmethod

@@ -37,16 +37,16 @@ log = logging.getLogger(__name__)
 _HEADLINE_COLUMNS = "a.id, a.url, a.title, a.published, a.views + a.opens"
 
 
-def _to_epoch(moment: datetime | None) -> int | None:
+def to_epoch(moment: datetime | None) -> int | None:
     return None if moment is None else int(moment.timestamp())
 
 
-def _from_epoch(seconds: int | None) -> datetime | None:
+def from_epoch(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
 def _headline(row: sqlite3.Row | tuple) -> Headline:
-    return Headline(id=row[0], url=row[1], title=row[2], published=_from_epoch(row[3]), views=row[4])
+    return Headline(id=row[0], url=row[1], title=row[2], published=from_epoch(row[3]), views=row[4])
 
 
 # An article's passage offsets in one column, packed as "id start end,…" in
@@ -66,7 +66,7 @@ def _unpack_spans(packed: str | None) -> tuple[PassageSpan, ...]:
 
 
 def _index_article(row: sqlite3.Row | tuple) -> IndexArticle:
-    return IndexArticle(row[0], row[1], row[2], _from_epoch(row[3]), _unpack_spans(row[4]))
+    return IndexArticle(row[0], row[1], row[2], from_epoch(row[3]), _unpack_spans(row[4]))
 
 
 def connect_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
@@ -121,13 +121,14 @@ class SQLiteStore:
         return self._writer
 
     @property
-    def _r(self) -> aiosqlite.Connection:
+    def reader(self) -> aiosqlite.Connection:
+        """The read connection (sees committed data only); the feed and outbox tables read through it too."""
         if self._reader is None:
             raise RuntimeError("store is not open")
         return self._reader
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Serialise writers and wrap the block in BEGIN IMMEDIATE ... COMMIT."""
         async with self._write_lock:
             db = self._w
@@ -154,23 +155,23 @@ class SQLiteStore:
         for version, migration in enumerate(MIGRATIONS, start=1):
             if version <= current:
                 continue
-            async with self._transaction() as tx:
+            async with self.transaction() as tx:
                 await migration(tx)
                 await tx.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (version, migration.__name__, _to_epoch(datetime.now(UTC))),
+                    (version, migration.__name__, to_epoch(datetime.now(UTC))),
                 )
             log.info("store migrated to version %d (%s)", version, migration.__name__)
 
     async def schema_version(self) -> int:
-        async with self._r.execute("SELECT coalesce(max(version), 0) FROM schema_migrations") as cursor:
+        async with self.reader.execute("SELECT coalesce(max(version), 0) FROM schema_migrations") as cursor:
             (version,) = await cursor.fetchone()
         return version
 
     async def upsert(self, batch: Sequence[PreparedArticle]) -> list[tuple[Outcome, int | None, str | None]]:
         results: list[tuple[Outcome, int | None, str | None]] = []
-        now = _to_epoch(datetime.now(UTC))
-        async with self._transaction() as db:
+        now = to_epoch(datetime.now(UTC))
+        async with self.transaction() as db:
             for prepared in batch:
                 await db.execute("SAVEPOINT article")
                 try:
@@ -192,18 +193,21 @@ class SQLiteStore:
             existing = await cursor.fetchone()
         if existing is None:
             cursor = await db.execute(
-                "INSERT INTO articles (url, title, body, published, added_at, updated_at, source, content_hash, views)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles"
+                " (url, title, body, published, added_at, updated_at, source, content_hash, views, author, summary)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article.url,
                     article.title,
                     article.body,
-                    _to_epoch(article.published),
+                    to_epoch(article.published),
                     now,
                     now,
                     article.source,
                     prepared.content_hash,
                     article.views or 0,
+                    article.author,
+                    article.summary,
                 ),
             )
             article_id = cursor.lastrowid
@@ -218,15 +222,18 @@ class SQLiteStore:
             return Outcome.UPDATED, article_id
         await db.execute(
             "UPDATE articles SET title = ?, body = ?, published = coalesce(?, published), updated_at = ?,"
-            " source = ?, content_hash = ?, views = ? WHERE id = ?",
+            " source = ?, content_hash = ?, views = ?, author = coalesce(nullif(?, ''), author),"
+            " summary = coalesce(nullif(?, ''), summary) WHERE id = ?",
             (
                 article.title,
                 article.body,
-                _to_epoch(article.published),
+                to_epoch(article.published),
                 now,
                 article.source,
                 prepared.content_hash,
                 views,
+                article.author,
+                article.summary,
                 article_id,
             ),
         )
@@ -242,20 +249,31 @@ class SQLiteStore:
         await db.execute("INSERT INTO changes (article_id) VALUES (?)", (article_id,))
 
     async def delete(self, article_id: int) -> None:
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             cursor = await db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             if cursor.rowcount == 0:
                 raise NotFoundError(f"no article with id {article_id}")
             await db.execute("INSERT INTO changes (article_id) VALUES (?)", (article_id,))
 
     async def find_id(self, url: str) -> int | None:
-        async with self._r.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cursor:
+        async with self.reader.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cursor:
             row = await cursor.fetchone()
         return None if row is None else row[0]
 
+    async def find_ids(self, urls: Sequence[str]) -> dict[str, int]:
+        """The ids of the articles stored under these URLs (unknown URLs left out)."""
+        found: dict[str, int] = {}
+        for start in range(0, len(urls), 500):
+            chunk = tuple(urls[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            async with self.reader.execute(f"SELECT url, id FROM articles WHERE url IN ({marks})", chunk) as cursor:
+                found.update({row[0]: row[1] for row in await cursor.fetchall()})
+        return found
+
     async def article(self, article_id: int) -> Article:
-        async with self._r.execute(
-            "SELECT id, url, title, body, published, added_at, source, views + opens FROM articles WHERE id = ?",
+        async with self.reader.execute(
+            "SELECT id, url, title, body, published, added_at, source, views + opens, author, summary"
+            " FROM articles WHERE id = ?",
             (article_id,),
         ) as cursor:
             row = await cursor.fetchone()
@@ -266,14 +284,16 @@ class SQLiteStore:
             url=row[1],
             title=row[2],
             body=row[3],
-            published=_from_epoch(row[4]),
-            added_at=_from_epoch(row[5]),
+            published=from_epoch(row[4]),
+            added_at=from_epoch(row[5]),
             source=row[6],
             views=row[7],
+            author=row[8],
+            summary=row[9],
         )
 
     async def latest(self, limit: int, offset: int = 0) -> list[Headline]:
-        async with self._r.execute(
+        async with self.reader.execute(
             f"SELECT {_HEADLINE_COLUMNS} FROM articles a"
             " ORDER BY coalesce(a.published, a.added_at) DESC, a.id DESC LIMIT ? OFFSET ?",
             (limit, offset),
@@ -296,22 +316,22 @@ class SQLiteStore:
                 " JOIN articles a ON a.id = w.article_id"
                 " ORDER BY w.n DESC, a.views + a.opens DESC, a.id DESC LIMIT ? OFFSET ?"
             )
-            params = (_to_epoch(since), limit, offset)
-        async with self._r.execute(sql, params) as cursor:
+            params = (to_epoch(since), limit, offset)
+        async with self.reader.execute(sql, params) as cursor:
             return [_headline(row) for row in await cursor.fetchall()]
 
     async def record_open(self, article_id: int, at: datetime) -> None:
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             cursor = await db.execute("UPDATE articles SET opens = opens + 1 WHERE id = ?", (article_id,))
             if cursor.rowcount == 0:
                 raise NotFoundError(f"no article with id {article_id}")
-            await db.execute("INSERT INTO opens (article_id, opened_at) VALUES (?, ?)", (article_id, _to_epoch(at)))
+            await db.execute("INSERT INTO opens (article_id, opened_at) VALUES (?, ?)", (article_id, to_epoch(at)))
 
     async def answer_sources(self, article_ids: Sequence[int]) -> dict[int, AnswerSource]:
         if not article_ids:
             return {}
         marks = ",".join("?" * len(article_ids))
-        async with self._r.execute(
+        async with self.reader.execute(
             f"SELECT {_HEADLINE_COLUMNS}, a.body, {_SPANS_COLUMN} FROM articles a WHERE a.id IN ({marks})",
             tuple(article_ids),
         ) as cursor:
@@ -322,7 +342,7 @@ class SQLiteStore:
         if not article_ids:
             return []
         marks = ",".join("?" * len(article_ids))
-        async with self._r.execute(
+        async with self.reader.execute(
             f"SELECT {_INDEX_COLUMNS} FROM articles a WHERE a.id IN ({marks}) ORDER BY a.id", tuple(article_ids)
         ) as cursor:
             return [_index_article(row) for row in await cursor.fetchall()]
@@ -330,7 +350,7 @@ class SQLiteStore:
     async def iter_index_documents(self, batch_size: int = 500) -> AsyncIterator[list[IndexArticle]]:
         last = 0
         while True:
-            async with self._r.execute(
+            async with self.reader.execute(
                 f"SELECT {_INDEX_COLUMNS} FROM articles a WHERE a.id > ? ORDER BY a.id LIMIT ?", (last, batch_size)
             ) as cursor:
                 rows = await cursor.fetchall()
@@ -340,7 +360,7 @@ class SQLiteStore:
             yield [_index_article(row) for row in rows]
 
     async def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[int], int]:
-        async with self._r.execute(
+        async with self.reader.execute(
             "SELECT seq, article_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
         ) as cursor:
             rows = await cursor.fetchall()
@@ -349,19 +369,19 @@ class SQLiteStore:
         return list(dict.fromkeys(row[1] for row in rows)), rows[-1][0]
 
     async def last_change(self) -> int:
-        async with self._r.execute("SELECT coalesce(max(seq), 0) FROM changes") as cursor:
+        async with self.reader.execute("SELECT coalesce(max(seq), 0) FROM changes") as cursor:
             (seq,) = await cursor.fetchone()
         return seq
 
     async def record_load(self, source: str, report: LoadReport, started: datetime, finished: datetime) -> None:
-        async with self._transaction() as db:
+        async with self.transaction() as db:
             await db.execute(
                 "INSERT INTO loads (source, started_at, finished_at, new, updated, unchanged, failed)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     source,
-                    _to_epoch(started),
-                    _to_epoch(finished),
+                    to_epoch(started),
+                    to_epoch(finished),
                     report.new,
                     report.updated,
                     report.unchanged,
@@ -370,7 +390,7 @@ class SQLiteStore:
             )
 
     async def stats(self) -> StoreStats:
-        db = self._r
+        db = self.reader
         async with db.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM passages), (SELECT count(*) FROM opens)"
         ) as cursor:
@@ -387,7 +407,7 @@ class SQLiteStore:
             articles=articles,
             passages=passages,
             opens=opens,
-            last_load_at=_from_epoch(load[0]) if load else None,
+            last_load_at=from_epoch(load[0]) if load else None,
             last_load_summary=summary,
             db_bytes=size,
         )

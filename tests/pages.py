@@ -44,6 +44,10 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     # Seconds between bytes of the body: a server too slow for any deadline.
     trickle: float = 0.0
+    # With an ETag, a request sending it back in If-None-Match gets 304 Not Modified.
+    etag: str | None = None
+    # The headers of every request for this route, oldest first.
+    requests: list[dict[str, str]] = field(default_factory=list)
 
 
 @contextmanager
@@ -56,7 +60,15 @@ def serve(routes: dict[str, Route]) -> Iterator[str]:
             if route is None:
                 self.send_error(404)
                 return
+            route.requests.append(dict(self.headers.items()))
+            if route.etag is not None and self.headers.get("If-None-Match") == route.etag:
+                self.send_response(304)
+                self.send_header("ETag", route.etag)
+                self.end_headers()
+                return
             self.send_response(route.status)
+            if route.etag is not None:
+                self.send_header("ETag", route.etag)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
             for name, value in route.headers.items():

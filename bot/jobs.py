@@ -1,0 +1,60 @@
+"""The serving bot's scheduled work (PTB's JobQueue): poll feeds, post to the channel, tell the admins.
+
+Each job runs at most once at a time (APScheduler's ``max_instances=1``;
+a run still going when the next is due makes that one skip), and feeds
+are also leased in the store, so ``newsbot feeds check`` from cron beside
+the bot never polls a feed twice at once. A job that fails is logged and
+runs again at its next turn.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import Application, ContextTypes
+
+from bot import outbox
+from bot.services import services, services_in
+
+log = logging.getLogger(__name__)
+
+# How often the bot looks for feeds whose turn has come (each has its own interval).
+FEED_CHECK_EVERY = 60.0
+_JOB_OPTIONS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+
+
+async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Poll every feed that is due."""
+    for result in await services(context).archive.poller.poll_due():
+        if result.polled:
+            log.info("feed %d polled: %s", result.feed_id, result.summary())
+
+
+async def post_to_channel(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the next channel post, if one is due (one per run: about 20 a minute)."""
+    bot_services = services(context)
+    channel_id = bot_services.settings.channel_id
+    if channel_id is not None:
+        await outbox.send_next_post(context.bot, bot_services.archive, channel_id)
+
+
+async def tell_admins(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the admins the notices waiting for them (a feed was paused, the channel refused a post)."""
+    bot_services = services(context)
+    await outbox.send_notices(context.bot, bot_services.archive, bot_services.settings.admin_ids)
+
+
+async def schedule(application: Application) -> None:
+    """Start the jobs (called once the archive is open); posts a crash left half-sent are settled first."""
+    bot_services = services_in(application.bot_data)
+    interrupted = await bot_services.archive.outbox.recover()
+    if interrupted:
+        log.warning("%d outbox message(s) were being sent when the bot stopped; not sent again", interrupted)
+    jobs = application.job_queue
+    if jobs is None:
+        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    jobs.run_repeating(poll_feeds, FEED_CHECK_EVERY, first=1.0, name="poll feeds", job_kwargs=_JOB_OPTIONS)
+    jobs.run_repeating(
+        post_to_channel, outbox.CHANNEL_POST_EVERY, first=1.0, name="post to channel", job_kwargs=_JOB_OPTIONS
+    )
+    jobs.run_repeating(tell_admins, outbox.NOTICES_EVERY, first=1.0, name="tell admins", job_kwargs=_JOB_OPTIONS)

@@ -1,0 +1,117 @@
+"""Send what waits in the store's outbox: channel posts and notices to the admins.
+
+Run by the JobQueue of the serving bot: one channel post every
+``CHANNEL_POST_EVERY`` seconds at most (about 20 a minute, Telegram's limit
+for one channel), notices as they come. The outbox decides what is sent at
+most once (``retrieval.sqlite_outbox``); this module renders, sends and
+records the outcome:
+
+- sent: recorded with Telegram's message id;
+- 429 (after the rate limiter's own retries) or a failure on the way: tried
+  again later, at most ``MAX_ATTEMPTS`` times;
+- refused (400, 403: the bot is not an admin of the channel, the channel is
+  gone): failed, and the admins are told once a day what to fix.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot import posts
+from bot.render import Reply
+from retrieval import Archive, NotFoundError
+from retrieval.archive import CHANNEL_POSTS
+from retrieval.models import OutboxKind, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CHANNEL_POST_EVERY = 3.0
+NOTICES_EVERY = 10.0
+MAX_ATTEMPTS = 5
+RETRY_AFTER_FAILURE = timedelta(minutes=1)
+# A post still queued this long after its article arrived is not news any more.
+POST_MAX_AGE = timedelta(days=2)
+NOTICE_MAX_AGE = timedelta(days=7)
+
+
+async def _render(archive: Archive, message: OutboxMessage, bot_username: str) -> Reply | None:
+    """The post for ``message``, or None when its article was deleted meanwhile."""
+    if message.kind is OutboxKind.ARTICLE and message.article_id is not None:
+        try:
+            return posts.render_channel_post(await archive.article(message.article_id), bot_username)
+        except NotFoundError:
+            return None
+    summary = json.loads(message.payload or "{}")
+    sources = await archive.store.answer_sources(summary.get("article_ids", []))
+    headlines = [sources[i].headline for i in summary.get("article_ids", []) if i in sources]
+    return posts.render_summary_post(int(summary.get("count", len(headlines))), headlines, bot_username)
+
+
+async def send_next_post(bot: Bot, archive: Archive, channel_id: str) -> bool:
+    """Send the oldest due channel post; False when none is due."""
+    now = datetime.now(UTC)
+    message = await archive.outbox.next_due(CHANNEL_POSTS, now, POST_MAX_AGE)
+    if message is None:
+        return False
+    reply = await _render(archive, message, bot.username)
+    if reply is None:
+        await archive.outbox.mark_failed(message.id, "the article was deleted before it was posted")
+        return True
+    await archive.outbox.mark_sending(message.id)
+    try:
+        sent = await bot.send_message(channel_id, reply.text, reply_markup=reply.keyboard)
+    except RetryAfter as error:
+        wait = error.retry_after if isinstance(error.retry_after, timedelta) else timedelta(seconds=error.retry_after)
+        await _retry_or_fail(archive, message, now + wait, f"Telegram asked to wait {wait.total_seconds():g} s")
+    except TimedOut as error:
+        # It may have been posted: not sent again (the outbox's promise), counted as failed.
+        await archive.outbox.mark_failed(message.id, f"no answer from Telegram ({error.message}); not sent again")
+    except (BadRequest, Forbidden) as error:
+        await archive.outbox.mark_failed(message.id, error.message)
+        await archive.outbox.queue(
+            OutboxKind.NOTICE,
+            f"channel-refused:{now:%Y-%m-%d}",
+            now,
+            payload=f"I cannot post to the channel {channel_id}: Telegram says “{error.message}”."
+            " Make the bot an admin of the channel with the right to post, and check NEWSBOT_CHANNEL_ID.",
+        )
+    except NetworkError as error:
+        await _retry_or_fail(archive, message, now + RETRY_AFTER_FAILURE, error.message)
+    else:
+        await archive.outbox.mark_sent(message.id, datetime.now(UTC), sent.message_id)
+    return True
+
+
+async def _retry_or_fail(archive: Archive, message: OutboxMessage, when: datetime, reason: str) -> None:
+    if message.attempts + 1 >= MAX_ATTEMPTS:
+        await archive.outbox.mark_failed(message.id, f"gave up after {MAX_ATTEMPTS} tries: {reason}")
+    else:
+        await archive.outbox.mark_retry(message.id, when, reason)
+    log.warning("channel post %d not sent: %s", message.id, reason)
+
+
+async def send_notices(bot: Bot, archive: Archive, admin_ids: frozenset[int]) -> int:
+    """Tell every admin what the outbox holds for them; returns how many notices went out."""
+    sent = 0
+    while (message := await archive.outbox.next_due((OutboxKind.NOTICE,), datetime.now(UTC), NOTICE_MAX_AGE)) is not None:
+        await archive.outbox.mark_sending(message.id)
+        delivered = 0
+        for admin_id in admin_ids:
+            try:
+                await bot.send_message(admin_id, posts.render_notice(message.payload))
+                delivered += 1
+            except NetworkError as error:  # an admin who blocked the bot must not block the others
+                log.warning("could not tell admin %s: %s", admin_id, error)
+        if not admin_ids:
+            log.warning("no NEWSBOT_ADMIN_IDS to tell: %s", message.payload)
+        if delivered or not admin_ids:
+            await archive.outbox.mark_sent(message.id, datetime.now(UTC), None)
+        else:
+            await archive.outbox.mark_failed(message.id, "no admin could be reached")
+        sent += 1
+    return sent

@@ -1,0 +1,274 @@
+"""Poll feeds and sitemaps: fetch, find the new items, load them, remember what was seen.
+
+One poll of one feed, under its lease (``SQLiteFeeds.claim``):
+
+1. a conditional GET (ETag / Last-Modified); 304 ends the poll;
+2. parse (``retrieval.feeds``); a sitemap index is followed one level down;
+3. drop the items already dealt with, by guid in this feed and by canonical
+   URL in the whole archive, so a re-published or re-ordered feed adds
+   nothing twice; keep the newest ``MAX_ENTRIES_PER_POLL`` (a 50,000-URL
+   sitemap is taken in steps, newest first, one step per poll);
+4. an item whose feed carries the full text is stored from it; the others
+   are fetched and extracted like ``/load`` (the same SSRF guard, size cap
+   and timeout), the feed filling the title, date, author and summary a page
+   lacks;
+5. the feed's state: on success the next poll is one interval away; on
+   failure after ``interval × 2^errors`` (at most a day), and after
+   ``PAUSE_AFTER_FAILURES`` failures in a row the feed is paused and the
+   admins are told once (an outbox notice).
+
+The first poll of a feed is its backfill: its items are loaded but not
+posted to the channel (they are not news any more).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from retrieval.errors import IngestError
+from retrieval.extract import extract_article
+from retrieval.feeds import FeedEntry, FeedKind, ParsedFeed, parse_feed
+from retrieval.fetch import shown_url, split_url
+from retrieval.models import Announce, ArticleInput, Feed, LoadReport, OutboxKind
+from retrieval.records import article_from_fields, canonical_url
+
+if TYPE_CHECKING:
+    from retrieval.archive import Archive
+
+log = logging.getLogger(__name__)
+
+MIN_INTERVAL = timedelta(minutes=5)
+DEFAULT_INTERVAL = timedelta(minutes=15)
+MAX_INTERVAL = timedelta(days=1)
+MAX_BACKOFF = timedelta(days=1)
+PAUSE_AFTER_FAILURES = 8
+MAX_ENTRIES_PER_POLL = 100
+MAX_CHILD_SITEMAPS = 20
+# Pages of one feed fetched at once: enough to take 100 items in a minute,
+# few enough not to hammer the site or crowd out readers' answers.
+PAGE_CONCURRENCY = 4
+# How long a poller may hold a feed; one that died frees it when this runs out.
+LEASE = timedelta(minutes=30)
+_INTERVAL = re.compile(r"(\d{1,5})\s*(s|sec|m|min|h|hr|d|day)s?", re.IGNORECASE)
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, "day": 86400}
+
+
+def parse_interval(text: str) -> timedelta:
+    """"15m", "2h", "1d", "90 min" → a polling interval within MIN_INTERVAL..MAX_INTERVAL (ValueError otherwise)."""
+    match = _INTERVAL.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not an interval: write it like 15m, 2h or 1d")
+    interval = timedelta(seconds=int(match[1]) * _UNITS[match[2].lower()])
+    if not MIN_INTERVAL <= interval <= MAX_INTERVAL:
+        raise ValueError(f"the interval must be between {describe_interval(MIN_INTERVAL)} and {describe_interval(MAX_INTERVAL)}")
+    return interval
+
+
+def describe_interval(interval: timedelta) -> str:
+    """15m, 2h, 1d: the short form ``parse_interval`` reads."""
+    seconds = int(interval.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def backoff(interval: timedelta, failures: int) -> timedelta:
+    """How long after its ``failures``-th failure in a row a feed is tried again."""
+    return min(interval * 2 ** min(failures, 20), MAX_BACKOFF)
+
+
+@dataclass(slots=True)
+class PollResult:
+    """What one poll of one feed did."""
+
+    feed_id: int
+    name: str
+    # False when another process held the feed (it is being polled there).
+    polled: bool = True
+    not_modified: bool = False
+    offered: int = 0
+    report: LoadReport | None = None
+    error: str | None = None
+    paused_now: bool = False
+
+    def summary(self) -> str:
+        if not self.polled:
+            return "being polled by another process"
+        if self.error:
+            return f"failed: {self.error}" + (" (paused)" if self.paused_now else "")
+        if self.not_modified:
+            return "not changed since the last poll"
+        report = self.report or LoadReport()
+        text = f"{self.offered} items offered, {report.new} new, {report.updated} updated"
+        return text + (f", {report.failed} failed" if report.failed else "")
+
+
+class FeedPoller:
+    """Polls the feeds of one archive (see the module docstring)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    async def poll_due(self, now: datetime | None = None) -> list[PollResult]:
+        """Poll every feed whose turn has come, one after another."""
+        results = []
+        for feed_id in await self.archive.feeds.due(now or datetime.now(UTC)):
+            if self.archive.ingestor.stopping.is_set():
+                break
+            results.append(await self.poll(feed_id, now))
+        return results
+
+    async def poll(self, feed_id: int, now: datetime | None = None) -> PollResult:
+        """Poll one feed now, whether due or not, unless another process is polling it."""
+        now = now or datetime.now(UTC)
+        feeds = self.archive.feeds
+        feed = await feeds.get(feed_id)
+        result = PollResult(feed.id, feed.name)
+        if not await feeds.claim(feed.id, now, LEASE):
+            result.polled = False
+            return result
+        try:
+            await self._poll_claimed(feed, now, result)
+        except IngestError as error:
+            await self._failed(feed, now, error.reason, result)
+        except BaseException:
+            await feeds.release(feed.id)
+            raise
+        return result
+
+    async def _poll_claimed(self, feed: Feed, now: datetime, result: PollResult) -> None:
+        fetcher = self.archive.fetcher
+        page = await fetcher.fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        if page.not_modified:
+            result.not_modified = True
+            await self._succeeded(feed, now, page.etag, page.last_modified, None, 0)
+            return
+        parsed = await asyncio.to_thread(parse_feed, page.content, feed.url)
+        entries = parsed.entries
+        if parsed.kind is FeedKind.SITEMAP_INDEX:
+            entries = await self._sitemap_entries(parsed)
+        fresh = await self._fresh(feed, entries)
+        result.offered = len(entries)
+        items = await self._articles(feed, fresh)
+        backfill = feed.last_success_at is None
+        report = await self.archive.load_items(
+            iter(item for _, item in items),
+            f"feed {feed.id}: {feed.name}",
+            announce=Announce.NONE if backfill else Announce.AUTO,
+        )
+        result.report = report
+        stored = await self.archive.store.find_ids([item.url for _, item in items if isinstance(item, ArticleInput)])
+        await self.archive.feeds.record_items(
+            feed.id,
+            [
+                (entry.guid, entry.url, stored.get(item.url), None)
+                if isinstance(item, ArticleInput) and item.url in stored
+                else (entry.guid, entry.url, None, item.reason if isinstance(item, IngestError) else "not stored")
+                for entry, item in items
+            ],
+            now,
+        )
+        await self._succeeded(feed, now, page.etag, page.last_modified, parsed, report.new)
+
+    async def _sitemap_entries(self, index: ParsedFeed) -> tuple[FeedEntry, ...]:
+        """The entries of a sitemap index's children (the first ``MAX_CHILD_SITEMAPS``; failures logged)."""
+        entries: list[FeedEntry] = []
+        errors = []
+        for child in index.sitemaps[:MAX_CHILD_SITEMAPS]:
+            try:
+                page = await self.archive.fetcher.fetch_feed(child)
+                parsed = await asyncio.to_thread(parse_feed, page.content, child)
+            except IngestError as error:
+                errors.append(error)
+                continue
+            entries += parsed.entries
+        if errors and not entries:
+            raise IngestError(f"none of its sitemaps could be read ({errors[0].reason})")
+        for error in errors:
+            log.warning("sitemap skipped: %s", error)
+        return tuple(entries)
+
+    async def _fresh(self, feed: Feed, entries: tuple[FeedEntry, ...]) -> list[FeedEntry]:
+        """Entries not dealt with before, canonical URLs, newest first, at most ``MAX_ENTRIES_PER_POLL``."""
+        site_url = self.archive.settings.site_url
+        unique: dict[str, FeedEntry] = {}
+        for entry in entries:
+            try:
+                url = canonical_url(entry.url, site_url)
+            except IngestError:
+                continue
+            if url not in unique:
+                unique[url] = FeedEntry(entry.guid, url, entry.title, entry.published, entry.author, entry.summary, entry.full_text)
+        candidates = list(unique.values())
+        guids, urls = await self.archive.feeds.settled(feed.id, [e.guid for e in candidates], list(unique))
+        fresh = [entry for entry in candidates if entry.guid not in guids and entry.url not in urls]
+        fresh.sort(key=lambda entry: entry.published or datetime.min.replace(tzinfo=UTC), reverse=True)
+        return fresh[:MAX_ENTRIES_PER_POLL]
+
+    async def _articles(self, feed: Feed, entries: list[FeedEntry]) -> list[tuple[FeedEntry, ArticleInput | IngestError]]:
+        """Each entry as an article (from the feed's full text or its page), or why not."""
+        gate = asyncio.Semaphore(PAGE_CONCURRENCY)
+        source = f"feed {feed.id}"
+
+        async def article(entry: FeedEntry) -> tuple[FeedEntry, ArticleInput | IngestError]:
+            try:
+                if entry.full_text:
+                    return entry, article_from_fields(entry.fields(), site_url=self.archive.settings.site_url, source=source, where=entry.url)
+                async with gate:
+                    page = await self.archive.fetcher.fetch(entry.url)
+                return entry, await asyncio.to_thread(
+                    extract_article,
+                    page.content,
+                    url=page.url,
+                    site_url=self.archive.settings.site_url,
+                    source=source,
+                    defaults=entry.fields(),
+                )
+            except IngestError as error:
+                return entry, IngestError(error.reason, where=shown_url(entry.url), field=error.field)
+
+        return list(await asyncio.gather(*(article(entry) for entry in entries)))
+
+    async def _succeeded(
+        self, feed: Feed, now: datetime, etag: str | None, modified: str | None, parsed: ParsedFeed | None, added: int
+    ) -> None:
+        await self.archive.feeds.record_success(
+            feed.id,
+            now,
+            title=parsed.title if parsed else "",
+            kind=parsed.kind.value if parsed else "",
+            etag=etag,
+            last_modified=modified,
+            added=added,
+        )
+
+    async def _failed(self, feed: Feed, now: datetime, reason: str, result: PollResult) -> None:
+        failures = feed.error_count + 1
+        result.error = reason
+        pause = None
+        if failures >= PAUSE_AFTER_FAILURES:
+            pause = f"failed {failures} times in a row"
+            result.paused_now = True
+            await self.archive.outbox.queue(
+                OutboxKind.NOTICE,
+                f"feed-paused:{feed.id}:{int(now.timestamp())}",
+                now,
+                payload=f"Feed {feed.id} ({shown_url(feed.name, 100)}) is paused: it {pause}. Last error: {reason}."
+                f" Once it is fixed, resume it: /feed resume {feed.id} (or newsbot feeds resume {feed.id}).",
+            )
+        retry = now + backoff(timedelta(seconds=feed.interval_seconds), failures)
+        await self.archive.feeds.record_failure(feed.id, now, reason, retry, pause)
+        log.warning("feed %d failed (%d in a row): %s", feed.id, failures, reason)
+
+
+def check_feed_url(url: str) -> str:
+    """``url`` stripped, if it is an http(s) URL a feed can live at (FetchError otherwise)."""
+    url = url.strip()
+    split_url(url)
+    return url
