@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tqdm import tqdm
@@ -26,6 +27,8 @@ from bot.status import read_status, status_path
 from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
 from retrieval.backup import backup_store, restore_store
 from retrieval.ingest import LoadProgress
+from retrieval.models import Announce
+from retrieval.polling import DEFAULT_INTERVAL, PAUSED_BY_ADMIN, describe_interval, parse_interval
 
 MAX_LIST = 100
 
@@ -40,6 +43,40 @@ async def cmd_ask(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_feeds(archive: Archive, args: argparse.Namespace) -> int:
+    """newsbot feeds add|list|pause|resume|remove|check."""
+    feeds = archive.feeds
+    now = datetime.now(UTC)
+    if args.action == "add":
+        feed, first_poll = await archive.add_feed(args.url, args.every)
+        print(f"Added feed {feed.id}: {terminal.shown(feed.name)} ({feed.kind}), polled every {describe_interval(args.every)}.")
+        print(f"First poll: {first_poll} (not posted to the channel: a backfill).")
+    elif args.action == "list":
+        print(terminal.render_feeds(await feeds.all()))
+    elif args.action == "pause":
+        feed = await feeds.set_paused(args.id, PAUSED_BY_ADMIN, now)
+        print(f"Paused feed {feed.id}.")
+    elif args.action == "resume":
+        feed = await feeds.set_paused(args.id, None, now)
+        print(f"Resumed feed {feed.id}: it is polled on the next check.")
+    elif args.action == "remove":
+        feed = await feeds.remove(args.id)
+        print(f"Removed feed {feed.id} ({terminal.shown(feed.name)}); the articles it brought stay.")
+    else:
+        if args.id is not None:
+            results = [await archive.poller.poll(args.id)]
+        elif args.all:
+            results = [await archive.poller.poll(feed.id) for feed in await feeds.all() if not feed.paused]
+        else:
+            results = await archive.poller.poll_due()
+        for result in results:
+            print(terminal.render_poll(result))
+        if not results:
+            print("No feed is due.")
+        return 1 if any(result.error for result in results) else 0
+    return 0
+
+
 async def cmd_load(archive: Archive, args: argparse.Namespace) -> int:
     bar = tqdm(unit=" articles", disable=args.quiet or None, leave=False)
 
@@ -49,7 +86,7 @@ async def cmd_load(archive: Archive, args: argparse.Namespace) -> int:
         bar.update(state.done - bar.n)
 
     try:
-        report = await archive.load(args.inputs, progress)
+        report = await archive.load(args.inputs, progress, Announce(args.announce))
     finally:
         bar.close()
     print(terminal.render_report(report))
@@ -96,6 +133,19 @@ def _count(value: str) -> int:
     return number
 
 
+def _interval(value: str) -> timedelta:
+    try:
+        return parse_interval(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _feed_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 12:
+        raise argparse.ArgumentTypeError("a feed's number, as 'newsbot feeds list' shows it")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
@@ -114,7 +164,33 @@ def build_parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="load articles from files, folders, ZIPs or http(s) URLs")
     load.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help=".jsonl, .json, .csv, .html, .zip, folder or URL")
     load.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    announce = load.add_mutually_exclusive_group()
+    announce.add_argument(
+        "--announce",
+        dest="announce",
+        action="store_const",
+        const=Announce.EACH.value,
+        default=Announce.AUTO.value,
+        help="post every new article to the channel, however many (default: one post each, or one summary"
+        " post when more than NEWSBOT_CHANNEL_BULK_LIMIT are new)",
+    )
+    announce.add_argument(
+        "--no-announce", dest="announce", action="store_const", const=Announce.NONE.value, help="post nothing to the channel"
+    )
     load.set_defaults(handler=cmd_load)
+
+    feeds = commands.add_parser("feeds", help="add, list, pause, resume, remove or check the feeds the archive polls")
+    feed_actions = feeds.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = feed_actions.add_parser("add", help="add an RSS, Atom or JSON feed or a sitemap, and load its items now")
+    add.add_argument("url")
+    add.add_argument("--every", type=_interval, default=DEFAULT_INTERVAL, help="how often to poll it (default 15m)")
+    feed_actions.add_parser("list", help="every feed with its state and last error")
+    for action, text in (("pause", "stop polling a feed"), ("resume", "poll a paused feed again"), ("remove", "forget a feed (its articles stay)")):
+        feed_actions.add_parser(action, help=text).add_argument("id", type=_feed_id)
+    check = feed_actions.add_parser("check", help="poll the feeds that are due (for cron), or one feed, or --all now")
+    check.add_argument("id", type=_feed_id, nargs="?")
+    check.add_argument("--all", action="store_true", help="poll every active feed now, due or not")
+    feeds.set_defaults(handler=cmd_feeds)
 
     latest = commands.add_parser("latest", help="list the newest articles")
     latest.add_argument("-n", type=_count, default=5, help="how many (default 5)")

@@ -15,7 +15,7 @@ from bot.handlers import edit_message
 from bot.render import Reply
 from bot.services import BotServices, services
 from retrieval import IngestError, NotFoundError
-from retrieval.polling import describe_interval
+from retrieval.polling import PAUSED_BY_ADMIN, describe_interval
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ async def _change(bot_services: BotServices, action: str, feed_id: int) -> str:
     feeds = bot_services.archive.feeds
     now = datetime.now(UTC)
     if action == "pause":
-        feed = await feeds.set_paused(feed_id, posts.PAUSED_BY_ADMIN, now)
+        feed = await feeds.set_paused(feed_id, PAUSED_BY_ADMIN, now)
         return f"⏸ Paused feed {feed.id} ({render.shorten(feed.name, 80)})."
     if action == "resume":
         feed = await feeds.set_paused(feed_id, None, now)

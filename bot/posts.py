@@ -16,13 +16,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.render import MAX_TITLE_CHARS, Reply, escape, format_date, join_blocks, link, shorten
 from retrieval.models import Article, Feed, Headline
-from retrieval.polling import describe_interval
+from retrieval.polling import PAUSED_BY_ADMIN, describe_interval
 from retrieval.sentences import lead
 
 LEAD_CHARS = 350
 MAX_ERROR_CHARS = 200
-# The pause reason of a feed an admin paused (others say why polling gave up).
-PAUSED_BY_ADMIN = "was paused by an admin"
+
 
 
 def deep_link(bot_username: str, article_id: int) -> str:

@@ -8,11 +8,13 @@ or from a restored backup) must not clear or recolour the admin's terminal.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval.models import Feed
+from retrieval.polling import PollResult, describe_interval
 from retrieval.records import strip_controls
 
 MAX_FAILURES_SHOWN = 50
@@ -73,3 +75,24 @@ def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None = None) ->
     rows = stats_rows(stats, metrics)
     width = max(len(label) for label, _ in rows) + 2
     return "\n".join(f"{label + ':':<{width}}{value}" for label, value in rows)
+
+
+def render_feeds(feeds: Sequence[Feed]) -> str:
+    """Every feed: id, address, interval or pause, last poll, articles added, last error."""
+    if not feeds:
+        return "No feeds yet. Add one with 'newsbot feeds add URL [--every 15m]'."
+    lines = []
+    for feed in feeds:
+        state = f"paused ({shown(feed.paused_reason or '')})" if feed.paused else "every " + describe_interval(
+            timedelta(seconds=feed.interval_seconds)
+        )
+        polled = f"{feed.last_polled_at:%Y-%m-%d %H:%M} UTC" if feed.last_polled_at else "never"
+        lines.append(f"{feed.id:>3}. {shown(feed.title) or '(untitled)'} [{feed.kind or 'not read yet'}]  {shown(feed.url)}")
+        lines.append(f"     {state} · last poll {polled} · {feed.items_added:,} articles added")
+        if feed.last_error:
+            lines.append(f"     ✗ last error ({feed.error_count} in a row): {shown(feed.last_error)}")
+    return "\n".join(lines)
+
+
+def render_poll(result: PollResult) -> str:
+    return f"{result.feed_id:>3}. {shown(result.name)}: {shown(result.summary())}"

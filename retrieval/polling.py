@@ -52,6 +52,8 @@ MAX_CHILD_SITEMAPS = 20
 # Pages of one feed fetched at once: enough to take 100 items in a minute,
 # few enough not to hammer the site or crowd out readers' answers.
 PAGE_CONCURRENCY = 4
+# The pause reason of a feed an admin paused (others say why polling gave up).
+PAUSED_BY_ADMIN = "was paused by an admin"
 # How long a poller may hold a feed; one that died frees it when this runs out.
 LEASE = timedelta(minutes=30)
 _INTERVAL = re.compile(r"(\d{1,5})\s*(s|sec|m|min|h|hr|d|day)s?", re.IGNORECASE)
@@ -195,7 +197,11 @@ class FeedPoller:
         return tuple(entries)
 
     async def _fresh(self, feed: Feed, entries: tuple[FeedEntry, ...]) -> list[FeedEntry]:
-        """Entries not dealt with before, canonical URLs, newest first, at most ``MAX_ENTRIES_PER_POLL``."""
+        """Entries not dealt with before, canonical URLs: the newest ``MAX_ENTRIES_PER_POLL``, oldest first.
+
+        Oldest first so they are stored, and posted to the channel, in the
+        order they were published: the newest post ends up at the bottom.
+        """
         site_url = self.archive.settings.site_url
         unique: dict[str, FeedEntry] = {}
         for entry in entries:
@@ -209,7 +215,7 @@ class FeedPoller:
         guids, urls = await self.archive.feeds.settled(feed.id, [e.guid for e in candidates], list(unique))
         fresh = [entry for entry in candidates if entry.guid not in guids and entry.url not in urls]
         fresh.sort(key=lambda entry: entry.published or datetime.min.replace(tzinfo=UTC), reverse=True)
-        return fresh[:MAX_ENTRIES_PER_POLL]
+        return fresh[:MAX_ENTRIES_PER_POLL][::-1]
 
     async def _articles(self, feed: Feed, entries: list[FeedEntry]) -> list[tuple[FeedEntry, ArticleInput | IngestError]]:
         """Each entry as an article (from the feed's full text or its page), or why not."""

@@ -167,6 +167,9 @@ class FakeBotApi:
         self._enforce_ceiling = False
         self._recent_sends: collections.deque[float] = collections.deque()
         self.injected: collections.Counter[str] = collections.Counter()
+        # chat id -> (status, description): sends there are refused, as Telegram refuses a channel
+        # the bot may not post in.
+        self.refused_chats: dict[int, tuple[int, str]] = {}
 
     # -- server life -------------------------------------------------------
     async def start(self) -> None:
@@ -429,7 +432,8 @@ class FakeBotApi:
         return text
 
     def _chat(self, chat_id: int) -> dict:
-        return {"id": chat_id, "type": "private" if chat_id > 0 else "group"}
+        kind = "private" if chat_id > 0 else "channel" if chat_id < -1_000_000_000_000 else "group"
+        return {"id": chat_id, "type": kind}
 
     async def _api_getMe(self, params: dict) -> dict:  # noqa: N802 (Bot API method names)
         return BOT_USER
@@ -487,6 +491,8 @@ class FakeBotApi:
     async def _api_sendMessage(self, params: dict) -> dict:  # noqa: N802
         text = self._text(params)
         chat_id = int(params["chat_id"])
+        if chat_id in self.refused_chats:
+            raise ApiError(*self.refused_chats[chat_id])
         message = StoredMessage(self._chat(chat_id), next(self._message_ids), text, params.get("reply_markup"))
         self.messages[(chat_id, message.message_id)] = message
         return self.message_json(message)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,9 @@ import pytest
 from bot import terminal
 from bot.cli import main
 from retrieval.models import Headline, SearchHit, SearchResult, Snippet
+from tests import feeds
 from tests.conftest import article, write_jsonl
+from tests.pages import Route, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -134,3 +136,44 @@ def test_a_database_path_that_cannot_be_used_is_one_line(
     assert done.stderr.strip() == done.stderr.strip().splitlines()[0]
     assert done.stderr.startswith(f"newsbot: NEWSBOT_DB_PATH={where}") and says in done.stderr
     assert (tmp_path / "notdb.sqlite3").read_text() == "hello"
+
+
+def test_feeds_commands_from_add_to_remove(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_LOAD_SEEDS", "false")
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "true")
+    routes: dict[str, Route] = {}
+    with serve(routes) as base:
+        items = feeds.stories(3, start=datetime(2026, 11, 1, tzinfo=UTC))
+        routes["/feed.xml"] = Route(body=feeds.rss2(base, items[:2]), content_type="application/rss+xml")
+        code, out, err = run(capsys, "feeds", "add", base + "/feed.xml", "--every", "30m")
+        assert code == 0, err
+        assert "Added feed 1: Example News (feed), polled every 30m." in out
+        assert "First poll: 2 items offered, 2 new, 0 updated" in out
+
+        code, out, _ = run(capsys, "feeds", "check")
+        assert code == 0 and out.strip() == "No feed is due."
+        routes["/feed.xml"] = Route(body=feeds.rss2(base, items), content_type="application/rss+xml")
+        code, out, _ = run(capsys, "feeds", "check", "--all")
+        assert code == 0 and "1. Example News: 3 items offered, 1 new, 0 updated" in out
+
+        code, out, _ = run(capsys, "feeds", "pause", "1")
+        assert code == 0 and out.strip() == "Paused feed 1."
+        code, out, _ = run(capsys, "feeds", "list")
+        assert "paused (was paused by an admin)" in out and "3 articles added" in out
+
+        routes["/feed.xml"] = Route(status=500)
+        code, out, _ = run(capsys, "feeds", "check", "1")
+        assert code == 1 and "failed: the server answered HTTP 500" in out
+        code, out, _ = run(capsys, "feeds", "list")
+        assert "✗ last error (1 in a row): the server answered HTTP 500" in out
+
+        code, _, err = run(capsys, "feeds", "add", base + "/nothing-here")
+        assert code == 2 and "the server answered HTTP 404" in err
+        code, out, _ = run(capsys, "feeds", "remove", "1")
+        assert code == 0 and "articles it brought stay" in out
+        code, _, err = run(capsys, "feeds", "remove", "1")
+        assert code == 2 and "no feed with id 1" in err
+        code, out, _ = run(capsys, "stats")
+        assert re.search(r"Articles: +3\n", out) and re.search(r"Feeds: +0\n", out)
