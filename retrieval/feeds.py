@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from urllib.parse import urljoin
 
 import fastfeedparser
 from lxml import etree, html
@@ -88,7 +89,7 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
         parsed = fastfeedparser.parse(content)
     except (ValueError, etree.LxmlError, UnicodeError) as error:
         raise IngestError(f"not an RSS, Atom or JSON feed, nor a sitemap ({shorten(str(error), 120)})", where=url) from None
-    entries = tuple(_entries(parsed.get("entries") or ()))
+    entries = tuple(_entries(parsed.get("entries") or (), url))
     title = _clean(str((parsed.get("feed") or {}).get("title") or ""))
     return ParsedFeed(FeedKind.FEED, title, entries)
 
@@ -107,12 +108,14 @@ def _gunzip(content: bytes, url: str) -> bytes:
     return data
 
 
-def _entries(items: object) -> Iterator[FeedEntry]:
+def _entries(items: object, feed_url: str) -> Iterator[FeedEntry]:
     for item in items:  # type: ignore[union-attr]
         if not isinstance(item, Mapping):
             continue
-        url = str(item.get("link") or "").strip()
-        guid = str(item.get("id") or url).strip()
+        link = str(item.get("link") or "").strip()
+        guid = str(item.get("id") or link).strip()
+        # A relative link ("/news/story") is relative to the feed's own address.
+        url = urljoin(feed_url, link) if link else ""
         if not url.lower().startswith(("http://", "https://")):
             # An Atom or RSS guid that is a permalink stands in for a missing link.
             if not guid.lower().startswith(("http://", "https://")):

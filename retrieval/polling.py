@@ -157,7 +157,8 @@ class FeedPoller:
             entries = await self._sitemap_entries(parsed)
         fresh = await self._fresh(feed, entries)
         result.offered = len(entries)
-        items = await self._articles(feed, fresh)
+        # None: not fetched because the bot is stopping; such items stay fresh for the next poll.
+        items = [(entry, item) for entry, item in await self._articles(feed, fresh) if item is not None]
         backfill = feed.last_success_at is None
         report = await self.archive.load_items(
             iter(item for _, item in items),
@@ -166,16 +167,15 @@ class FeedPoller:
         )
         result.report = report
         stored = await self.archive.store.find_ids([item.url for _, item in items if isinstance(item, ArticleInput)])
-        await self.archive.feeds.record_items(
-            feed.id,
-            [
-                (entry.guid, entry.url, stored.get(item.url), None)
-                if isinstance(item, ArticleInput) and item.url in stored
-                else (entry.guid, entry.url, None, item.reason if isinstance(item, IngestError) else "not stored")
-                for entry, item in items
-            ],
-            now,
-        )
+        outcomes = []
+        for entry, item in items:
+            if isinstance(item, IngestError):
+                outcomes.append((entry.guid, entry.url, None, item.reason))
+            elif item.url in stored:
+                outcomes.append((entry.guid, entry.url, stored[item.url], None))
+            elif not report.interrupted:  # cut off by a shutdown, it is simply taken next time
+                outcomes.append((entry.guid, entry.url, None, "could not be stored"))
+        await self.archive.feeds.record_items(feed.id, outcomes, now)
         await self._succeeded(feed, now, page.etag, page.last_modified, parsed, report.new)
 
     async def _sitemap_entries(self, index: ParsedFeed) -> tuple[FeedEntry, ...]:
@@ -217,16 +217,25 @@ class FeedPoller:
         fresh.sort(key=lambda entry: entry.published or datetime.min.replace(tzinfo=UTC), reverse=True)
         return fresh[:MAX_ENTRIES_PER_POLL][::-1]
 
-    async def _articles(self, feed: Feed, entries: list[FeedEntry]) -> list[tuple[FeedEntry, ArticleInput | IngestError]]:
-        """Each entry as an article (from the feed's full text or its page), or why not."""
+    async def _articles(
+        self, feed: Feed, entries: list[FeedEntry]
+    ) -> list[tuple[FeedEntry, ArticleInput | IngestError | None]]:
+        """Each entry as an article (from the feed's full text or its page), or why not.
+
+        None for a page not fetched because the bot is stopping: a shutdown
+        waits for at most the pages being fetched, not for the whole feed.
+        """
         gate = asyncio.Semaphore(PAGE_CONCURRENCY)
         source = f"feed {feed.id}"
+        stopping = self.archive.ingestor.stopping
 
-        async def article(entry: FeedEntry) -> tuple[FeedEntry, ArticleInput | IngestError]:
+        async def article(entry: FeedEntry) -> tuple[FeedEntry, ArticleInput | IngestError | None]:
             try:
                 if entry.full_text:
                     return entry, article_from_fields(entry.fields(), site_url=self.archive.settings.site_url, source=source, where=entry.url)
                 async with gate:
+                    if stopping.is_set():
+                        return entry, None
                     page = await self.archive.fetcher.fetch(entry.url)
                 return entry, await asyncio.to_thread(
                     extract_article,

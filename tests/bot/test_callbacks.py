@@ -15,6 +15,7 @@ from retrieval import SettingsError, TopWindow, load_settings
         callbacks.LatestPage(20, 40),
         callbacks.TopPage("week", 5, 0),
         callbacks.ReadArticle(123456789012),
+        callbacks.FeedAction("confirm", 123456789012),
     ],
 )
 def test_round_trip_within_64_bytes(action: callbacks.Callback) -> None:
