@@ -3,7 +3,7 @@
     python bench/feeds.py [--data ../shared/data/rtqa-dev] [--feeds 50] [--items 100] [--rate 5]
 
 Real news text (rtqa-dev's articles; skips cleanly without them): the
-archive starts with 7,000 of them, and a local site on 127.0.0.1 (its own
+archive starts with 5,000 of them, and a local site on 127.0.0.1 (its own
 process) publishes 5,000 others through 50 feeds. Half the feeds carry the
 full text (RSS 2.0 content:encoded: stored from the feed); the other half
 only summaries (Atom: each page is fetched and extracted with trafilatura,
@@ -51,7 +51,7 @@ from load import free_port, rss_mb  # noqa: E402
 from retrieval import Archive, Settings  # noqa: E402
 from tests.botapi import FakeBotApi  # noqa: E402
 
-ARCHIVE_ARTICLES = 7_000
+ARCHIVE_ARTICLES = 5_000
 CHATS = 50
 
 
@@ -194,6 +194,9 @@ async def main(args: argparse.Namespace) -> None:
         return
     total_items = args.feeds * args.items
     rows = read_articles(args.data, ARCHIVE_ARTICLES + total_items)
+    if len(rows) < ARCHIVE_ARTICLES + total_items:
+        print(f"skipped: {args.data} has {len(rows):,} articles with a headline and 150 words, not {ARCHIVE_ARTICLES + total_items:,}")
+        return
     questions = [json.loads(line)["question"] for line in (args.data / "questions.jsonl").read_text().splitlines()]
     with tempfile.TemporaryDirectory(prefix="newsbot-feeds-") as scratch:
         folder = Path(scratch)

@@ -44,6 +44,7 @@ from retrieval.sources import ArticleOrError, articles_from_file
 from retrieval.sqlite_feeds import SQLiteFeeds
 from retrieval.sqlite_outbox import SQLiteOutbox
 from retrieval.sqlite_store import SQLiteStore, count_articles
+from retrieval.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,8 @@ class Archive:
             timeout=settings.fetch_timeout,
             max_bytes=settings.max_fetch_bytes,
         )
-        self.ingestor = Ingestor(store, self.fetcher, settings.site_url, self.sync_index)
+        self.workers = Workers()
+        self.ingestor = Ingestor(store, self.fetcher, settings.site_url, self.sync_index, self.workers)
         self.feeds = SQLiteFeeds(store)
         self.outbox = SQLiteOutbox(store)
         self.poller = FeedPoller(self)
@@ -168,7 +170,8 @@ class Archive:
     async def close(self) -> None:
         """Release the index writer and close the store and HTTP client."""
         async with self._index_lock:
-            await asyncio.to_thread(self.index.close)
+            await self.workers.load(self.index.close)
+        self.workers.shutdown()
         await self.fetcher.aclose()
         await self.store.close()
         if self.lock is not None:
@@ -182,7 +185,7 @@ class Archive:
 
     async def search(self, query: str, limit: int = 3, offset: int = 0, now: datetime | None = None) -> SearchResult:
         """The best ``limit`` articles for a question asked at ``now`` (default: now), from ``offset``."""
-        return await search_module.search(self.index, self.store, self.analyzer, query, limit, offset, now)
+        return await search_module.search(self.index, self.store, self.analyzer, self.workers, query, limit, offset, now)
 
     async def load(
         self, inputs: Sequence[str], progress: ProgressCallback | None = None, announce: Announce = Announce.AUTO
@@ -284,24 +287,24 @@ class Archive:
                     if not article_ids:
                         return
                     articles = await self.store.index_documents(article_ids)
-                    await asyncio.to_thread(self.index.replace_articles, article_ids, articles)
-                    await asyncio.to_thread(self.index.commit, last)
+                    await self.workers.load(self.index.replace_articles, article_ids, articles)
+                    await self.workers.load(self.index.commit, last)
             except (ValueError, OSError) as error:
                 if not is_disk_full(error):
                     raise
-                await asyncio.to_thread(self.index.close)
+                await self.workers.load(self.index.close)
                 raise DiskFullError(f"the disk holding the search index ({self.settings.resolved_index_path}) is full") from error
 
     async def reindex(self) -> int:
         """Rebuild the index from the store; returns the passages indexed."""
         async with self._index_lock:
             reached = await self.store.last_change()
-            await asyncio.to_thread(self.index.clear)
+            await self.workers.load(self.index.clear)
             count = 0
             async for articles in self.store.iter_index_documents():
-                await asyncio.to_thread(self.index.add, articles)
+                await self.workers.load(self.index.add, articles)
                 count += sum(len(article.passages) for article in articles)
-            await asyncio.to_thread(self.index.commit, reached)
+            await self.workers.load(self.index.commit, reached)
         # Changes made while rebuilding are replayed; replaying is idempotent.
         await self.sync_index()
         log.info("search index rebuilt: %d passages", count)

@@ -24,6 +24,7 @@ from retrieval.models import ArticleInput, LoadReport, Outcome, PreparedArticle
 from retrieval.records import content_hash
 from retrieval.sources import ArticleOrError, articles_from_file, estimate_rows, expand_paths
 from retrieval.store import Store
+from retrieval.workers import Workers
 
 BATCH_SIZE = 200
 # A batch of 200 articles of the largest size (1M characters) would hold
@@ -81,8 +82,10 @@ class Ingestor:
         fetcher: PageFetcher,
         site_url: str,
         after_batch: Callable[[], Awaitable[None]],
+        workers: Workers,
     ) -> None:
         self.store = store
+        self.workers = workers
         self.fetcher = fetcher
         self.site_url = site_url
         self.after_batch = after_batch
@@ -94,7 +97,7 @@ class Ingestor:
         started = datetime.now(UTC)
         report = LoadReport()
         targets = list(expand_paths(inputs))
-        total = await asyncio.to_thread(_estimate_total, targets)
+        total = await self.workers.load(_estimate_total, targets)
         await _stop_on_full_disk(self._load_targets(targets, report, total, progress), report)
         await self._record(_describe(inputs), report, started)
         return report
@@ -137,7 +140,7 @@ class Ingestor:
         total: int | None,
         progress: ProgressCallback | None,
     ) -> None:
-        while batch := await asyncio.to_thread(_take_prepared, items, BATCH_SIZE):
+        while batch := await self.workers.load(_take_prepared, items, BATCH_SIZE):
             await self._store_batch(batch, report)
             if self.stopping.is_set():
                 report.interrupted = True
@@ -165,10 +168,10 @@ class Ingestor:
     ) -> None:
         try:
             page = await self.fetcher.fetch(url)
-            article = await asyncio.to_thread(
+            article = await self.workers.load(
                 extract_article, page.content, url=page.url, site_url=self.site_url, source=url
             )
-            item: PreparedArticle | IngestError = await asyncio.to_thread(prepare, article)
+            item: PreparedArticle | IngestError = await self.workers.load(prepare, article)
         except IngestError as error:
             item = IngestError(error.reason, where=shown_url(url), field=error.field)
         await self._store_batch([item], report)

@@ -91,7 +91,7 @@ class PollResult:
 
     feed_id: int
     name: str
-    # False when another process held the feed (it is being polled there).
+    # False when the feed was being polled already (its lease was held).
     polled: bool = True
     not_modified: bool = False
     offered: int = 0
@@ -101,7 +101,7 @@ class PollResult:
 
     def summary(self) -> str:
         if not self.polled:
-            return "being polled by another process"
+            return "being polled already (by the bot or another process)"
         if self.error:
             return f"failed: {self.error}" + (" (paused)" if self.paused_now else "")
         if self.not_modified:
@@ -151,7 +151,7 @@ class FeedPoller:
             result.not_modified = True
             await self._succeeded(feed, now, page.etag, page.last_modified, None, 0)
             return
-        parsed = await asyncio.to_thread(parse_feed, page.content, feed.url)
+        parsed = await self.archive.workers.load(parse_feed, page.content, feed.url)
         entries = parsed.entries
         if parsed.kind is FeedKind.SITEMAP_INDEX:
             entries = await self._sitemap_entries(parsed)
@@ -185,7 +185,7 @@ class FeedPoller:
         for child in index.sitemaps[:MAX_CHILD_SITEMAPS]:
             try:
                 page = await self.archive.fetcher.fetch_feed(child)
-                parsed = await asyncio.to_thread(parse_feed, page.content, child)
+                parsed = await self.archive.workers.load(parse_feed, page.content, child)
             except IngestError as error:
                 errors.append(error)
                 continue
@@ -237,7 +237,7 @@ class FeedPoller:
                     if stopping.is_set():
                         return entry, None
                     page = await self.archive.fetcher.fetch(entry.url)
-                return entry, await asyncio.to_thread(
+                return entry, await self.archive.workers.load(
                     extract_article,
                     page.content,
                     url=page.url,

@@ -8,7 +8,6 @@ are pure and tested alone.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -18,6 +17,7 @@ from retrieval.models import AnswerSource, SearchHit, SearchResult
 from retrieval.ranking import RankedArticle, rank_articles
 from retrieval.snippet import quote_article
 from retrieval.store import Store
+from retrieval.workers import Workers
 
 MAX_PAGE_SIZE = 50
 MAX_OFFSET = 1_000
@@ -65,6 +65,7 @@ async def search(
     index: SearchIndex,
     store: Store,
     analyzer: Analyzer,
+    workers: Workers,
     query: str,
     limit: int = 3,
     offset: int = 0,
@@ -77,8 +78,8 @@ async def search(
     if not terms:
         return SearchResult(query, terms, (), offset, False)
     today = day_number(now or datetime.now(UTC))
-    ranked = await asyncio.to_thread(ranked_articles, index, terms, offset + limit + 1, today)
+    ranked = await workers.answer(ranked_articles, index, terms, offset + limit + 1, today)
     page = ranked[offset : offset + limit]
     sources = await store.answer_sources([item.article_id for item in page])
-    hits = await asyncio.to_thread(_hits, page, sources, index, analyzer, terms)
+    hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
     return SearchResult(query, terms, tuple(hits), offset, len(ranked) > offset + limit)

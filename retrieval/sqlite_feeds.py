@@ -187,8 +187,14 @@ class SQLiteFeeds:
     async def record_items(
         self, feed_id: int, items: Iterable[tuple[str, str, int | None, str | None]], now: datetime
     ) -> None:
-        """Remember ``(guid, url, article id or None, error or None)`` per item offered this poll."""
+        """Remember ``(guid, url, article id or None, error or None)`` per item offered this poll.
+
+        Nothing is kept for a feed removed while it was being polled.
+        """
         async with self.store.transaction() as db:
+            async with db.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)) as cursor:
+                if await cursor.fetchone() is None:
+                    return
             await db.executemany(
                 "INSERT INTO feed_items (feed_id, guid, url, article_id, seen_at, error) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (feed_id, guid) DO UPDATE SET attempts = attempts + 1, url = excluded.url,"

@@ -232,7 +232,7 @@ async def test_two_pollers_never_poll_one_feed_at_once(site, archive: Archive, t
         now = datetime.now(UTC)
         assert await archive.feeds.claim(feed.id, now, LEASE)
         busy = await other.poller.poll(feed.id, now)
-        assert not busy.polled and busy.summary() == "being polled by another process"
+        assert not busy.polled and busy.summary() == "being polled already (by the bot or another process)"
         await archive.feeds.release(feed.id)
         results = await asyncio.gather(archive.poller.poll(feed.id), other.poller.poll(feed.id))
         assert sorted(result.polled for result in results) == [False, True]
@@ -247,6 +247,7 @@ async def test_removing_a_feed_keeps_its_articles(site, archive: Archive) -> Non
     feed, _ = await archive.add_feed(base + "/feed.xml", EVERY)
     await archive.feeds.remove(feed.id)
     assert await archive.feeds.all() == [] and (await archive.stats()).store.articles == 2
+    await archive.feeds.record_items(feed.id, [("guid", "https://x.org/", None, None)], datetime.now(UTC))  # no error
     again, first_poll = await archive.add_feed(base + "/feed.xml", EVERY)
     assert again.id == 2 and first_poll.startswith("2 items offered, 0 new")
     with pytest.raises(IngestError, match="feed 2 already"):
