@@ -20,7 +20,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 ANSWER_THREADS = 4
-LOAD_THREADS = 2
+LOAD_THREADS = 1
 
 
 class Workers:
