@@ -17,15 +17,17 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot import admin, feeds, handlers, jobs
+from bot import admin, feeds, follows, handlers, inline, jobs
 from bot.delivery import ChatOrderProcessor, SendLimiter
 from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
@@ -37,6 +39,9 @@ READER_COMMANDS = [
     BotCommand("ask", "Ask a question about the news"),
     BotCommand("latest", "The newest articles"),
     BotCommand("top", "The most read articles"),
+    BotCommand("follow", "Get new articles about a topic"),
+    BotCommand("following", "The topics you follow"),
+    BotCommand("stop", "Pause new-article messages"),
     BotCommand("help", "How to use this bot"),
 ]
 ADMIN_COMMANDS = READER_COMMANDS + [
@@ -100,6 +105,11 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("ask", handlers.ask_command))
     application.add_handler(CommandHandler("latest", handlers.latest))
     application.add_handler(CommandHandler("top", handlers.top))
+    application.add_handler(CommandHandler("follow", follows.follow_command))
+    application.add_handler(CommandHandler("following", follows.following_command))
+    application.add_handler(CommandHandler("unfollow", follows.unfollow_command))
+    application.add_handler(CommandHandler("stop", follows.stop_command))
+    application.add_handler(CommandHandler("resume", follows.resume_command))
     application.add_handler(CommandHandler("load", admin.load_command))
     application.add_handler(CommandHandler("delete", admin.delete_command))
     application.add_handler(CommandHandler("stats", admin.stats_command))
@@ -114,6 +124,9 @@ def add_handlers(application: Application) -> None:
         MessageHandler(private & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL, handlers.not_text)
     )
     application.add_handler(CallbackQueryHandler(feeds.on_feed_button, pattern=r"^f\|"))
+    application.add_handler(CallbackQueryHandler(follows.on_follow_button, pattern=r"^[wu]\|"))
+    application.add_handler(InlineQueryHandler(inline.inline_query))
+    application.add_handler(ChosenInlineResultHandler(inline.chosen_result))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_error_handler(on_error)
 

@@ -50,7 +50,19 @@ class FeedAction:
 
 FEED_ACTIONS = ("pause", "resume", "check", "remove", "confirm", "list")
 
-Callback = SearchPage | LatestPage | TopPage | ReadArticle | FeedAction
+@dataclass(frozen=True, slots=True)
+class FollowQuestion:
+    """Follow the topic of a remembered question (the button under an answer)."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unfollow:
+    topic_id: int
+
+
+Callback = SearchPage | LatestPage | TopPage | ReadArticle | FeedAction | FollowQuestion | Unfollow
 
 
 def encode(callback: Callback) -> str:
@@ -65,6 +77,10 @@ def encode(callback: Callback) -> str:
             parts = ["r", str(article_id)]
         case FeedAction(action, feed_id):
             parts = ["f", action, str(feed_id)]
+        case FollowQuestion(key):
+            parts = ["w", key]
+        case Unfollow(topic_id):
+            parts = ["u", str(topic_id)]
     data = _SEPARATOR.join(parts)
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
@@ -92,4 +108,8 @@ def decode(data: str | None) -> Callback | None:
         return ReadArticle(numbers[0])
     if kind == "f" and len(values) == 2 and values[0] in FEED_ACTIONS and numbers[1] is not None:
         return FeedAction(values[0], numbers[1])
+    if kind == "w" and len(values) == 1 and values[0].isalnum():
+        return FollowQuestion(values[0])
+    if kind == "u" and len(values) == 1 and numbers[0] is not None:
+        return Unfollow(numbers[0])
     return None

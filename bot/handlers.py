@@ -7,6 +7,7 @@ import logging
 import time
 from contextlib import suppress
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -32,6 +33,7 @@ WELCOME = (
     "I reply with the articles that answer it best, quoting the key sentences.\n\n"
     "/latest — the newest articles\n"
     "/top — the most read (add <i>week</i> or <i>month</i>)\n"
+    "/follow <i>words</i> — get new articles about a topic\n"
     "/help — how to use me"
 )
 HELP = (
@@ -42,7 +44,15 @@ HELP = (
     "• <b>More ›</b> and <b>‹ Back</b> page through the results; <b>Read</b> opens an article.\n\n"
     "/latest [number] — the newest articles (up to 20)\n"
     "/top [number] [week|month|all] — the most read articles\n"
-    "/ask question — ask in a group"
+    "/ask question — ask in a group\n\n"
+    "<b>Follow topics</b>\n"
+    "/follow words — I send you each new article about them (e.g. <code>/follow MEK Albania</code>); "
+    "several at once come as one digest\n"
+    "/following — your topics, with buttons to unfollow\n"
+    "/unfollow number|words — stop following one\n"
+    "/stop — pause all new-article messages, /resume — get them again\n\n"
+    "<b>In any chat</b>\n"
+    "Type @ and my username, then a question, to share an article there."
 )
 ADMIN_HELP = (
     "\n\n<b>Admin</b>\n"
@@ -59,6 +69,7 @@ ADMIN_HELP = (
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome a reader, or open the article of a deep link (/start a_<id>)."""
     payload = context.args[0] if context.args else ""
+    await services(context).archive.follows.resume_if_blocked(update.effective_chat.id, datetime.now(UTC))
     if payload.startswith("a_") and payload[2:].isdigit():
         await send_article(update.effective_message, services(context), int(payload[2:]))
         return

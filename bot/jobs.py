@@ -1,4 +1,5 @@
-"""The serving bot's scheduled work (PTB's JobQueue): poll feeds, post to the channel, tell the admins.
+"""The serving bot's scheduled work (PTB's JobQueue): poll feeds, post to the channel, push to followers,
+tell the admins.
 
 Each job runs at most once at a time (APScheduler's ``max_instances=1``;
 a run still going when the next is due makes that one skip), and feeds
@@ -13,7 +14,7 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
-from bot import outbox
+from bot import outbox, pushes
 from bot.services import services, services_in
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,11 @@ async def tell_admins(context: ContextTypes.DEFAULT_TYPE) -> None:
     await outbox.send_notices(context.bot, bot_services.archive, bot_services.settings.admin_ids)
 
 
+async def push_to_followers(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send new articles to the chats following topics they match."""
+    await pushes.send_pushes(context.bot, services(context).archive)
+
+
 async def schedule(application: Application) -> None:
     """Start the jobs (called once the archive is open); posts a crash left half-sent are settled first."""
     bot_services = services_in(application.bot_data)
@@ -57,4 +63,5 @@ async def schedule(application: Application) -> None:
     jobs.run_repeating(
         post_to_channel, outbox.CHANNEL_POST_EVERY, first=1.0, name="post to channel", job_kwargs=_JOB_OPTIONS
     )
+    jobs.run_repeating(push_to_followers, pushes.PUSH_EVERY, first=1.0, name="push to followers", job_kwargs=_JOB_OPTIONS)
     jobs.run_repeating(tell_admins, outbox.NOTICES_EVERY, first=1.0, name="tell admins", job_kwargs=_JOB_OPTIONS)

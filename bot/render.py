@@ -134,7 +134,8 @@ def render_answer(result: SearchResult, key: str, page_size: int) -> Reply:
     ]
     back = callbacks.SearchPage(key, max(0, result.offset - page_size)) if result.offset else None
     more = callbacks.SearchPage(key, result.offset + page_size) if result.has_more else None
-    return Reply(text, _keyboard([read_row, _nav_row(back, more)]))
+    follow = [InlineKeyboardButton("🔔 Follow this topic", callback_data=callbacks.encode(callbacks.FollowQuestion(key)))]
+    return Reply(text, _keyboard([read_row, _nav_row(back, more), follow]))
 
 
 def _answer_block(number: int, hit: SearchHit, *, with_passage: bool) -> str:

@@ -30,6 +30,9 @@ class BotSettings(Settings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         frozenset(), description="Comma-separated Telegram user ids allowed to load, delete and reindex."
     )
+    max_topics: int = Field(
+        20, ge=1, le=1000, description="Topics one reader (or group) may follow with /follow."
+    )
     max_upload_bytes: int = Field(
         20_000_000, gt=0, description="Largest file an admin may send to load (Telegram's bots get at most 20 MB)."
     )

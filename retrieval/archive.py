@@ -25,6 +25,7 @@ from retrieval.fetch import PageFetcher
 from retrieval.index import SearchIndex, index_exists
 from retrieval.ingest import Ingestor, ProgressCallback
 from retrieval.locks import ArchiveLock
+from retrieval.matching import FollowMatcher
 from retrieval.models import (
     Announce,
     Article,
@@ -33,6 +34,7 @@ from retrieval.models import (
     Headline,
     LoadReport,
     OutboxKind,
+    SearchHit,
     SearchResult,
     StoreStats,
 )
@@ -42,6 +44,7 @@ from retrieval.seeds import seed_file
 from retrieval.settings import Settings, SettingsError
 from retrieval.sources import ArticleOrError, articles_from_file
 from retrieval.sqlite_feeds import SQLiteFeeds
+from retrieval.sqlite_follows import SQLiteFollows
 from retrieval.sqlite_outbox import SQLiteOutbox
 from retrieval.sqlite_store import SQLiteStore, count_articles
 from retrieval.workers import Workers
@@ -123,6 +126,8 @@ class Archive:
         self.feeds = SQLiteFeeds(store)
         self.outbox = SQLiteOutbox(store)
         self.poller = FeedPoller(self)
+        self.follows = SQLiteFollows(store)
+        self.matcher = FollowMatcher(self)
 
     @classmethod
     async def open(cls, settings: Settings) -> Archive:
@@ -204,8 +209,14 @@ class Archive:
         return report
 
     async def announce(self, report: LoadReport, announce: Announce) -> None:
-        """Queue channel posts for the load's new articles (see ``Announce``); nothing without a channel."""
-        if self.settings.channel_id is None or announce is Announce.NONE or not report.new_ids:
+        """Queue pushes to the chats following the load's new articles, and channel posts (see ``Announce``).
+
+        Nothing for ``Announce.NONE`` (demo articles, a feed's backfill).
+        """
+        if announce is Announce.NONE or not report.new_ids:
+            return
+        await self.matcher.match(report.new_ids)
+        if self.settings.channel_id is None:
             return
         now = datetime.now(UTC)
         if announce is Announce.AUTO and report.new > self.settings.channel_bulk_limit:
@@ -238,6 +249,10 @@ class Archive:
         report = await self.load_items(articles_from_file(path, self.settings.site_url), "demo articles")
         log.info("loaded demo articles: %s", report.summary())
         return report
+
+    async def quote(self, article_id: int, words: str) -> SearchHit | None:
+        """An article with the quote that best matches ``words`` (a followed topic); None if it was deleted."""
+        return await search_module.quote(self.index, self.store, self.analyzer, self.workers, article_id, words)
 
     async def latest(self, limit: int, offset: int = 0) -> list[Headline]:
         return await self.store.latest(limit, offset)

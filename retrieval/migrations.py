@@ -138,6 +138,45 @@ async def add_feeds_and_outbox(db: aiosqlite.Connection) -> None:
     )
 
 
+async def add_follows_and_pushes(db: aiosqlite.Connection) -> None:
+    """Topics chats follow (and their terms, to find the topics a new article may match), readers' pause state,
+    and the chat a push in the outbox goes to.
+
+    ``topic_terms`` is an inverted index from term to topic: matching one new
+    article looks up its terms there instead of reading every topic.
+    """
+    await _run_script(
+        db,
+        """
+        CREATE TABLE topics (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL,
+            words TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            term_count INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (chat_id, terms)
+        );
+
+        CREATE TABLE topic_terms (
+            term TEXT NOT NULL,
+            topic_id INTEGER NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+            PRIMARY KEY (term, topic_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX topic_terms_by_topic ON topic_terms (topic_id);
+
+        CREATE TABLE readers (
+            chat_id INTEGER PRIMARY KEY,
+            paused_reason TEXT,
+            updated_at INTEGER NOT NULL
+        );
+
+        ALTER TABLE outbox ADD COLUMN chat_id INTEGER;
+        CREATE INDEX outbox_pushes ON outbox (chat_id, status) WHERE chat_id IS NOT NULL;
+        """
+    )
+
+
 async def _run_script(db: aiosqlite.Connection, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit midway."""
     for statement in script.split(";"):
@@ -145,4 +184,4 @@ async def _run_script(db: aiosqlite.Connection, script: str) -> None:
             await db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [create_articles_passages_opens, add_feeds_and_outbox]
+MIGRATIONS: list[Migration] = [create_articles_passages_opens, add_feeds_and_outbox, add_follows_and_pushes]

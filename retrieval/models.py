@@ -264,11 +264,13 @@ class Announce(StrEnum):
 
 
 class OutboxKind(StrEnum):
-    """What an outbox message is: a channel post of one article or of a bulk load, or a note to the admins."""
+    """What an outbox message is: a channel post of one article or of a bulk load, a note to the admins, a push."""
 
     ARTICLE = "article"
     SUMMARY = "summary"
     NOTICE = "notice"
+    # A new article for a chat following a topic it matched (payload: the topic's words).
+    PUSH = "push"
 
 
 class OutboxStatus(StrEnum):

@@ -83,3 +83,14 @@ async def search(
     sources = await store.answer_sources([item.article_id for item in page])
     hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
     return SearchResult(query, terms, tuple(hits), offset, len(ranked) > offset + limit)
+
+
+async def quote(
+    index: SearchIndex, store: Store, analyzer: Analyzer, workers: Workers, article_id: int, words: str
+) -> SearchHit | None:
+    """One article quoted for ``words`` (a followed topic's), as a search would; None if it is gone."""
+    sources = await store.answer_sources([article_id])
+    terms = tuple(analyzer.query_terms(words))
+    page = [RankedArticle(article_id, 0.0, ())]
+    hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
+    return hits[0] if hits else None

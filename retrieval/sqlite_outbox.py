@@ -12,6 +12,7 @@ bot sends.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from retrieval.models import OutboxKind, OutboxMessage, OutboxStatus
@@ -27,14 +28,22 @@ class SQLiteOutbox:
         self.store = store
 
     async def queue(
-        self, kind: OutboxKind, key: str, now: datetime, *, article_id: int | None = None, payload: str = ""
+        self,
+        kind: OutboxKind,
+        key: str,
+        now: datetime,
+        *,
+        article_id: int | None = None,
+        payload: str = "",
+        chat_id: int | None = None,
+        not_before: datetime | None = None,
     ) -> bool:
         """Queue a message unless one with ``key`` was queued before; True if queued now."""
         async with self.store.transaction() as db:
             cursor = await db.execute(
-                "INSERT INTO outbox (kind, key, article_id, payload, not_before, queued_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-                (kind, key, article_id, payload, to_epoch(now), to_epoch(now)),
+                "INSERT INTO outbox (kind, key, article_id, payload, chat_id, not_before, queued_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                (kind, key, article_id, payload, chat_id, to_epoch(not_before or now), to_epoch(now)),
             )
             return cursor.rowcount == 1
 
@@ -57,24 +66,61 @@ class SQLiteOutbox:
             return None
         return OutboxMessage(row[0], OutboxKind(row[1]), row[2], row[3], row[4], from_epoch(row[5]))
 
-    async def _set(self, message_id: int, sql: str, params: tuple) -> None:
+    async def _set(self, message_ids: int | Sequence[int], sql: str, params: tuple) -> None:
+        ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
         async with self.store.transaction() as db:
-            await db.execute(f"UPDATE outbox SET {sql} WHERE id = ?", (*params, message_id))
+            await db.execute(f"UPDATE outbox SET {sql} WHERE id IN ({','.join('?' * len(ids))})", (*params, *ids))
 
-    async def mark_sending(self, message_id: int) -> None:
-        await self._set(message_id, "status = ?, attempts = attempts + 1", (OutboxStatus.SENDING,))
+    async def mark_sending(self, message_ids: int | Sequence[int]) -> None:
+        await self._set(message_ids, "status = ?, attempts = attempts + 1", (OutboxStatus.SENDING,))
 
-    async def mark_sent(self, message_id: int, now: datetime, telegram_id: int | None) -> None:
+    async def mark_sent(self, message_ids: int | Sequence[int], now: datetime, telegram_id: int | None) -> None:
         await self._set(
-            message_id, "status = ?, sent_at = ?, message_id = ?, error = NULL", (OutboxStatus.SENT, to_epoch(now), telegram_id)
+            message_ids, "status = ?, sent_at = ?, message_id = ?, error = NULL", (OutboxStatus.SENT, to_epoch(now), telegram_id)
         )
 
-    async def mark_retry(self, message_id: int, not_before: datetime, error: str) -> None:
+    async def mark_retry(self, message_ids: int | Sequence[int], not_before: datetime, error: str) -> None:
         """Not sent (Telegram said so): try again after ``not_before``."""
-        await self._set(message_id, "status = ?, not_before = ?, error = ?", (OutboxStatus.QUEUED, to_epoch(not_before), error))
+        await self._set(message_ids, "status = ?, not_before = ?, error = ?", (OutboxStatus.QUEUED, to_epoch(not_before), error))
 
-    async def mark_failed(self, message_id: int, error: str) -> None:
-        await self._set(message_id, "status = ?, error = ?", (OutboxStatus.FAILED, error))
+    async def mark_failed(self, message_ids: int | Sequence[int], error: str) -> None:
+        await self._set(message_ids, "status = ?, error = ?", (OutboxStatus.FAILED, error))
+
+    async def push_chats_due(self, now: datetime, limit: int) -> list[int]:
+        """Chats with a push whose time has come, the longest waiting first."""
+        async with self.store.reader.execute(
+            "SELECT chat_id FROM outbox WHERE kind = ? AND status = ? AND not_before <= ?"
+            " GROUP BY chat_id ORDER BY min(id) LIMIT ?",
+            (OutboxKind.PUSH, OutboxStatus.QUEUED, to_epoch(now), limit),
+        ) as cursor:
+            return [row[0] for row in await cursor.fetchall()]
+
+    async def pushes_for(self, chat_id: int, limit: int) -> tuple[list[OutboxMessage], int]:
+        """The oldest ``limit`` pushes queued for a chat (one message or one digest), and how many are queued."""
+        async with self.store.reader.execute(
+            "SELECT id, kind, article_id, payload, attempts, queued_at FROM outbox"
+            " WHERE kind = ? AND chat_id = ? AND status = ? ORDER BY id",
+            (OutboxKind.PUSH, chat_id, OutboxStatus.QUEUED),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        messages = [OutboxMessage(r[0], OutboxKind(r[1]), r[2], r[3], r[4], from_epoch(r[5])) for r in rows[:limit]]
+        return messages, len(rows)
+
+    async def last_push_at(self, chat_id: int) -> datetime | None:
+        async with self.store.reader.execute(
+            "SELECT max(sent_at) FROM outbox WHERE kind = ? AND chat_id = ?", (OutboxKind.PUSH, chat_id)
+        ) as cursor:
+            (moment,) = await cursor.fetchone()
+        return from_epoch(moment)
+
+    async def drop_pushes(self, chat_id: int, reason: str) -> int:
+        """Fail every push queued for a chat (it blocked the bot, or stopped pushes); returns how many."""
+        async with self.store.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE outbox SET status = ?, error = ? WHERE kind = ? AND chat_id = ? AND status = ?",
+                (OutboxStatus.FAILED, reason, OutboxKind.PUSH, chat_id, OutboxStatus.QUEUED),
+            )
+            return cursor.rowcount
 
     async def recover(self) -> int:
         """At start: messages left ``sending`` by a crash become failed (see the module docstring)."""

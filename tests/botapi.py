@@ -39,6 +39,7 @@ _JSON_FIELDS = {
     "reply_parameters",
     "allowed_updates",
     "entities",
+    "results",
 }
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=\"[^\"]*\"|='[^']*')?)*)\s*>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
@@ -170,6 +171,11 @@ class FakeBotApi:
         # chat id -> (status, description): sends there are refused, as Telegram refuses a channel
         # the bot may not post in.
         self.refused_chats: dict[int, tuple[int, str]] = {}
+        # group chat id -> ids of its admins (getChatMember answers "administrator" for them).
+        self.chat_admins: dict[int, set[int]] = {}
+        self._inline_ids = itertools.count(1)
+        # inline query id -> the answerInlineQuery call's params.
+        self.inline_answers: dict[str, dict] = {}
 
     # -- server life -------------------------------------------------------
     async def start(self) -> None:
@@ -297,6 +303,19 @@ class FakeBotApi:
             },
         )
         return callback_id
+
+    async def inline_query(self, query: str, *, offset: str = "", user_id: int = 1001) -> str:
+        """A user types ``@bot query`` in some chat; returns the inline query id."""
+        query_id = str(next(self._inline_ids))
+        await self.push(
+            "inline_query",
+            {"id": query_id, "from": self._user(user_id), "query": query, "offset": offset, "chat_type": "sender"},
+        )
+        return query_id
+
+    async def choose_inline_result(self, result_id: str, query: str, *, user_id: int = 1001) -> None:
+        """The user picked a result (sent only with /setinlinefeedback on)."""
+        await self.push("chosen_inline_result", {"result_id": result_id, "from": self._user(user_id), "query": query})
 
     async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 15, after: int = 0) -> Call:
         """The first call from number ``after`` on (past or future) matching ``predicate``."""
@@ -521,6 +540,36 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self.answered_callbacks[callback_id] = params
         return True
+
+    async def _api_answerInlineQuery(self, params: dict) -> bool:  # noqa: N802
+        """Checked as Telegram does: at most 50 results, unique ids of 1-64 bytes, valid message texts."""
+        results = params.get("results") or []
+        if isinstance(results, str):
+            results = json.loads(results)
+        ids = [str(result.get("id", "")) for result in results]
+        if len(results) > 50 or len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        if len(str(params.get("next_offset", "")).encode()) > 64:
+            raise ApiError(400, "Bad Request: NEXT_OFFSET_INVALID")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            shown = parse_html(content.get("message_text", "")) if content.get("parse_mode") == "HTML" else content.get("message_text", "")
+            if not shown.strip() or utf16_length(shown) > 4096 or not result.get("title"):
+                raise ApiError(400, "Bad Request: MESSAGE_EMPTY")
+            check_markup(result.get("reply_markup"))
+        self.inline_answers[str(params["inline_query_id"])] = {**params, "results": results}
+        return True
+
+    async def _api_getChatMember(self, params: dict) -> dict:  # noqa: N802
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = "administrator" if user_id in self.chat_admins.get(chat_id, set()) else "member"
+        member = {"status": status, "user": self._user(user_id)}
+        if status == "administrator":
+            member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True, can_delete_messages=True,
+                          can_manage_video_chats=True, can_restrict_members=True, can_promote_members=False,
+                          can_change_info=True, can_invite_users=True, can_post_stories=False,
+                          can_edit_stories=False, can_delete_stories=False)  # fmt: skip
+        return member
 
     async def _api_getFile(self, params: dict) -> dict:  # noqa: N802
         file_id = params["file_id"]

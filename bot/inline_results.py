@@ -1,0 +1,70 @@
+"""Inline mode results (``@yourbot question`` in any chat): pure functions.
+
+Each result is one article: the headline as its title, the quote (or the
+date) as its description, and, when chosen, a message with the headline
+link, date, the quote and a button that opens the article in the bot.
+Result ids are ``a<article id>`` (Telegram allows 64 bytes) so the chosen
+result names the article it shared.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent
+from telegram.constants import ParseMode
+
+from bot.posts import deep_link
+from bot.render import MAX_MARKS_PER_QUOTE, MAX_TITLE_CHARS, escape, format_date, link, shorten
+from retrieval.models import Headline, SearchHit, Snippet
+
+MAX_DESCRIPTION_CHARS = 200
+_PREFIX = "a"
+
+
+def result_id(article_id: int) -> str:
+    return f"{_PREFIX}{article_id}"
+
+
+def article_of(chosen_id: str) -> int | None:
+    """The article a chosen result's id names, or None if it is not one of ours."""
+    digits = chosen_id[len(_PREFIX) :] if chosen_id.startswith(_PREFIX) else ""
+    return int(digits) if digits.isdigit() and len(digits) <= 13 else None
+
+
+def _message(headline: Headline, quote_html: str, bot_username: str) -> tuple[InputTextMessageContent, InlineKeyboardMarkup]:
+    lines = [f"<b>{link(shorten(headline.title, MAX_TITLE_CHARS), headline.url)}</b>"]
+    if headline.published:
+        lines.append(f"<i>{format_date(headline.published)}</i>")
+    if quote_html:
+        lines.append(f"<blockquote>{quote_html}</blockquote>")
+    content = InputTextMessageContent("\n".join(lines), parse_mode=ParseMode.HTML)
+    button = InlineKeyboardButton("Open in the bot ›", url=deep_link(bot_username, headline.id))
+    return content, InlineKeyboardMarkup([[button]])
+
+
+def hit_result(hit: SearchHit, bot_username: str) -> InlineQueryResultArticle:
+    """A search hit as an inline result: the quote is its description and goes into the message."""
+    snippet = Snippet(hit.snippet.text, hit.snippet.highlights[:MAX_MARKS_PER_QUOTE])
+    content, keyboard = _message(hit.headline, snippet.marked("<b>", "</b>", escape), bot_username)
+    date = format_date(hit.headline.published)
+    description = shorten(f"{date} · {hit.snippet.text}" if date else hit.snippet.text, MAX_DESCRIPTION_CHARS)
+    return InlineQueryResultArticle(
+        result_id(hit.headline.id),
+        shorten(hit.headline.title, MAX_TITLE_CHARS),
+        content,
+        reply_markup=keyboard,
+        description=description,
+        url=hit.headline.url,
+    )
+
+
+def headline_result(headline: Headline, bot_username: str) -> InlineQueryResultArticle:
+    """A headline of /latest as an inline result (an empty query)."""
+    content, keyboard = _message(headline, "", bot_username)
+    return InlineQueryResultArticle(
+        result_id(headline.id),
+        shorten(headline.title, MAX_TITLE_CHARS),
+        content,
+        reply_markup=keyboard,
+        description=format_date(headline.published) or "latest",
+        url=headline.url,
+    )

@@ -1,0 +1,110 @@
+"""Send the pushes waiting in the outbox: one message per chat, or one digest of several.
+
+Run by the JobQueue every ``PUSH_EVERY`` seconds for up to
+``CHATS_PER_RUN`` chats, so pushes take at most about 24 of Telegram's 30
+messages a second and readers' answers keep the rest (the shared rate
+limiter holds the total under 30). A chat gets at most one message a run and,
+through the digest window (``retrieval.matching``), one every few minutes.
+
+As with channel posts, a push is marked as being sent before it goes out
+and sent after: one a crash cut off is not sent again. 403 (the reader
+blocked the bot) or "chat not found" pauses the chat's pushes and drops its
+queue, instead of retrying it forever; 429 and failures on the way are
+tried again later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot import push_messages
+from retrieval import Archive
+from retrieval.matching import DIGEST_WINDOW
+from retrieval.models import OutboxMessage, SearchHit
+from retrieval.sqlite_follows import BLOCKED
+
+log = logging.getLogger(__name__)
+
+PUSH_EVERY = 0.5
+CHATS_PER_RUN = 12
+DIGEST_SIZE = 8
+MAX_ATTEMPTS = 5
+RETRY_AFTER_FAILURE = timedelta(minutes=1)
+_GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
+
+
+async def send_pushes(bot: Bot, archive: Archive) -> int:
+    """Send what is due to up to ``CHATS_PER_RUN`` chats at once; returns how many chats were served."""
+    chats = await archive.outbox.push_chats_due(datetime.now(UTC), CHATS_PER_RUN)
+    await asyncio.gather(*(_send_to(bot, archive, chat_id) for chat_id in chats))
+    return len(chats)
+
+
+async def _send_to(bot: Bot, archive: Archive, chat_id: int) -> None:
+    now = datetime.now(UTC)
+    messages, queued = await archive.outbox.pushes_for(chat_id, DIGEST_SIZE)
+    items: list[tuple[SearchHit, str]] = []
+    gone: list[int] = []
+    for message in messages:
+        hit = await archive.quote(message.article_id, message.payload) if message.article_id is not None else None
+        if hit is None:
+            gone.append(message.id)
+        else:
+            items.append((hit, message.payload))
+    if gone:
+        await archive.outbox.mark_failed(gone, "the article was deleted before it was sent")
+    sending = [message for message in messages if message.id not in gone]
+    later = queued - len(messages)
+    if later:  # the rest make the next digest, one window from now
+        await _postpone_rest(archive, chat_id, {m.id for m in messages}, now + DIGEST_WINDOW)
+    if not items:
+        return
+    reply = push_messages.render_push(*items[0]) if len(items) == 1 else push_messages.render_digest(items, later)
+    ids = [message.id for message in sending]
+    await archive.outbox.mark_sending(ids)
+    try:
+        sent = await bot.send_message(chat_id, reply.text, reply_markup=reply.keyboard)
+    except Forbidden as error:
+        await _pause(archive, chat_id, ids, error.message)
+    except BadRequest as error:
+        if any(reason in error.message.lower() for reason in _GONE):
+            await _pause(archive, chat_id, ids, error.message)
+        else:
+            await archive.outbox.mark_failed(ids, error.message)
+    except RetryAfter as error:
+        wait = error.retry_after if isinstance(error.retry_after, timedelta) else timedelta(seconds=error.retry_after)
+        await _retry_or_fail(archive, sending, now + wait, f"Telegram asked to wait {wait.total_seconds():g} s")
+    except TimedOut as error:
+        await archive.outbox.mark_failed(ids, f"no answer from Telegram ({error.message}); not sent again")
+    except NetworkError as error:
+        await _retry_or_fail(archive, sending, now + RETRY_AFTER_FAILURE, error.message)
+    else:
+        await archive.outbox.mark_sent(ids, datetime.now(UTC), sent.message_id)
+
+
+async def _postpone_rest(archive: Archive, chat_id: int, taken: set[int], when: datetime) -> None:
+    messages, _ = await archive.outbox.pushes_for(chat_id, 10_000)
+    rest = [message.id for message in messages if message.id not in taken]
+    if rest:
+        await archive.outbox.mark_retry(rest, when, "waiting for the next digest")
+
+
+async def _pause(archive: Archive, chat_id: int, ids: list[int], reason: str) -> None:
+    """The reader blocked the bot (or the chat is gone): pause their topics and drop what waits for them."""
+    await archive.outbox.mark_failed(ids, reason)
+    await archive.follows.set_paused(chat_id, BLOCKED, datetime.now(UTC))
+    dropped = await archive.outbox.drop_pushes(chat_id, reason)
+    log.info("pushes to chat %s paused (%s); %d queued dropped", chat_id, reason, dropped)
+
+
+async def _retry_or_fail(archive: Archive, messages: list[OutboxMessage], when: datetime, reason: str) -> None:
+    ids = [message.id for message in messages]
+    if max((message.attempts for message in messages), default=0) + 1 >= MAX_ATTEMPTS:
+        await archive.outbox.mark_failed(ids, f"gave up after {MAX_ATTEMPTS} tries: {reason}")
+    else:
+        await archive.outbox.mark_retry(ids, when, reason)

@@ -1,0 +1,89 @@
+"""Following topics: what matches (pure), and the topic store's rules over a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from retrieval import Archive
+from retrieval.analyzer import Analyzer
+from retrieval.models import OutboxKind
+from retrieval.sqlite_follows import BLOCKED, TopicLimitError
+from retrieval.topics import MIN_PROMINENCE, ArticleScorer, Topic, article_terms, topic_terms
+from tests.conftest import article, write_jsonl
+
+ANALYZER = Analyzer()
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
+IDF = {"mek": 6.0, "albania": 4.0, "camp": 3.0, "footbal": 5.0}
+
+
+def topic(words: str, chat: int = 1) -> Topic:
+    return Topic(1, chat, words, topic_terms(ANALYZER, words))
+
+
+def test_topic_terms_are_the_analysed_words_in_any_order() -> None:
+    assert topic_terms(ANALYZER, "MEK Albania") == topic_terms(ANALYZER, "albania  the mek") == ("albania", "mek")
+    assert topic_terms(ANALYZER, "the and of") == ()
+
+
+def test_a_topic_in_the_headline_matches() -> None:
+    story = article_terms(ANALYZER, 1, "MEK leaves Albania", "Buses left at dawn. " * 40 + "MEK. Albania.")
+    assert ArticleScorer(story, IDF, 500).matches(topic("MEK Albania"))
+
+
+def test_every_term_must_be_there() -> None:
+    story = article_terms(ANALYZER, 1, "MEK camp news", "The MEK camp was emptied on Monday. " * 5)
+    assert not ArticleScorer(story, IDF, 500).matches(topic("MEK Albania"))
+
+
+def test_a_passing_mention_in_a_long_article_does_not_match_but_a_story_about_it_does() -> None:
+    long_text = "The budget debate went on for hours in parliament. " * 80
+    passing = article_terms(ANALYZER, 1, "Budget passes", long_text + "Albania was mentioned once, as was the MEK.")
+    about = article_terms(
+        ANALYZER, 2, "News", "The MEK camp in Albania was emptied. MEK members left Albania by bus. " * 3 + long_text[:400]
+    )
+    assert ArticleScorer(passing, IDF, 820).prominence(("albania", "mek")) < MIN_PROMINENCE
+    assert not ArticleScorer(passing, IDF, 820).matches(topic("MEK Albania"))
+    assert ArticleScorer(about, IDF, 820).prominence(("albania", "mek")) > 0.85
+    assert ArticleScorer(about, IDF, 820).matches(topic("MEK Albania"))
+
+
+async def test_follow_limit_dedupe_and_unfollow(archive: Archive) -> None:
+    follows = archive.follows
+    first, new = await follows.follow(5, "MEK Albania", ("albania", "mek"), NOW, 2)
+    again, new_again = await follows.follow(5, "albania MEK", ("albania", "mek"), NOW, 2)
+    assert new and not new_again and again.id == first.id
+    await follows.follow(5, "Tirana", ("tirana",), NOW, 2)
+    with pytest.raises(TopicLimitError):
+        await follows.follow(5, "Iran", ("iran",), NOW, 2)
+    await follows.follow(6, "Iran", ("iran",), NOW, 2)  # the limit is per chat
+    assert [t.words for t in await follows.topics_of(5)] == ["MEK Albania", "Tirana"]
+    assert (await follows.unfollow(5, first.id)).words == "MEK Albania"
+    assert await follows.counts() == (2, 2)
+
+
+async def test_candidates_need_every_term_and_skip_paused_chats(archive: Archive) -> None:
+    follows = archive.follows
+    await follows.follow(1, "MEK Albania", ("albania", "mek"), NOW, 5)
+    await follows.follow(2, "MEK", ("mek",), NOW, 5)
+    await follows.follow(3, "MEK", ("mek",), NOW, 5)
+    await follows.set_paused(3, BLOCKED, NOW)
+    found = await follows.candidates({"mek", "camp", "tirana"})
+    assert sorted(t.chat_id for t in found) == [2]
+    assert sorted(t.chat_id for t in await follows.candidates({"mek", "albania"})) == [1, 2]
+    await follows.resume_if_blocked(3, NOW)
+    assert sorted(t.chat_id for t in await follows.candidates({"mek"})) == [2, 3]
+
+
+async def test_new_articles_queue_one_push_per_chat_and_none_for_the_demo_or_a_reload(archive: Archive, tmp_path) -> None:
+    await archive.load_seeds()
+    assert await archive.outbox.counts((OutboxKind.PUSH,)) == {}
+    follows = archive.follows
+    await follows.follow(1, "MEK Albania", topic_terms(archive.analyzer, "MEK Albania"), NOW, 5)
+    await follows.follow(1, "MEK", topic_terms(archive.analyzer, "MEK"), NOW, 5)  # two topics, one chat
+    body = "The MEK camp in Albania was emptied on Monday. Hundreds of MEK members left Albania."
+    path = write_jsonl(tmp_path / "a.jsonl", [article(1, title="MEK leave Albania", body=body), article(2)])
+    await archive.load([str(path)])
+    await archive.load([str(path)])
+    assert await archive.outbox.counts((OutboxKind.PUSH,)) == {"queued": 1}
