@@ -50,6 +50,15 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None) -> list[tup
         ("Last load", last),
     ]
     rows += feed_rows(stats.feeds)
+    pushes = stats.pushes
+    rows += [
+        ("Followed topics", f"{stats.topics:,} in {stats.following_chats:,} chats"),
+        (
+            "Pushes to followers",
+            f"{pushes.get('sent', 0):,} sent · {pushes.get('queued', 0) + pushes.get('sending', 0):,} queued"
+            f" · {pushes.get('failed', 0):,} failed",
+        ),
+    ]
     if stats.pending_changes:
         rows.append(("Not yet indexed", f"{stats.pending_changes:,} changes (applied within seconds by the running bot)"))
     if metrics is None:

@@ -14,7 +14,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -80,6 +80,9 @@ class ArchiveStats:
     index_bytes: int
     pending_changes: int
     feeds: FeedStats
+    topics: int = 0
+    following_chats: int = 0
+    pushes: dict[str, int] = field(default_factory=dict)
 
 
 def check_files(settings: Settings) -> tuple[int | None, list[str]]:
@@ -327,6 +330,7 @@ class Archive:
 
     async def stats(self) -> ArchiveStats:
         store_stats = await self.store.stats()
+        topics, chats = await self.follows.counts()
         pending = await self.store.last_change() - self.index.applied_change
         return ArchiveStats(
             store=store_stats,
@@ -334,6 +338,9 @@ class Archive:
             index_bytes=await asyncio.to_thread(self.index.size_bytes),
             pending_changes=max(0, pending),
             feeds=await self.feeds.stats(today_start(), await self.outbox.counts(CHANNEL_POSTS)),
+            topics=topics,
+            following_chats=chats,
+            pushes=await self.outbox.counts((OutboxKind.PUSH,)),
         )
 
 
