@@ -1,4 +1,4 @@
-"""Admin handlers: load URLs and files, delete, stats, reindex.
+"""Admin handlers: load URLs and files, delete, stats, insights, reindex.
 
 Every handler here goes through ``admin_only``: a user whose id is not in
 NEWSBOT_ADMIN_IDS gets a polite refusal, nothing changes, and the attempt is
@@ -21,9 +21,10 @@ from telegram.ext import ContextTypes
 
 from bot import render
 from bot.handlers import edit_message
+from bot.insights_view import render_insights
 from bot.render import Reply
 from bot.services import services
-from retrieval import IndexBusyError, LoadReport, NotFoundError
+from retrieval import IndexBusyError, LoadReport, NotFoundError, TopWindow
 from retrieval.ingest import LoadProgress
 from retrieval.sources import is_supported, is_url
 
@@ -165,6 +166,18 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     bot_services = services(context)
     stats = await bot_services.archive.stats()
     await update.effective_message.reply_html(render.render_stats(stats, bot_services.metrics.snapshot()))
+
+
+@admin_only
+async def insights_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/insights [week|month|all]: what readers asked, did not find, follow and open."""
+    words = [word.lower() for word in context.args or []]
+    window = words[0] if words else "week"
+    if len(words) > 1 or window not in ("week", "month", "all"):
+        await update.effective_message.reply_html("Use: <code>/insights</code>, <code>/insights month</code> or <code>/insights all</code>")
+        return
+    insights = await services(context).archive.reader_insights(TopWindow(window))
+    await update.effective_message.reply_html(render_insights(insights, window))
 
 
 @admin_only

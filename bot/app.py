@@ -42,6 +42,7 @@ READER_COMMANDS = [
     BotCommand("follow", "Get new articles about a topic"),
     BotCommand("following", "The topics you follow"),
     BotCommand("stop", "Pause new-article messages"),
+    BotCommand("forget", "Delete what the bot keeps about you"),
     BotCommand("help", "How to use this bot"),
 ]
 ADMIN_COMMANDS = READER_COMMANDS + [
@@ -50,6 +51,7 @@ ADMIN_COMMANDS = READER_COMMANDS + [
     BotCommand("feed", "Add, pause, resume, check or remove a feed"),
     BotCommand("delete", "Delete an article"),
     BotCommand("stats", "Archive figures"),
+    BotCommand("insights", "What readers ask and miss"),
     BotCommand("reindex", "Rebuild the search index"),
 ]
 # Sends answered 429 are retried this many times (failures on the way: bot.delivery).
@@ -110,6 +112,8 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("unfollow", follows.unfollow_command))
     application.add_handler(CommandHandler("stop", follows.stop_command))
     application.add_handler(CommandHandler("resume", follows.resume_command))
+    application.add_handler(CommandHandler("forget", handlers.forget_command))
+    application.add_handler(CommandHandler("insights", admin.insights_command))
     application.add_handler(CommandHandler("load", admin.load_command))
     application.add_handler(CommandHandler("delete", admin.delete_command))
     application.add_handler(CommandHandler("stats", admin.stats_command))

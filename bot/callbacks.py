@@ -37,7 +37,18 @@ class TopPage:
 
 @dataclass(frozen=True, slots=True)
 class ReadArticle:
+    """Open an article; ``via`` says from where ("answer" or "push"), for the insights."""
+
     article_id: int
+    via: str = "answer"
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """👍 or 👎 on the answer to a logged question."""
+
+    question_id: int
+    liked: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +73,7 @@ class Unfollow:
     topic_id: int
 
 
-Callback = SearchPage | LatestPage | TopPage | ReadArticle | FeedAction | FollowQuestion | Unfollow
+Callback = SearchPage | LatestPage | TopPage | ReadArticle | Feedback | FeedAction | FollowQuestion | Unfollow
 
 
 def encode(callback: Callback) -> str:
@@ -73,8 +84,10 @@ def encode(callback: Callback) -> str:
             parts = ["l", str(size), str(offset)]
         case TopPage(window, size, offset):
             parts = ["t", window, str(size), str(offset)]
-        case ReadArticle(article_id):
-            parts = ["r", str(article_id)]
+        case ReadArticle(article_id, via):
+            parts = ["r", str(article_id)] + (["p"] if via == "push" else [])
+        case Feedback(question_id, liked):
+            parts = ["v", str(question_id), "1" if liked else "0"]
         case FeedAction(action, feed_id):
             parts = ["f", action, str(feed_id)]
         case FollowQuestion(key):
@@ -106,6 +119,10 @@ def decode(data: str | None) -> Callback | None:
         return TopPage(values[0], numbers[1], numbers[2])
     if kind == "r" and len(values) == 1 and numbers[0] is not None:
         return ReadArticle(numbers[0])
+    if kind == "r" and len(values) == 2 and numbers[0] is not None and values[1] == "p":
+        return ReadArticle(numbers[0], "push")
+    if kind == "v" and len(values) == 2 and numbers[0] is not None and values[1] in ("0", "1"):
+        return Feedback(numbers[0], values[1] == "1")
     if kind == "f" and len(values) == 2 and values[0] in FEED_ACTIONS and numbers[1] is not None:
         return FeedAction(values[0], numbers[1])
     if kind == "w" and len(values) == 1 and values[0].isalnum():

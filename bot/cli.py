@@ -21,6 +21,7 @@ from tqdm import tqdm
 from bot import terminal
 from bot.figures import format_size
 from bot.health import check_offline
+from bot.insights_view import insights_csv, insights_text
 from bot.logs import configure_logging
 from bot.settings import BotSettings
 from bot.status import read_status, status_path
@@ -120,6 +121,18 @@ async def cmd_stats(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_insights(archive: Archive, args: argparse.Namespace) -> int:
+    insights = await archive.reader_insights(TopWindow(args.window))
+    if args.csv is None:
+        print(insights_text(insights, args.window))
+    elif args.csv == "-":
+        sys.stdout.write(insights_csv(insights))
+    else:
+        Path(args.csv).write_text(insights_csv(insights), encoding="utf-8")
+        print(f"Wrote {args.csv}.")
+    return 0
+
+
 async def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
     count = await archive.reindex()
     print(f"Rebuilt the search index: {count:,} passages.")
@@ -207,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", help="show archive size and the last load")
     stats.set_defaults(handler=cmd_stats)
+
+    insights = commands.add_parser("insights", help="what readers asked, did not find, follow and open")
+    insights.add_argument("--window", choices=[w.value for w in TopWindow], default="week", help="week (default), month or all")
+    insights.add_argument("--csv", metavar="FILE", help="write CSV to FILE ('-' for standard output)")
+    insights.set_defaults(handler=cmd_insights)
 
     reindex = commands.add_parser("reindex", help="rebuild the search index from the database")
     reindex.set_defaults(handler=cmd_reindex)

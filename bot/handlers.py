@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
@@ -19,6 +20,7 @@ from bot.arguments import MAX_COUNT, UsageError, parse_count_and_window
 from bot.render import Reply
 from bot.services import BotServices, services
 from retrieval import NotFoundError, TopWindow
+from retrieval.models import OpenedVia
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,10 @@ HELP = (
     "/unfollow number|words — stop following one\n"
     "/stop — pause all new-article messages, /resume — get them again\n\n"
     "<b>In any chat</b>\n"
-    "Type @ and my username, then a question, to share an article there."
+    "Type @ and my username, then a question, to share an article there.\n\n"
+    "<b>Privacy</b>\n"
+    "I keep your questions and 👍/👎 for {days} days so the newsroom learns what readers look for, "
+    "under a code instead of your Telegram id. /forget deletes them and your topics at once."
 )
 ADMIN_HELP = (
     "\n\n<b>Admin</b>\n"
@@ -62,6 +67,7 @@ ADMIN_HELP = (
     "/feed add URL [every 15m] — poll an RSS, Atom or JSON feed or a sitemap\n"
     "/delete ID|URL — delete an article\n"
     "/stats — archive figures\n"
+    "/insights [week|month|all] — what readers ask, miss, follow and open\n"
     "/reindex — rebuild the search index"
 )
 
@@ -71,15 +77,18 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
     await services(context).archive.follows.resume_if_blocked(update.effective_chat.id, datetime.now(UTC))
     if payload.startswith("a_") and payload[2:].isdigit():
-        await send_article(update.effective_message, services(context), int(payload[2:]))
+        user_id = update.effective_user.id if update.effective_user else None
+        await send_article(update.effective_message, services(context), int(payload[2:]), OpenedVia.LINK, user_id)
         return
     await update.effective_message.reply_html(WELCOME)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain the commands (admins also see theirs)."""
-    extra = ADMIN_HELP if services(context).is_admin(update.effective_user) else ""
-    await update.effective_message.reply_html(HELP + extra)
+    bot_services = services(context)
+    extra = ADMIN_HELP if bot_services.is_admin(update.effective_user) else ""
+    text = HELP.replace("{days}", str(bot_services.settings.retention_days))
+    await update.effective_message.reply_html(text + extra)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -121,8 +130,10 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
             await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
     result = await search
     bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
-    key = bot_services.queries.remember(question_text) if result.hits else ""
-    reply = render.render_answer(result, key, ANSWER_PAGE_SIZE)
+    user = message.from_user
+    question_id = await bot_services.archive.record_question(user.id, result) if user and result.terms else None
+    key = bot_services.queries.remember(question_text, question_id) if result.hits else ""
+    reply = render.render_answer(result, key, ANSWER_PAGE_SIZE, question_id)
     quote = message.chat.type != ChatType.PRIVATE
     await message.reply_html(reply.text, reply_markup=reply.keyboard, do_quote=quote)
 
@@ -168,10 +179,12 @@ async def list_page(bot_services: BotServices, page: ListPage) -> Reply:
     )
 
 
-async def send_article(message: Message, bot_services: BotServices, article_id: int) -> bool:
+async def send_article(
+    message: Message, bot_services: BotServices, article_id: int, via: OpenedVia, user_id: int | None
+) -> bool:
     """Send an article's opening and count the open; False if it no longer exists."""
     try:
-        await bot_services.archive.record_open(article_id)
+        await bot_services.archive.record_open(article_id, via, user_id)
         article = await bot_services.archive.article(article_id)
     except NotFoundError:
         await message.reply_html("That article is no longer in the archive. Try /latest.")
@@ -186,7 +199,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     answered = False
     try:
-        note = await _handle_button(query.data, query.message, services(context))
+        note = await _handle_button(query.data, query.message, services(context), query.from_user.id)
         await query.answer(note)
         answered = True
     finally:
@@ -197,24 +210,49 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 _EXPIRED = "This list has expired. Send your question again."
 
 
-async def _handle_button(data: str | None, message: Message | None, bot_services: BotServices) -> str | None:
+async def _handle_button(data: str | None, message: Message | None, bot_services: BotServices, user_id: int) -> str | None:
     """Do what a button asks; returns a short notice for the button press, if any."""
     action = callbacks.decode(data)
     if action is None or not isinstance(message, Message):
         return _EXPIRED
     if isinstance(action, callbacks.ReadArticle):
-        opened = await send_article(message, bot_services, action.article_id)
+        via = OpenedVia.PUSH if action.via == "push" else OpenedVia.ANSWER
+        opened = await send_article(message, bot_services, action.article_id, via, user_id)
         return None if opened else "That article was removed."
+    if isinstance(action, callbacks.Feedback):
+        return await _feedback(message, bot_services, action, user_id)
     if isinstance(action, callbacks.SearchPage):
         question_text = bot_services.queries.recall(action.key)
         if question_text is None:
             return _EXPIRED
         result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE, offset=action.offset)
-        reply = render.render_answer(result, action.key, ANSWER_PAGE_SIZE)
+        reply = render.render_answer(result, action.key, ANSWER_PAGE_SIZE, bot_services.queries.question_id(action.key))
     else:
         reply = await list_page(bot_services, action)
     await edit_message(message, reply)
     return None
+
+
+async def _feedback(message: Message, bot_services: BotServices, action: callbacks.Feedback, user_id: int) -> str:
+    """Count a 👍/👎 once per reader and answer, and show the counts on the buttons."""
+    try:
+        counted, up, down = await bot_services.archive.record_feedback(action.question_id, user_id, action.liked)
+    except NotFoundError:
+        return "Thanks! This answer is too old to rate."
+    if not counted:
+        return "You already rated this answer. Thanks!"
+    markup = message.reply_markup
+    if markup is not None:
+        rows = [_with_feedback(row, action.question_id, up, down) for row in markup.inline_keyboard]
+        with suppress(BadRequest):
+            await message.edit_reply_markup(InlineKeyboardMarkup(rows))
+    return "Thanks, noted! 👍" if action.liked else "Thanks, noted. We will try to do better."
+
+
+def _with_feedback(row: Sequence[InlineKeyboardButton], question_id: int, up: int, down: int) -> list[InlineKeyboardButton]:
+    """The row with its 👍/👎 buttons showing the counts (other buttons unchanged)."""
+    kept = [button for button in row if not (button.callback_data or "").startswith("v|")]
+    return kept + render.feedback_buttons(question_id, up, down) if len(kept) < len(row) else list(row)
 
 
 async def edit_message(message: Message, reply: Reply) -> None:
@@ -225,6 +263,19 @@ async def edit_message(message: Message, reply: Reply) -> None:
         # A button pressed twice, or progress that did not move, asks for the same text.
         if "not modified" not in error.message.lower():
             raise
+
+
+async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget: delete the reader's questions, ratings and topics (what the privacy note promises)."""
+    user = update.effective_user
+    if user is None:
+        return
+    forgotten = await services(context).archive.forget(user.id)
+    await update.effective_message.reply_html(
+        "🗑 Done. I deleted everything I kept about you: "
+        f"{forgotten.questions:,} questions, {forgotten.feedback:,} ratings and {forgotten.topics:,} followed topics;"
+        " the articles you opened are no longer linked to you."
+    )
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

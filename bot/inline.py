@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot import inline_results, render
 from bot.services import services
 from retrieval import NotFoundError
+from retrieval.models import OpenedVia
 
 INLINE_PAGE = 10
 # Answers to the same query are cached by Telegram this long for everyone:
@@ -54,6 +55,7 @@ async def chosen_result(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if article_id is None:
         return
     try:
-        await services(context).archive.record_open(article_id)
+        user = update.chosen_inline_result.from_user
+        await services(context).archive.record_open(article_id, OpenedVia.INLINE, user.id)
     except NotFoundError:
         pass

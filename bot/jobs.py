@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 # How often the bot looks for feeds whose turn has come (each has its own interval).
 FEED_CHECK_EVERY = 60.0
+PURGE_EVERY = 6 * 3600.0
 _JOB_OPTIONS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
@@ -50,6 +51,13 @@ async def push_to_followers(context: ContextTypes.DEFAULT_TYPE) -> None:
     await pushes.send_pushes(context.bot, services(context).archive)
 
 
+async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete questions and ratings older than NEWSBOT_RETENTION_DAYS."""
+    deleted = await services(context).archive.purge_expired()
+    if deleted:
+        log.info("deleted %d questions past the retention period", deleted)
+
+
 async def schedule(application: Application) -> None:
     """Start the jobs (called once the archive is open); posts a crash left half-sent are settled first."""
     bot_services = services_in(application.bot_data)
@@ -64,4 +72,5 @@ async def schedule(application: Application) -> None:
         post_to_channel, outbox.CHANNEL_POST_EVERY, first=1.0, name="post to channel", job_kwargs=_JOB_OPTIONS
     )
     jobs.run_repeating(push_to_followers, pushes.PUSH_EVERY, first=1.0, name="push to followers", job_kwargs=_JOB_OPTIONS)
+    jobs.run_repeating(purge_expired, PURGE_EVERY, first=5.0, name="purge expired", job_kwargs=_JOB_OPTIONS)
     jobs.run_repeating(tell_admins, outbox.NOTICES_EVERY, first=1.0, name="tell admins", job_kwargs=_JOB_OPTIONS)

@@ -17,11 +17,12 @@ class QueryMemory:
     def __init__(self, capacity: int = 5_000, ttl_seconds: float = 24 * 3600) -> None:
         self.capacity = capacity
         self.ttl_seconds = ttl_seconds
-        self._entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[float, str, int | None]] = OrderedDict()
 
-    def remember(self, question: str) -> str:
+    def remember(self, question: str, question_id: int | None = None) -> str:
+        """Keep a question (and the id it was logged under, for its 👍/👎 buttons); returns its key."""
         key = secrets.token_hex(5)
-        self._entries[key] = (time.monotonic(), question)
+        self._entries[key] = (time.monotonic(), question, question_id)
         while len(self._entries) > self.capacity:
             self._entries.popitem(last=False)
         return key
@@ -30,9 +31,14 @@ class QueryMemory:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        stored_at, question = entry
+        stored_at, question, _ = entry
         if time.monotonic() - stored_at > self.ttl_seconds:
             del self._entries[key]
             return None
         self._entries.move_to_end(key)
         return question
+
+    def question_id(self, key: str) -> int | None:
+        """The logged id of a remembered question (None if it was not logged or is forgotten)."""
+        entry = self._entries.get(key)
+        return entry[2] if entry is not None else None

@@ -34,7 +34,7 @@ def _quote(hit: SearchHit, limit: int | None = None) -> str:
 
 def _read(number: int | None, article_id: int) -> InlineKeyboardButton:
     label = "Read ›" if number is None else f"Read {number}"
-    return InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.ReadArticle(article_id)))
+    return InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.ReadArticle(article_id, "push")))
 
 
 def render_push(hit: SearchHit, words: str) -> Reply:

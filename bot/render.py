@@ -108,8 +108,18 @@ def _keyboard(rows: Sequence[list[InlineKeyboardButton]]) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def render_answer(result: SearchResult, key: str, page_size: int) -> Reply:
-    """The answer to a question: numbered headline links, dates, quoted snippets."""
+def feedback_buttons(question_id: int, liked: int = 0, disliked: int = 0) -> list[InlineKeyboardButton]:
+    """👍 and 👎 for an answer, with the counts once someone pressed one."""
+    return [
+        InlineKeyboardButton(f"👍 {liked}" if liked else "👍", callback_data=callbacks.encode(callbacks.Feedback(question_id, True))),
+        InlineKeyboardButton(
+            f"👎 {disliked}" if disliked else "👎", callback_data=callbacks.encode(callbacks.Feedback(question_id, False))
+        ),
+    ]
+
+
+def render_answer(result: SearchResult, key: str, page_size: int, question_id: int | None = None) -> Reply:
+    """The answer to a question: numbered headline links, dates, quoted snippets; Read, paging, Follow, 👍/👎."""
     echo = escape(shorten(result.query, MAX_ECHO_CHARS))
     if result.nothing_to_search:
         return Reply(
@@ -134,8 +144,10 @@ def render_answer(result: SearchResult, key: str, page_size: int) -> Reply:
     ]
     back = callbacks.SearchPage(key, max(0, result.offset - page_size)) if result.offset else None
     more = callbacks.SearchPage(key, result.offset + page_size) if result.has_more else None
-    follow = [InlineKeyboardButton("🔔 Follow this topic", callback_data=callbacks.encode(callbacks.FollowQuestion(key)))]
-    return Reply(text, _keyboard([read_row, _nav_row(back, more), follow]))
+    last_row = [InlineKeyboardButton("🔔 Follow this topic", callback_data=callbacks.encode(callbacks.FollowQuestion(key)))]
+    if question_id is not None:
+        last_row += feedback_buttons(question_id)
+    return Reply(text, _keyboard([read_row, _nav_row(back, more), last_row]))
 
 
 def _answer_block(number: int, hit: SearchHit, *, with_passage: bool) -> str:

@@ -32,7 +32,9 @@ from retrieval.models import (
     Feed,
     FeedStats,
     Headline,
+    Insights,
     LoadReport,
+    OpenedVia,
     OutboxKind,
     SearchHit,
     SearchResult,
@@ -45,6 +47,7 @@ from retrieval.settings import Settings, SettingsError
 from retrieval.sources import ArticleOrError, articles_from_file
 from retrieval.sqlite_feeds import SQLiteFeeds
 from retrieval.sqlite_follows import SQLiteFollows
+from retrieval.sqlite_insights import Forgotten, SQLiteInsights
 from retrieval.sqlite_outbox import SQLiteOutbox
 from retrieval.sqlite_store import SQLiteStore, count_articles
 from retrieval.workers import Workers
@@ -131,6 +134,7 @@ class Archive:
         self.poller = FeedPoller(self)
         self.follows = SQLiteFollows(store)
         self.matcher = FollowMatcher(self)
+        self.insights = SQLiteInsights(store)
 
     @classmethod
     async def open(cls, settings: Settings) -> Archive:
@@ -266,8 +270,35 @@ class Archive:
     async def article(self, article_id: int) -> Article:
         return await self.store.article(article_id)
 
-    async def record_open(self, article_id: int) -> None:
-        await self.store.record_open(article_id, datetime.now(UTC))
+    async def record_open(self, article_id: int, via: OpenedVia | None = None, user_id: int | None = None) -> None:
+        """Count an open; ``via`` and the reader feed the insights (the reader only as a keyed hash)."""
+        reader = await self.insights.reader_key(user_id) if user_id is not None else None
+        await self.store.record_open(article_id, datetime.now(UTC), via.value if via else "", reader)
+
+    async def record_question(self, user_id: int, result: SearchResult) -> int:
+        """Log a question for the insights (text, analysed terms, how many articles it found); returns its id."""
+        reader = await self.insights.reader_key(user_id)
+        found = len(result.hits) + (1 if result.has_more else 0)
+        return await self.insights.record_question(reader, result.query, result.terms, found, datetime.now(UTC))
+
+    async def record_feedback(self, question_id: int, user_id: int, liked: bool) -> tuple[bool, int, int]:
+        """Record 👍/👎 once per reader and answer: (counted now, 👍 total, 👎 total)."""
+        reader = await self.insights.reader_key(user_id)
+        counted = await self.insights.record_feedback(question_id, reader, 1 if liked else -1, datetime.now(UTC))
+        up, down = await self.insights.feedback_counts(question_id)
+        return counted, up, down
+
+    async def reader_insights(self, window: TopWindow) -> Insights:
+        """What readers asked, missed, follow and open in ``window``."""
+        return await self.insights.insights(window.since(datetime.now(UTC)))
+
+    async def forget(self, user_id: int) -> Forgotten:
+        """Delete everything kept about one reader (their private chat is their user id)."""
+        return await self.insights.forget(await self.insights.reader_key(user_id), user_id)
+
+    async def purge_expired(self) -> int:
+        """Delete questions and feedback older than NEWSBOT_RETENTION_DAYS; returns questions deleted."""
+        return await self.insights.purge(datetime.now(UTC) - timedelta(days=self.settings.retention_days))
 
     async def resolve(self, reference: str) -> int:
         """Turn an article id or URL into an id (NotFoundError if unknown)."""

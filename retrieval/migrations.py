@@ -177,6 +177,46 @@ async def add_follows_and_pushes(db: aiosqlite.Connection) -> None:
     )
 
 
+async def add_questions_and_feedback(db: aiosqlite.Connection) -> None:
+    """Questions readers asked and their 👍/👎, for the newsroom's insights; how each open came about.
+
+    A reader is stored only as a keyed hash (``reader``, see
+    ``sqlite_insights``), and every row here is deleted after the retention
+    period or on /forget. ``opens.via`` says where an article was opened
+    from (an answer, a push, a link, inline mode).
+    """
+    await _run_script(
+        db,
+        """
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            asked_at INTEGER NOT NULL,
+            reader TEXT NOT NULL,
+            text TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            results INTEGER NOT NULL
+        );
+        CREATE INDEX questions_by_time ON questions (asked_at);
+        CREATE INDEX questions_by_reader ON questions (reader);
+
+        CREATE TABLE feedback (
+            question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+            reader TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            given_at INTEGER NOT NULL,
+            PRIMARY KEY (question_id, reader)
+        );
+        CREATE INDEX feedback_by_reader ON feedback (reader);
+
+        CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        ALTER TABLE opens ADD COLUMN via TEXT NOT NULL DEFAULT '';
+        ALTER TABLE opens ADD COLUMN reader TEXT;
+        CREATE INDEX opens_by_reader ON opens (reader) WHERE reader IS NOT NULL;
+        """
+    )
+
+
 async def _run_script(db: aiosqlite.Connection, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit midway."""
     for statement in script.split(";"):
@@ -184,4 +224,9 @@ async def _run_script(db: aiosqlite.Connection, script: str) -> None:
             await db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [create_articles_passages_opens, add_feeds_and_outbox, add_follows_and_pushes]
+MIGRATIONS: list[Migration] = [
+    create_articles_passages_opens,
+    add_feeds_and_outbox,
+    add_follows_and_pushes,
+    add_questions_and_feedback,
+]

@@ -305,3 +305,50 @@ class FeedStats:
     last_poll_at: datetime | None
     new_today: int
     posts: dict[str, int]
+
+
+class OpenedVia(StrEnum):
+    """Where a reader opened an article from."""
+
+    ANSWER = "answer"
+    PUSH = "push"
+    LINK = "link"
+    INLINE = "inline"
+
+
+@dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """Questions asked in the same analysed words: how often, one way it was written, how often nothing was found."""
+
+    example: str
+    asked: int
+    found_nothing: int
+    disliked: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedArticle:
+    headline: Headline
+    opens: int
+
+
+@dataclass(frozen=True, slots=True)
+class FollowedTopic:
+    words: str
+    chats: int
+
+
+@dataclass(frozen=True, slots=True)
+class Insights:
+    """What readers asked since ``since``, what they did not find, what they follow and open."""
+
+    since: datetime | None
+    questions: int
+    readers: int
+    found_nothing: int
+    liked: int
+    disliked: int
+    most_asked: tuple[AskedQuestion, ...]
+    gaps: tuple[AskedQuestion, ...]
+    most_followed: tuple[FollowedTopic, ...]
+    most_opened: tuple[OpenedArticle, ...]

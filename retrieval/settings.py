@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(20.0, gt=0, le=300, description="Seconds a page may take in all when loading a URL (redirects and body included).")
     max_fetch_bytes: int = Field(5_000_000, gt=0, description="Largest web page to download, in bytes.")
     load_seeds: bool = Field(True, description="Load the bundled demo articles into a new, empty archive.")
+    retention_days: int = Field(
+        90, ge=1, le=3650, description="Days readers' questions and feedback are kept for insights, then deleted."
+    )
     channel_id: str | None = Field(
         None,
         description="Telegram channel new articles are posted to (@name or -100… id; the bot must be its admin)."

@@ -320,12 +320,15 @@ class SQLiteStore:
         async with self.reader.execute(sql, params) as cursor:
             return [_headline(row) for row in await cursor.fetchall()]
 
-    async def record_open(self, article_id: int, at: datetime) -> None:
+    async def record_open(self, article_id: int, at: datetime, via: str = "", reader: str | None = None) -> None:
         async with self.transaction() as db:
             cursor = await db.execute("UPDATE articles SET opens = opens + 1 WHERE id = ?", (article_id,))
             if cursor.rowcount == 0:
                 raise NotFoundError(f"no article with id {article_id}")
-            await db.execute("INSERT INTO opens (article_id, opened_at) VALUES (?, ?)", (article_id, to_epoch(at)))
+            await db.execute(
+                "INSERT INTO opens (article_id, opened_at, via, reader) VALUES (?, ?, ?, ?)",
+                (article_id, to_epoch(at), via, reader),
+            )
 
     async def answer_sources(self, article_ids: Sequence[int]) -> dict[int, AnswerSource]:
         if not article_ids:

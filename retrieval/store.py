@@ -57,8 +57,8 @@ class Store(Protocol):
     async def top(self, limit: int, offset: int = 0, since: datetime | None = None) -> list[Headline]:
         """Most viewed first: total views, or opens recorded since ``since``."""
 
-    async def record_open(self, article_id: int, at: datetime) -> None:
-        """Count one reader opening an article."""
+    async def record_open(self, article_id: int, at: datetime, via: str = "", reader: str | None = None) -> None:
+        """Count one reader opening an article (from ``via``: an answer, a push…; ``reader``: their keyed hash)."""
 
     async def answer_sources(self, article_ids: Sequence[int]) -> dict[int, AnswerSource]:
         """Headline, body and passage offsets of these articles, to quote from; missing ids are left out."""

@@ -532,6 +532,18 @@ class FakeBotApi:
         message.text, message.reply_markup = text, markup
         return self.message_json(message)
 
+    async def _api_editMessageReplyMarkup(self, params: dict) -> dict:  # noqa: N802
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        check_markup(markup)
+        if message.reply_markup == markup:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message.reply_markup = markup
+        return self.message_json(message)
+
     async def _api_answerCallbackQuery(self, params: dict) -> bool:  # noqa: N802
         callback_id = params["callback_query_id"]
         if callback_id in self.answered_callbacks:

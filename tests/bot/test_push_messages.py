@@ -23,7 +23,7 @@ def test_push_has_headline_date_topic_quote_and_read() -> None:
     assert shown.split("\n") == ["🔔 MEK & <Albania>", "28 Nov 2026 · you follow “MEK <Albania>”", "The MEK camp in Albania <closed>."]
     assert "<b>MEK</b>" in reply.text and "<b>Albania</b>" in reply.text
     assert reply.keyboard is not None
-    assert callbacks.decode(reply.keyboard.inline_keyboard[0][0].callback_data) == callbacks.ReadArticle(7)
+    assert callbacks.decode(reply.keyboard.inline_keyboard[0][0].callback_data) == callbacks.ReadArticle(7, "push")
 
 
 def test_digest_of_many_long_articles_fits_one_message() -> None:

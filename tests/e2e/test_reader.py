@@ -35,7 +35,7 @@ async def test_question_gets_links_dates_quotes_and_bold_terms(api: FakeBotApi, 
     assert "<blockquote>" in reply.text and "<b>Iran</b>" in reply.text
     shown = parse_html(reply.text)
     assert "2." in shown and "3." in shown and "4." not in shown
-    assert set(buttons(reply)) == {"Read 1", "Read 2", "Read 3", "More ›", "🔔 Follow this topic"}
+    assert set(buttons(reply)) == {"Read 1", "Read 2", "Read 3", "More ›", "🔔 Follow this topic", "👍", "👎"}
     # A fast answer spends nothing else of Telegram's send budget: no "typing…".
     assert not [call for call in api.calls if call.method == "sendChatAction"]
 

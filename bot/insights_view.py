@@ -1,0 +1,100 @@
+"""The newsroom's insights as Telegram HTML, plain text and CSV: pure functions."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.render import MAX_TITLE_CHARS, escape, join_blocks, link, shorten
+from bot.terminal import shown
+from retrieval.models import AskedQuestion, Insights
+
+_WINDOWS = {"week": "the last 7 days", "month": "the last 30 days", "all": "all the time kept"}
+
+
+def _asked_line(number: int, item: AskedQuestion) -> str:
+    extras = []
+    if item.found_nothing:
+        extras.append(f"{item.found_nothing} found nothing")
+    if item.disliked:
+        extras.append(f"{item.disliked} 👎")
+    suffix = f" ({', '.join(extras)})" if extras else ""
+    return f"{number}. “{escape(shorten(item.example, 120))}” × {item.asked}{suffix}"
+
+
+def render_insights(insights: Insights, window: str) -> str:
+    """What readers asked, what they did not find, what they follow and open."""
+    share = f" ({insights.found_nothing / insights.questions:.0%})" if insights.questions else ""
+    blocks = [
+        f"<b>Reader insights: {_WINDOWS.get(window, window)}</b>\n"
+        f"{insights.questions:,} questions from {insights.readers:,} readers;"
+        f" {insights.found_nothing:,} found nothing{share}; 👍 {insights.liked:,} · 👎 {insights.disliked:,}",
+    ]
+    sections = [
+        ("Most asked", [_asked_line(n, item) for n, item in enumerate(insights.most_asked, start=1)]),
+        (
+            "Content gaps: found nothing or 👎",
+            [_asked_line(n, item) for n, item in enumerate(insights.gaps, start=1)],
+        ),
+        (
+            "Most followed topics",
+            [f"{n}. {escape(shorten(t.words, 80))}: {t.chats:,} chats" for n, t in enumerate(insights.most_followed, start=1)],
+        ),
+        (
+            "Most opened from answers",
+            [
+                f"{n}. {link(shorten(o.headline.title, MAX_TITLE_CHARS), o.headline.url)}: {o.opens:,}"
+                for n, o in enumerate(insights.most_opened, start=1)
+            ],
+        ),
+    ]
+    for title, lines in sections:
+        blocks.append(f"<b>{title}</b>\n" + ("\n".join(lines) if lines else "<i>nothing yet</i>"))
+    text, _ = join_blocks(blocks)
+    return text
+
+
+def insights_text(insights: Insights, window: str) -> str:
+    """The same for the terminal (``newsbot insights``)."""
+    lines = [
+        f"Reader insights: {_WINDOWS.get(window, window)}",
+        f"{insights.questions:,} questions from {insights.readers:,} readers; {insights.found_nothing:,} found nothing;"
+        f" liked {insights.liked:,}, disliked {insights.disliked:,}",
+    ]
+    for title, items in (("Most asked", insights.most_asked), ("Content gaps (found nothing or disliked)", insights.gaps)):
+        lines.append(f"\n{title}:")
+        lines += [
+            f"  {n:>2}. “{shorten(shown(item.example), 100)}” x{item.asked}"
+            f" (nothing {item.found_nothing}, disliked {item.disliked})"
+            for n, item in enumerate(items, start=1)
+        ] or ["  nothing yet"]
+    lines.append("\nMost followed topics:")
+    lines += [f"  {n:>2}. {shown(t.words)} ({t.chats} chats)" for n, t in enumerate(insights.most_followed, start=1)] or [
+        "  nothing yet"
+    ]
+    lines.append("\nMost opened from answers:")
+    lines += [
+        f"  {n:>2}. {shown(o.headline.title)} ({o.opens} opens) {shown(o.headline.url)}"
+        for n, o in enumerate(insights.most_opened, start=1)
+    ] or ["  nothing yet"]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Reader text as a CSV cell a spreadsheet will not run as a formula ("=HYPERLINK(…)")."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def insights_csv(insights: Insights) -> str:
+    """One CSV for a spreadsheet: section, rank, text, count, found_nothing, disliked, url."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "rank", "text", "count", "found_nothing", "disliked", "url"])
+    for section, items in (("most_asked", insights.most_asked), ("content_gap", insights.gaps)):
+        for rank, item in enumerate(items, start=1):
+            writer.writerow([section, rank, _cell(item.example), item.asked, item.found_nothing, item.disliked, ""])
+    for rank, topic in enumerate(insights.most_followed, start=1):
+        writer.writerow(["most_followed", rank, _cell(topic.words), topic.chats, "", "", ""])
+    for rank, opened in enumerate(insights.most_opened, start=1):
+        writer.writerow(["most_opened", rank, _cell(opened.headline.title), opened.opens, "", "", opened.headline.url])
+    return out.getvalue()
