@@ -14,7 +14,10 @@ question into query terms, so the two always meet. Steps, in order:
 4. split into words (letters, digits and combining marks, with inner
    apostrophes) and numbers (``14,000`` → ``14000``);
 5. drop English stopwords and stem Latin-script words with the Snowball
-   English stemmer (PyStemmer). Other scripts are kept whole.
+   English stemmer (PyStemmer); drop Persian stopwords and stem Persian
+   words by rules (``retrieval.persian``: ZWNJ compounds such as «می‌شود»
+   and «کتاب‌ها» are joined before step 3 drops the ZWNJ). Other scripts
+   are kept whole.
 
 Words are found in the text as written and each is normalised on its own
 (memoised), so ``terms`` (indexing and queries) and ``tokens`` (which also
@@ -31,6 +34,9 @@ from dataclasses import dataclass
 
 import Stemmer
 
+from retrieval.persian import STOPWORDS as PERSIAN_STOPWORDS
+from retrieval.persian import is_persian, join_compound
+from retrieval.persian import stem as persian_stem
 from retrieval.stopwords import ENGLISH_STOPWORDS
 
 _JOINERS = "\u200c\u200d"
@@ -128,7 +134,7 @@ class Analyzer:
         """
         found = self._memo.get(raw)
         if found is None:
-            found = tuple(term for word in _TOKEN_RE.findall(normalize(raw)) if (term := self._term(word)))
+            found = tuple(term for word in _TOKEN_RE.findall(normalize(join_compound(raw))) if (term := self._term(word)))
             if len(self._memo) < _MEMO_LIMIT and len(raw) <= 2 * MAX_TERM_CHARS:
                 self._memo[raw] = found
         return found
@@ -140,6 +146,8 @@ class Analyzer:
             word = word.replace(",", "")
         if not word or len(word) > MAX_TERM_CHARS or word in self._stopwords:
             return None
+        if is_persian(word):
+            return None if word in PERSIAN_STOPWORDS else persian_stem(word)
         return self._stem(word)
 
     def terms(self, text: str) -> list[str]:

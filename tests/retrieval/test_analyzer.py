@@ -33,7 +33,7 @@ def test_persian_and_arabic_letter_variants_match() -> None:
 
 
 def test_zwnj_is_dropped_for_matching() -> None:
-    assert analyzer.terms("می\u200cخواهم") == analyzer.terms("میخواهم") == ["میخواهم"]
+    assert analyzer.terms("می\u200cخواهم") == analyzer.terms("میخواهم") == analyzer.terms("می خواهم") == ["خواهم"]
 
 
 def test_persian_digits_and_diacritics() -> None:
