@@ -27,8 +27,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, feeds, follows, handlers, inline, jobs
+from bot import admin, feeds, follows, handlers, inline, jobs, language
 from bot.delivery import ChatOrderProcessor, SendLimiter
+from bot.i18n import N_, Translator, languages
 from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
 from retrieval import Archive
@@ -36,23 +37,24 @@ from retrieval import Archive
 log = logging.getLogger(__name__)
 
 READER_COMMANDS = [
-    BotCommand("ask", "Ask a question about the news"),
-    BotCommand("latest", "The newest articles"),
-    BotCommand("top", "The most read articles"),
-    BotCommand("follow", "Get new articles about a topic"),
-    BotCommand("following", "The topics you follow"),
-    BotCommand("stop", "Pause new-article messages"),
-    BotCommand("forget", "Delete what the bot keeps about you"),
-    BotCommand("help", "How to use this bot"),
+    BotCommand("ask", N_("Ask a question about the news")),
+    BotCommand("latest", N_("The newest articles")),
+    BotCommand("top", N_("The most read articles")),
+    BotCommand("follow", N_("Get new articles about a topic")),
+    BotCommand("following", N_("The topics you follow")),
+    BotCommand("stop", N_("Pause new-article messages")),
+    BotCommand("forget", N_("Delete what the bot keeps about you")),
+    BotCommand("language", N_("Choose the bot's language")),
+    BotCommand("help", N_("How to use this bot")),
 ]
 ADMIN_COMMANDS = READER_COMMANDS + [
-    BotCommand("load", "Load article pages by URL"),
-    BotCommand("feeds", "Feeds the archive polls"),
-    BotCommand("feed", "Add, pause, resume, check or remove a feed"),
-    BotCommand("delete", "Delete an article"),
-    BotCommand("stats", "Archive figures"),
-    BotCommand("insights", "What readers ask and miss"),
-    BotCommand("reindex", "Rebuild the search index"),
+    BotCommand("load", N_("Load article pages by URL")),
+    BotCommand("feeds", N_("Feeds the archive polls")),
+    BotCommand("feed", N_("Add, pause, resume, check or remove a feed")),
+    BotCommand("delete", N_("Delete an article")),
+    BotCommand("stats", N_("Archive figures")),
+    BotCommand("insights", N_("What readers ask and miss")),
+    BotCommand("reindex", N_("Rebuild the search index")),
 ]
 # Sends answered 429 are retried this many times (failures on the way: bot.delivery).
 SEND_RETRIES = 5
@@ -113,6 +115,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("stop", follows.stop_command))
     application.add_handler(CommandHandler("resume", follows.resume_command))
     application.add_handler(CommandHandler("forget", handlers.forget_command))
+    application.add_handler(CommandHandler("language", language.language_command))
     application.add_handler(CommandHandler("insights", admin.insights_command))
     application.add_handler(CommandHandler("load", admin.load_command))
     application.add_handler(CommandHandler("delete", admin.delete_command))
@@ -129,16 +132,24 @@ def add_handlers(application: Application) -> None:
     )
     application.add_handler(CallbackQueryHandler(feeds.on_feed_button, pattern=r"^f\|"))
     application.add_handler(CallbackQueryHandler(follows.on_follow_button, pattern=r"^[wu]\|"))
+    application.add_handler(CallbackQueryHandler(language.on_language_button, pattern=r"^g\|"))
     application.add_handler(InlineQueryHandler(inline.inline_query))
     application.add_handler(ChosenInlineResultHandler(inline.chosen_result))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_error_handler(on_error)
 
 
+def _translated(commands: list[BotCommand], tr: Translator) -> list[BotCommand]:
+    return [BotCommand(command.command, tr(command.description)) for command in commands]
+
+
 async def register_commands(application: Application, settings: BotSettings) -> None:
-    """Show the command menu (admins see theirs too); a failure is only logged."""
+    """Show the command menu in every language (admins see theirs too); a failure is only logged."""
     try:
         await application.bot.set_my_commands(READER_COMMANDS)
+        for code in languages():
+            if code != "en":  # Telegram shows these to readers whose app is in that language
+                await application.bot.set_my_commands(_translated(READER_COMMANDS, Translator(code)), language_code=code)
         for admin_id in settings.admin_ids:
             await application.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
     except TelegramError as error:

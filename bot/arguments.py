@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.i18n import N_
 from retrieval import TopWindow
 from retrieval.polling import DEFAULT_INTERVAL, parse_interval
 
@@ -14,24 +15,34 @@ MAX_COUNT = 20
 
 
 class UsageError(ValueError):
-    """The arguments were wrong; the message says how to write them."""
+    """The arguments were wrong; the message says how to write them.
+
+    ``message`` is the English text with ``{placeholders}`` (the catalogue's
+    message id) and ``values`` fill them, so a handler can say it in the
+    reader's language: ``tr(error.message, **error.values)``.
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message = message
+        self.values = values
+        super().__init__(message.format(**values))
 
 
 def parse_count_and_window(args: Sequence[str], *, allow_window: bool) -> tuple[int, TopWindow]:
     """Read an optional count (1-20) and, for /top, an optional window, in any order."""
     count, window = DEFAULT_COUNT, TopWindow.ALL
     seen_count = seen_window = False
-    usage = "/top [number] [week|month|all]" if allow_window else "/latest [number]"
+    usage = N_("/top [number] [week|month|all]") if allow_window else N_("/latest [number]")
     for raw in args:
         word = raw.strip().lower()
         if word.isdigit() and not seen_count:
             count, seen_count = int(word), True
             if not 1 <= count <= MAX_COUNT:
-                raise UsageError(f"Please ask for 1 to {MAX_COUNT} articles, e.g. {usage}")
+                raise UsageError(N_("Please ask for 1 to {most} articles, e.g. {usage}"), most=MAX_COUNT, usage=usage)
         elif allow_window and word in {w.value for w in TopWindow} and not seen_window:
             window, seen_window = TopWindow(word), True
         else:
-            raise UsageError(f"I did not understand “{raw[:40]}”. Use: {usage}")
+            raise UsageError(N_("I did not understand “{word}”. Use: {usage}"), word=raw[:40], usage=usage)
     return count, window
 
 
@@ -54,23 +65,25 @@ def parse_feed_command(args: Sequence[str]) -> FeedCommand:
     """Read ``add URL [every] [15m]``, ``pause|resume|remove ID`` or ``check [ID]``."""
     words = [word.strip() for word in args if word.strip()]
     if not words:
-        raise UsageError(f"Use: {FEED_USAGE}")
+        raise UsageError("Use: {usage}", usage=FEED_USAGE)
     action, rest = words[0].lower(), words[1:]
     if action == "add":
         if not rest:
             raise UsageError("Send the feed's address: /feed add https://example.com/feed.xml [every 15m]")
         url, options = rest[0], [word for word in rest[1:] if word.lower() != "every"]
         if len(options) > 1:
-            raise UsageError(f"I did not understand “{' '.join(rest[1:])[:40]}”. Use: /feed add URL [every 15m]")
+            raise UsageError(
+                "I did not understand “{word}”. Use: {usage}", word=" ".join(rest[1:])[:40], usage="/feed add URL [every 15m]"
+            )
         try:
             interval = parse_interval(options[0]) if options else DEFAULT_INTERVAL
         except ValueError as error:
-            raise UsageError(str(error)) from None
+            raise UsageError("{reason}", reason=str(error)) from None
         return FeedCommand("add", url=url, interval=interval)
     if action in ("pause", "resume", "remove", "check"):
         if action == "check" and not rest:
             return FeedCommand("check")
         if len(rest) != 1 or not rest[0].isdigit() or len(rest[0]) > 12:
-            raise UsageError(f"Name the feed by its number (see /feeds): /feed {action} 3")
+            raise UsageError("Name the feed by its number (see /feeds): /feed {action} 3", action=action)
         return FeedCommand(action, feed_id=int(rest[0]))
-    raise UsageError(f"I did not understand “{words[0][:40]}”. Use: {FEED_USAGE}")
+    raise UsageError("I did not understand “{word}”. Use: {usage}", word=words[0][:40], usage=FEED_USAGE)

@@ -73,7 +73,12 @@ class Unfollow:
     topic_id: int
 
 
-Callback = SearchPage | LatestPage | TopPage | ReadArticle | Feedback | FeedAction | FollowQuestion | Unfollow
+@dataclass(frozen=True, slots=True)
+class ChooseLanguage:
+    code: str
+
+
+Callback = ChooseLanguage | SearchPage | LatestPage | TopPage | ReadArticle | Feedback | FeedAction | FollowQuestion | Unfollow
 
 
 def encode(callback: Callback) -> str:
@@ -90,6 +95,8 @@ def encode(callback: Callback) -> str:
             parts = ["v", str(question_id), "1" if liked else "0"]
         case FeedAction(action, feed_id):
             parts = ["f", action, str(feed_id)]
+        case ChooseLanguage(code):
+            parts = ["g", code]
         case FollowQuestion(key):
             parts = ["w", key]
         case Unfollow(topic_id):
@@ -125,6 +132,8 @@ def decode(data: str | None) -> Callback | None:
         return Feedback(numbers[0], values[1] == "1")
     if kind == "f" and len(values) == 2 and values[0] in FEED_ACTIONS and numbers[1] is not None:
         return FeedAction(values[0], numbers[1])
+    if kind == "g" and len(values) == 1 and values[0].isalpha() and values[0].isascii() and len(values[0]) <= 8:
+        return ChooseLanguage(values[0])
     if kind == "w" and len(values) == 1 and values[0].isalnum():
         return FollowQuestion(values[0])
     if kind == "u" and len(values) == 1 and numbers[0] is not None:

@@ -17,7 +17,8 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks, push_messages, render
 from bot.handlers import edit_message
-from bot.services import BotServices, services
+from bot.i18n import N_, Translator
+from bot.services import BotServices, services, translator
 from retrieval import NotFoundError
 from retrieval.sqlite_follows import STOPPED, TopicLimitError
 from retrieval.topics import MAX_TOPIC_TERMS, topic_terms
@@ -38,97 +39,114 @@ async def may_change_topics(chat: Chat, user: User | None, context: ContextTypes
     return member.status in _ADMINS
 
 
-async def follow_words(chat: Chat, words: str, bot_services: BotServices) -> str:
+GROUP_ADMINS_ONLY = N_("In a group, only its admins can choose the topics it follows.")
+
+
+async def follow_words(chat: Chat, words: str, bot_services: BotServices, tr: Translator) -> str:
     """Follow ``words`` for ``chat``; returns what to tell the reader (HTML)."""
     words = " ".join(words.split())[:MAX_TOPIC_CHARS]
     terms = topic_terms(bot_services.archive.analyzer, words)
     if not terms:
-        return "Those are all very common words. Follow names, places or topics, e.g. <code>/follow MEK Albania</code>"
+        return tr("Those are all very common words. Follow names, places or topics, e.g. <code>/follow MEK Albania</code>")
     if len(terms) > MAX_TOPIC_TERMS:
-        return f"Please follow at most {MAX_TOPIC_TERMS} words at a time: an article must contain every one to match."
+        return tr(
+            "Please follow at most {most} words at a time: an article must contain every one to match.",
+            most=MAX_TOPIC_TERMS,
+        )
     limit = bot_services.settings.max_topics
+    follows = bot_services.archive.follows
+    if await follows.language(chat.id) is None:  # pushes go out when no update tells us the reader's language
+        await follows.set_language(chat.id, tr.language, datetime.now(UTC))
     try:
-        topic, new = await bot_services.archive.follows.follow(chat.id, words, terms, datetime.now(UTC), limit)
+        topic, new = await follows.follow(chat.id, words, terms, datetime.now(UTC), limit)
     except TopicLimitError:
-        return f"You follow {limit} topics already, the most I keep. Unfollow one in /following first."
-    shown = render.escape(topic.words)
+        return tr("You follow {count} topics already, the most I keep. Unfollow one in /following first.", count=limit)
+    shown = tr.isolate(render.escape(topic.words))
     if not new:
-        return f"You already follow “{shown}”. See /following."
+        return tr("You already follow “{topic}”. See /following.", topic=shown)
     paused = await bot_services.archive.follows.paused_reason(chat.id)
-    note = " (Pushes are paused: send /resume to get them.)" if paused else ""
-    return (
-        f"✅ Following “{shown}”. When a new article about it arrives I will send it here.{note}\n"
-        "See /following to list or unfollow your topics, /stop to pause all of them."
+    note = " " + tr("(Pushes are paused: send /resume to get them.)") if paused else ""
+    return tr(
+        "✅ Following “{topic}”. When a new article about it arrives I will send it here.{note}\n"
+        "See /following to list or unfollow your topics, /stop to pause all of them.",
+        topic=shown,
+        note=note,
     )
 
 
 async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/follow WORDS: get new articles about WORDS."""
     message = update.effective_message
+    tr = await translator(update, context)
     words = " ".join(context.args or [])
     if not words.strip():
-        await message.reply_html("Write what to follow after the command, e.g. <code>/follow MEK Albania</code>")
+        await message.reply_html(tr("Write what to follow after the command, e.g. <code>/follow MEK Albania</code>"))
         return
     if not await may_change_topics(message.chat, update.effective_user, context):
-        await message.reply_html("In a group, only its admins can choose the topics it follows.")
+        await message.reply_html(tr(GROUP_ADMINS_ONLY))
         return
-    await message.reply_html(await follow_words(message.chat, words, services(context)))
+    await message.reply_html(await follow_words(message.chat, words, services(context), tr))
 
 
 async def following_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/following: the chat's topics, with buttons to unfollow."""
     message = update.effective_message
-    reply = await _topic_list(message.chat.id, services(context))
+    reply = await _topic_list(message.chat.id, services(context), await translator(update, context))
     await message.reply_html(reply.text, reply_markup=reply.keyboard)
 
 
-async def _topic_list(chat_id: int, bot_services: BotServices) -> render.Reply:
+async def _topic_list(chat_id: int, bot_services: BotServices, tr: Translator) -> render.Reply:
     follows = bot_services.archive.follows
     topics = await follows.topics_of(chat_id)
-    return push_messages.render_topics(topics, bot_services.settings.max_topics, await follows.paused_reason(chat_id))
+    paused = await follows.paused_reason(chat_id)
+    return push_messages.render_topics(topics, bot_services.settings.max_topics, tr(paused) if paused else None, tr)
 
 
 async def unfollow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unfollow [NUMBER|WORDS]: stop following one topic (without arguments: the list to choose from)."""
     message = update.effective_message
     bot_services = services(context)
+    tr = await translator(update, context)
     wanted = " ".join(context.args or []).strip()
     if not wanted:
         await following_command(update, context)
         return
     if not await may_change_topics(message.chat, update.effective_user, context):
-        await message.reply_html("In a group, only its admins can choose the topics it follows.")
+        await message.reply_html(tr(GROUP_ADMINS_ONLY))
         return
     topics = await bot_services.archive.follows.topics_of(message.chat.id)
     terms = topic_terms(bot_services.archive.analyzer, wanted)
     chosen = [topic for number, topic in enumerate(topics, start=1) if wanted == str(number) or topic.terms == terms]
     if not chosen:
-        await message.reply_html(f"You do not follow “{render.escape(wanted[:100])}”. See /following.")
+        shown = tr.isolate(render.escape(wanted[:100]))
+        await message.reply_html(tr("You do not follow “{topic}”. See /following.", topic=shown))
         return
     topic = await bot_services.archive.follows.unfollow(message.chat.id, chosen[0].id)
-    await message.reply_html(f"Unfollowed “{render.escape(topic.words)}”.")
+    await message.reply_html(tr("Unfollowed “{topic}”.", topic=tr.isolate(render.escape(topic.words))))
 
 
 async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stop: pause every push to this chat (topics are kept)."""
     message = update.effective_message
+    tr = await translator(update, context)
     if not await may_change_topics(message.chat, update.effective_user, context):
-        await message.reply_html("In a group, only its admins can pause what it follows.")
+        await message.reply_html(tr(GROUP_ADMINS_ONLY))
         return
     archive = services(context).archive
     await archive.follows.set_paused(message.chat.id, STOPPED, datetime.now(UTC))
     await archive.outbox.drop_pushes(message.chat.id, STOPPED)
-    await message.reply_html("⏸ I will send no new articles here. Your topics are kept: /resume to get them again.")
+    await message.reply_html(tr("⏸ I will send no new articles here. Your topics are kept: /resume to get them again."))
 
 
 async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/resume: send pushes again."""
     message = update.effective_message
+    tr = await translator(update, context)
     if not await may_change_topics(message.chat, update.effective_user, context):
-        await message.reply_html("In a group, only its admins can resume what it follows.")
+        await message.reply_html(tr(GROUP_ADMINS_ONLY))
         return
     await services(context).archive.follows.set_paused(message.chat.id, None, datetime.now(UTC))
-    await message.reply_html("▶️ New articles on your topics will be sent here again. See /following.")
+    await message.reply_html(tr("▶️ New articles on your topics will be sent here again. See /following."))
 
 
 async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -137,23 +155,24 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     action = callbacks.decode(query.data)
     message = query.message
     bot_services = services(context)
+    tr = await translator(update, context)
     if not isinstance(message, Message) or not isinstance(action, callbacks.FollowQuestion | callbacks.Unfollow):
-        await query.answer("This button has expired.")
+        await query.answer(tr("This button has expired."))
         return
     if not await may_change_topics(message.chat, update.effective_user, context):
-        await query.answer("In a group, only its admins can choose the topics it follows.")
+        await query.answer(tr(GROUP_ADMINS_ONLY))
         return
     if isinstance(action, callbacks.FollowQuestion):
         question = bot_services.queries.recall(action.key)
         if question is None:
-            await query.answer("This answer has expired. Use /follow WORDS instead.")
+            await query.answer(tr("This answer has expired. Use /follow WORDS instead."))
             return
         await query.answer()
-        await message.reply_html(await follow_words(message.chat, question, bot_services))
+        await message.reply_html(await follow_words(message.chat, question, bot_services, tr))
         return
     try:
         topic = await bot_services.archive.follows.unfollow(message.chat.id, action.topic_id)
-        await query.answer(render.shorten(f"Unfollowed “{topic.words}”", 190))
+        await query.answer(render.shorten(tr("Unfollowed “{topic}”.", topic=topic.words), 190))
     except NotFoundError:
-        await query.answer("You no longer follow that topic.")
-    await edit_message(message, await _topic_list(message.chat.id, bot_services))
+        await query.answer(tr("You no longer follow that topic."))
+    await edit_message(message, await _topic_list(message.chat.id, bot_services, tr))

@@ -17,8 +17,9 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks, render
 from bot.arguments import MAX_COUNT, UsageError, parse_count_and_window
+from bot.i18n import N_, Translator
 from bot.render import Reply
-from bot.services import BotServices, services
+from bot.services import BotServices, services, translator
 from retrieval import NotFoundError, TopWindow
 from retrieval.models import OpenedVia
 
@@ -28,7 +29,7 @@ ANSWER_PAGE_SIZE = 3
 # An answer slower than this shows "typing…" while it is found.
 TYPING_AFTER_SECONDS = 1.0
 
-WELCOME = (
+WELCOME = N_(
     "👋 I answer questions from this site's news archive.\n\n"
     "Just write a question, for example:\n"
     "<i>Who wants the MEK removed from the terrorist list?</i>\n\n"
@@ -38,7 +39,7 @@ WELCOME = (
     "/follow <i>words</i> — get new articles about a topic\n"
     "/help — how to use me"
 )
-HELP = (
+HELP = N_(
     "<b>How to use this bot</b>\n\n"
     "• In a private chat, send any question. In a group, use <code>/ask your question</code> "
     "or reply to one of my messages.\n"
@@ -59,7 +60,7 @@ HELP = (
     "I keep your questions and 👍/👎 for {days} days so the newsroom learns what readers look for, "
     "under a code instead of your Telegram id. /forget deletes them and your topics at once."
 )
-ADMIN_HELP = (
+ADMIN_HELP = N_(
     "\n\n<b>Admin</b>\n"
     "/load URL [URL …] — load article pages\n"
     "Send a .jsonl, .json, .csv, .html or .zip file to load it\n"
@@ -78,25 +79,28 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await services(context).archive.follows.resume_if_blocked(update.effective_chat.id, datetime.now(UTC))
     if payload.startswith("a_") and payload[2:].isdigit():
         user_id = update.effective_user.id if update.effective_user else None
-        await send_article(update.effective_message, services(context), int(payload[2:]), OpenedVia.LINK, user_id)
+        tr = await translator(update, context)
+        await send_article(update.effective_message, services(context), int(payload[2:]), OpenedVia.LINK, user_id, tr)
         return
-    await update.effective_message.reply_html(WELCOME)
+    tr = await translator(update, context)
+    await update.effective_message.reply_html(tr(WELCOME))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain the commands (admins also see theirs)."""
     bot_services = services(context)
-    extra = ADMIN_HELP if bot_services.is_admin(update.effective_user) else ""
-    text = HELP.replace("{days}", str(bot_services.settings.retention_days))
-    await update.effective_message.reply_html(text + extra)
+    tr = await translator(update, context)
+    extra = tr(ADMIN_HELP) if bot_services.is_admin(update.effective_user) else ""
+    await update.effective_message.reply_html(tr(HELP, days=bot_services.settings.retention_days) + extra)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer /ask <question> (the way to ask in groups)."""
     question = " ".join(context.args or [])
     if not question.strip():
+        tr = await translator(update, context)
         await update.effective_message.reply_html(
-            "Write your question after the command, e.g. <code>/ask Albania MEK camp</code>"
+            tr("Write your question after the command, e.g. <code>/ask Albania MEK camp</code>")
         )
         return
     await answer(update.effective_message, context, question)
@@ -133,7 +137,8 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
     user = message.from_user
     question_id = await bot_services.archive.record_question(user.id, result) if user and result.terms else None
     key = bot_services.queries.remember(question_text, question_id) if result.hits else ""
-    reply = render.render_answer(result, key, ANSWER_PAGE_SIZE, question_id)
+    tr = await bot_services.translator(user)
+    reply = render.render_answer(result, key, ANSWER_PAGE_SIZE, question_id, tr)
     quote = message.chat.type != ChatType.PRIVATE
     await message.reply_html(reply.text, reply_markup=reply.keyboard, do_quote=quote)
 
@@ -149,47 +154,49 @@ async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _list_command(update: Update, context: ContextTypes.DEFAULT_TYPE, *, allow_window: bool) -> None:
+    tr = await translator(update, context)
     try:
         count, window = parse_count_and_window(context.args or [], allow_window=allow_window)
     except UsageError as error:
-        await update.effective_message.reply_html(render.escape(str(error)))
+        values = {name: tr(value) if isinstance(value, str) else value for name, value in error.values.items()}
+        await update.effective_message.reply_html(render.escape(tr(error.message, **values)))
         return
     first: ListPage = callbacks.TopPage(window.value, count, 0) if allow_window else callbacks.LatestPage(count, 0)
-    reply = await list_page(services(context), first)
+    reply = await list_page(services(context), first, tr)
     await update.effective_message.reply_html(reply.text, reply_markup=reply.keyboard)
 
 
 ListPage = callbacks.LatestPage | callbacks.TopPage
-_TOP_TITLES = {"week": "Most read this week", "month": "Most read this month", "all": "Most read"}
+_TOP_TITLES = {"week": N_("Most read this week"), "month": N_("Most read this month"), "all": N_("Most read")}
 
 
-async def list_page(bot_services: BotServices, page: ListPage) -> Reply:
+async def list_page(bot_services: BotServices, page: ListPage, tr: Translator) -> Reply:
     """One page of /latest or /top, with Back/More buttons for its neighbours."""
     size = min(max(page.size, 1), MAX_COUNT)
     if isinstance(page, callbacks.TopPage):
         found = await bot_services.archive.top(size + 1, page.offset, TopWindow(page.window))
-        title, show_views = _TOP_TITLES[page.window], True
+        title, show_views = tr(_TOP_TITLES[page.window]), True
     else:
         found = await bot_services.archive.latest(size + 1, page.offset)
-        title, show_views = "Latest articles", False
+        title, show_views = tr("Latest articles"), False
     back = replace(page, size=size, offset=max(0, page.offset - size)) if page.offset else None
     more = replace(page, size=size, offset=page.offset + size) if len(found) > size else None
     return render.render_headlines(
-        found[:size], title=title, offset=page.offset, back=back, more=more, show_views=show_views
+        found[:size], title=title, offset=page.offset, back=back, more=more, show_views=show_views, tr=tr
     )
 
 
 async def send_article(
-    message: Message, bot_services: BotServices, article_id: int, via: OpenedVia, user_id: int | None
+    message: Message, bot_services: BotServices, article_id: int, via: OpenedVia, user_id: int | None, tr: Translator
 ) -> bool:
     """Send an article's opening and count the open; False if it no longer exists."""
     try:
         await bot_services.archive.record_open(article_id, via, user_id)
         article = await bot_services.archive.article(article_id)
     except NotFoundError:
-        await message.reply_html("That article is no longer in the archive. Try /latest.")
+        await message.reply_html(tr("That article is no longer in the archive. Try /latest."))
         return False
-    reply = render.render_article(article)
+    reply = render.render_article(article, tr)
     await message.reply_html(reply.text, do_quote=False)
     return True
 
@@ -198,55 +205,63 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handle More/Back/Read buttons; every press is answered, even a stale one."""
     query = update.callback_query
     answered = False
+    tr = await translator(update, context)
     try:
-        note = await _handle_button(query.data, query.message, services(context), query.from_user.id)
+        note = await _handle_button(query.data, query.message, services(context), query.from_user.id, tr)
         await query.answer(note)
         answered = True
     finally:
         if not answered:
-            await query.answer("Sorry, that did not work. Please try again.")
+            await query.answer(tr("Sorry, that did not work. Please try again."))
 
 
-_EXPIRED = "This list has expired. Send your question again."
+_EXPIRED = N_("This list has expired. Send your question again.")
 
 
-async def _handle_button(data: str | None, message: Message | None, bot_services: BotServices, user_id: int) -> str | None:
+async def _handle_button(
+    data: str | None, message: Message | None, bot_services: BotServices, user_id: int, tr: Translator
+) -> str | None:
     """Do what a button asks; returns a short notice for the button press, if any."""
     action = callbacks.decode(data)
     if action is None or not isinstance(message, Message):
-        return _EXPIRED
+        return tr(_EXPIRED)
     if isinstance(action, callbacks.ReadArticle):
         via = OpenedVia.PUSH if action.via == "push" else OpenedVia.ANSWER
-        opened = await send_article(message, bot_services, action.article_id, via, user_id)
-        return None if opened else "That article was removed."
+        opened = await send_article(message, bot_services, action.article_id, via, user_id, tr)
+        return None if opened else tr("That article was removed.")
     if isinstance(action, callbacks.Feedback):
-        return await _feedback(message, bot_services, action, user_id)
+        return await _feedback(message, bot_services, action, user_id, tr)
     if isinstance(action, callbacks.SearchPage):
         question_text = bot_services.queries.recall(action.key)
         if question_text is None:
-            return _EXPIRED
+            return tr(_EXPIRED)
         result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE, offset=action.offset)
-        reply = render.render_answer(result, action.key, ANSWER_PAGE_SIZE, bot_services.queries.question_id(action.key))
+        question_id = bot_services.queries.question_id(action.key)
+        reply = render.render_answer(result, action.key, ANSWER_PAGE_SIZE, question_id, tr)
+    elif isinstance(action, callbacks.LatestPage | callbacks.TopPage):
+        reply = await list_page(bot_services, action, tr)
     else:
-        reply = await list_page(bot_services, action)
+        return tr(_EXPIRED)
     await edit_message(message, reply)
     return None
 
 
-async def _feedback(message: Message, bot_services: BotServices, action: callbacks.Feedback, user_id: int) -> str:
+async def _feedback(
+    message: Message, bot_services: BotServices, action: callbacks.Feedback, user_id: int, tr: Translator
+) -> str:
     """Count a 👍/👎 once per reader and answer, and show the counts on the buttons."""
     try:
         counted, up, down = await bot_services.archive.record_feedback(action.question_id, user_id, action.liked)
     except NotFoundError:
-        return "Thanks! This answer is too old to rate."
+        return tr("Thanks! This answer is too old to rate.")
     if not counted:
-        return "You already rated this answer. Thanks!"
+        return tr("You already rated this answer. Thanks!")
     markup = message.reply_markup
     if markup is not None:
         rows = [_with_feedback(row, action.question_id, up, down) for row in markup.inline_keyboard]
         with suppress(BadRequest):
             await message.edit_reply_markup(InlineKeyboardMarkup(rows))
-    return "Thanks, noted! 👍" if action.liked else "Thanks, noted. We will try to do better."
+    return tr("Thanks, noted! 👍") if action.liked else tr("Thanks, noted. We will try to do better.")
 
 
 def _with_feedback(row: Sequence[InlineKeyboardButton], question_id: int, up: int, down: int) -> list[InlineKeyboardButton]:
@@ -270,19 +285,27 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     user = update.effective_user
     if user is None:
         return
+    tr = await translator(update, context)
     forgotten = await services(context).archive.forget(user.id)
+    services(context).languages.pop(user.id, None)
     await update.effective_message.reply_html(
-        "🗑 Done. I deleted everything I kept about you: "
-        f"{forgotten.questions:,} questions, {forgotten.feedback:,} ratings and {forgotten.topics:,} followed topics;"
-        " the articles you opened are no longer linked to you."
+        tr(
+            "🗑 Done. I deleted everything I kept about you: {questions} questions, {ratings} ratings and"
+            " {topics} followed topics; the articles you opened are no longer linked to you.",
+            questions=forgotten.questions,
+            ratings=forgotten.feedback,
+            topics=forgotten.topics,
+        )
     )
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Photos, stickers, voice notes…: say what works instead of staying silent."""
-    await update.effective_message.reply_html("I can only read text. Send me your question in words, or see /help.")
+    tr = await translator(update, context)
+    await update.effective_message.reply_html(tr("I can only read text. Send me your question in words, or see /help."))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point readers who mistype a command at /help."""
-    await update.effective_message.reply_html("I don't know that command. See /help.")
+    tr = await translator(update, context)
+    await update.effective_message.reply_html(tr("I don't know that command. See /help."))

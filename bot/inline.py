@@ -35,15 +35,16 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     offset = _offset(query.offset)
     text = query.query.strip()[: render.MAX_QUESTION_CHARS]
     username = context.bot.username
+    tr = await bot_services.translator(query.from_user)
     if text:
         started = time.perf_counter()
         result = await archive.search(text, limit=INLINE_PAGE, offset=offset)
         bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
-        items = [inline_results.hit_result(hit, username) for hit in result.hits]
+        items = [inline_results.hit_result(hit, username, tr) for hit in result.hits]
         has_more = result.has_more
     else:
         headlines = await archive.latest(INLINE_PAGE + 1, offset)
-        items = [inline_results.headline_result(headline, username) for headline in headlines[:INLINE_PAGE]]
+        items = [inline_results.headline_result(headline, username, tr) for headline in headlines[:INLINE_PAGE]]
         has_more = len(headlines) > INLINE_PAGE
     next_offset = str(offset + INLINE_PAGE) if has_more and offset + INLINE_PAGE <= MAX_OFFSET else ""
     await query.answer(items, cache_time=CACHE_SECONDS, is_personal=False, next_offset=next_offset)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent
 from telegram.constants import ParseMode
 
+from bot.i18n import ENGLISH, Translator
 from bot.posts import deep_link
-from bot.render import MAX_MARKS_PER_QUOTE, MAX_TITLE_CHARS, escape, format_date, link, shorten
+from bot.render import MAX_MARKS_PER_QUOTE, MAX_TITLE_CHARS, escape, link, shorten
 from retrieval.models import Headline, SearchHit, Snippet
 
 MAX_DESCRIPTION_CHARS = 200
@@ -30,22 +31,24 @@ def article_of(chosen_id: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) <= 13 else None
 
 
-def _message(headline: Headline, quote_html: str, bot_username: str) -> tuple[InputTextMessageContent, InlineKeyboardMarkup]:
-    lines = [f"<b>{link(shorten(headline.title, MAX_TITLE_CHARS), headline.url)}</b>"]
+def _message(
+    headline: Headline, quote_html: str, bot_username: str, tr: Translator
+) -> tuple[InputTextMessageContent, InlineKeyboardMarkup]:
+    lines = [f"<b>{tr.isolate(link(shorten(headline.title, MAX_TITLE_CHARS), headline.url))}</b>"]
     if headline.published:
-        lines.append(f"<i>{format_date(headline.published)}</i>")
+        lines.append(f"<i>{tr.date(headline.published)}</i>")
     if quote_html:
-        lines.append(f"<blockquote>{quote_html}</blockquote>")
+        lines.append(f"<blockquote>{tr.isolate(quote_html)}</blockquote>")
     content = InputTextMessageContent("\n".join(lines), parse_mode=ParseMode.HTML)
-    button = InlineKeyboardButton("Open in the bot ›", url=deep_link(bot_username, headline.id))
+    button = InlineKeyboardButton(tr("Open in the bot ›"), url=deep_link(bot_username, headline.id))
     return content, InlineKeyboardMarkup([[button]])
 
 
-def hit_result(hit: SearchHit, bot_username: str) -> InlineQueryResultArticle:
+def hit_result(hit: SearchHit, bot_username: str, tr: Translator = ENGLISH) -> InlineQueryResultArticle:
     """A search hit as an inline result: the quote is its description and goes into the message."""
     snippet = Snippet(hit.snippet.text, hit.snippet.highlights[:MAX_MARKS_PER_QUOTE])
-    content, keyboard = _message(hit.headline, snippet.marked("<b>", "</b>", escape), bot_username)
-    date = format_date(hit.headline.published)
+    content, keyboard = _message(hit.headline, snippet.marked("<b>", "</b>", escape), bot_username, tr)
+    date = tr.date(hit.headline.published)
     description = shorten(f"{date} · {hit.snippet.text}" if date else hit.snippet.text, MAX_DESCRIPTION_CHARS)
     return InlineQueryResultArticle(
         result_id(hit.headline.id),
@@ -57,14 +60,14 @@ def hit_result(hit: SearchHit, bot_username: str) -> InlineQueryResultArticle:
     )
 
 
-def headline_result(headline: Headline, bot_username: str) -> InlineQueryResultArticle:
+def headline_result(headline: Headline, bot_username: str, tr: Translator = ENGLISH) -> InlineQueryResultArticle:
     """A headline of /latest as an inline result (an empty query)."""
-    content, keyboard = _message(headline, "", bot_username)
+    content, keyboard = _message(headline, "", bot_username, tr)
     return InlineQueryResultArticle(
         result_id(headline.id),
         shorten(headline.title, MAX_TITLE_CHARS),
         content,
         reply_markup=keyboard,
-        description=format_date(headline.published) or "latest",
+        description=tr.date(headline.published) or tr("latest"),
         url=headline.url,
     )

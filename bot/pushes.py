@@ -23,6 +23,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import push_messages
+from bot.i18n import Translator, pick_language
 from retrieval import Archive
 from retrieval.matching import DIGEST_WINDOW
 from retrieval.models import OutboxMessage, SearchHit
@@ -64,7 +65,11 @@ async def _send_to(bot: Bot, archive: Archive, chat_id: int) -> None:
         await _postpone_rest(archive, chat_id, {m.id for m in messages}, now + DIGEST_WINDOW)
     if not items:
         return
-    reply = push_messages.render_push(*items[0]) if len(items) == 1 else push_messages.render_digest(items, later)
+    tr = Translator(pick_language(await archive.follows.language(chat_id), None))
+    if len(items) == 1:
+        reply = push_messages.render_push(*items[0], tr=tr)
+    else:
+        reply = push_messages.render_digest(items, later, tr)
     ids = [message.id for message in sending]
     await archive.outbox.mark_sending(ids)
     try:

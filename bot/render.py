@@ -19,6 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.figures import stats_rows
+from bot.i18n import ENGLISH, Translator
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Article, Headline, LoadReport, SearchHit, SearchResult
 from retrieval.models import Snippet
@@ -90,16 +91,18 @@ def link(text: str, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{escape(text)}</a>'
 
 
-def format_date(moment: datetime | None) -> str:
-    return f"{moment.day} {moment:%b %Y}" if moment else ""
+def format_date(moment: datetime | None, tr: Translator = ENGLISH) -> str:
+    return tr.date(moment)
 
 
-def _nav_row(back: callbacks.Callback | None, more: callbacks.Callback | None) -> list[InlineKeyboardButton]:
+def _nav_row(
+    back: callbacks.Callback | None, more: callbacks.Callback | None, tr: Translator = ENGLISH
+) -> list[InlineKeyboardButton]:
     row = []
     if back is not None:
-        row.append(InlineKeyboardButton("‹ Back", callback_data=callbacks.encode(back)))
+        row.append(InlineKeyboardButton(tr("‹ Back"), callback_data=callbacks.encode(back)))
     if more is not None:
-        row.append(InlineKeyboardButton("More ›", callback_data=callbacks.encode(more)))
+        row.append(InlineKeyboardButton(tr("More ›"), callback_data=callbacks.encode(more)))
     return row
 
 
@@ -118,49 +121,60 @@ def feedback_buttons(question_id: int, liked: int = 0, disliked: int = 0) -> lis
     ]
 
 
-def render_answer(result: SearchResult, key: str, page_size: int, question_id: int | None = None) -> Reply:
+def render_answer(
+    result: SearchResult, key: str, page_size: int, question_id: int | None = None, tr: Translator = ENGLISH
+) -> Reply:
     """The answer to a question: numbered headline links, dates, quoted snippets; Read, paging, Follow, 👍/👎."""
     echo = escape(shorten(result.query, MAX_ECHO_CHARS))
     if result.nothing_to_search:
         return Reply(
-            "I need a few words to search for: a name, a place or a topic.\n"
-            "For example: <i>Who wants the MEK removed from the terrorist list?</i>\n"
-            "Or see /latest and /top."
+            tr(
+                "I need a few words to search for: a name, a place or a topic.\n"
+                "For example: <i>Who wants the MEK removed from the terrorist list?</i>\n"
+                "Or see /latest and /top."
+            )
         )
     if not result.hits:
         if result.offset:
-            return Reply("That was everything I found. Ask another question, or see /latest.")
+            return Reply(tr("That was everything I found. Ask another question, or see /latest."))
         return Reply(
-            f"I found nothing about “{echo}”.\n"
-            "Try other words (a person, a place, an organisation), or see /latest for the newest articles."
+            tr(
+                "I found nothing about “{question}”.\n"
+                "Try other words (a person, a place, an organisation), or see /latest for the newest articles.",
+                question=tr.isolate(echo),
+            )
         )
     numbered = list(enumerate(result.hits, start=result.offset + 1))
-    text, shown = join_blocks(_answer_block(number, hit, with_passage=True) for number, hit in numbered)
+    text, shown = join_blocks(_answer_block(number, hit, True, tr) for number, hit in numbered)
     if shown < len(numbered):  # the folded passages cost a result: show every result without them
-        text, shown = join_blocks(_answer_block(number, hit, with_passage=False) for number, hit in numbered)
+        text, shown = join_blocks(_answer_block(number, hit, False, tr) for number, hit in numbered)
     read_row = [
-        InlineKeyboardButton(f"Read {number}", callback_data=callbacks.encode(callbacks.ReadArticle(hit.headline.id)))
+        InlineKeyboardButton(
+            tr("Read {number}", number=number), callback_data=callbacks.encode(callbacks.ReadArticle(hit.headline.id))
+        )
         for number, hit in enumerate(result.hits[:shown], start=result.offset + 1)
     ]
     back = callbacks.SearchPage(key, max(0, result.offset - page_size)) if result.offset else None
     more = callbacks.SearchPage(key, result.offset + page_size) if result.has_more else None
-    last_row = [InlineKeyboardButton("🔔 Follow this topic", callback_data=callbacks.encode(callbacks.FollowQuestion(key)))]
+    follow = callbacks.encode(callbacks.FollowQuestion(key))
+    last_row = [InlineKeyboardButton(tr("🔔 Follow this topic"), callback_data=follow)]
     if question_id is not None:
         last_row += feedback_buttons(question_id)
-    return Reply(text, _keyboard([read_row, _nav_row(back, more), last_row]))
+    return Reply(text, _keyboard([read_row, _nav_row(back, more, tr), last_row]))
 
 
-def _answer_block(number: int, hit: SearchHit, *, with_passage: bool) -> str:
+def _answer_block(number: int, hit: SearchHit, with_passage: bool, tr: Translator) -> str:
     """One result: headline link, date, the quote, and (folded) the passage it comes from."""
-    date = format_date(hit.headline.published)
-    lines = [f"{number}. <b>{link(shorten(hit.headline.title, MAX_TITLE_CHARS), hit.headline.url)}</b>"]
+    date = tr.date(hit.headline.published)
+    title = link(shorten(hit.headline.title, MAX_TITLE_CHARS), hit.headline.url)
+    lines = [f"{tr.number(number)}. <b>{tr.isolate(title)}</b>"]
     if date:
         lines.append(f"<i>{date}</i>")
     snippet = Snippet(hit.snippet.text, hit.snippet.highlights[:MAX_MARKS_PER_QUOTE])
-    lines.append(f"<blockquote>{snippet.marked('<b>', '</b>', escape)}</blockquote>")
+    lines.append(f"<blockquote>{tr.isolate(snippet.marked('<b>', '</b>', escape))}</blockquote>")
     passage = " ".join(hit.passage.split())
     if with_passage and passage and passage not in " ".join(hit.snippet.text.split()):
-        lines.append(f"<blockquote expandable>{escape(shorten(passage, MAX_PASSAGE_CHARS))}</blockquote>")
+        lines.append(f"<blockquote expandable>{tr.isolate(escape(shorten(passage, MAX_PASSAGE_CHARS)))}</blockquote>")
     return "\n".join(lines)
 
 
@@ -172,30 +186,32 @@ def render_headlines(
     back: callbacks.Callback | None,
     more: callbacks.Callback | None,
     show_views: bool,
+    tr: Translator = ENGLISH,
 ) -> Reply:
     """A numbered list of headline links with dates (and views), with paging buttons."""
     if not headlines:
         if offset:
-            return Reply("No more articles.", _keyboard([_nav_row(back, None)]))
-        return Reply("There are no articles yet.")
+            return Reply(tr("No more articles."), _keyboard([_nav_row(back, None, tr)]))
+        return Reply(tr("There are no articles yet."))
     blocks = [f"<b>{escape(title)}</b>"]
     for number, item in enumerate(headlines, start=offset + 1):
-        details = [part for part in (format_date(item.published),) if part]
+        details = [part for part in (tr.date(item.published),) if part]
         if show_views:
-            details.append(f"{item.views:,} view{'' if item.views == 1 else 's'}")
+            details.append(tr("{count} views", count=item.views))
         suffix = f" · <i>{' · '.join(details)}</i>" if details else ""
-        blocks.append(f"{number}. {link(shorten(item.title, MAX_TITLE_CHARS), item.url)}{suffix}")
+        title_link = tr.isolate(link(shorten(item.title, MAX_TITLE_CHARS), item.url))
+        blocks.append(f"{tr.number(number)}. {title_link}{suffix}")
     text, _ = join_blocks(blocks, separator="\n")
-    return Reply(text, _keyboard([_nav_row(back, more)]))
+    return Reply(text, _keyboard([_nav_row(back, more, tr)]))
 
 
-def render_article(article: Article) -> Reply:
+def render_article(article: Article, tr: Translator = ENGLISH) -> Reply:
     """An opened article: headline link, date and as many first paragraphs as fit."""
-    header = [f"<b>{link(shorten(article.title, MAX_TITLE_CHARS), article.url)}</b>"]
-    details = [part for part in (format_date(article.published), f"{article.views:,} views") if part]
+    header = [f"<b>{tr.isolate(link(shorten(article.title, MAX_TITLE_CHARS), article.url))}</b>"]
+    details = [part for part in (tr.date(article.published), tr("{count} views", count=article.views)) if part]
     header.append(f"<i>{' · '.join(details)}</i>")
     paragraphs = [p.strip() for p in article.body.split("\n") if p.strip()]
-    footer = link("Read the full article on the site ›", article.url)
+    footer = link(tr("Read the full article on the site ›"), article.url)
     budget = MAX_VISIBLE - visible_length("\n".join(header)) - visible_length(footer) - 4
     body, _ = join_blocks((escape(p) for p in paragraphs), limit=budget)
     if not body and paragraphs:  # one paragraph longer than a message: cut it on a word
@@ -203,25 +219,30 @@ def render_article(article: Article) -> Reply:
     return Reply("\n".join(header) + "\n\n" + body + "\n\n" + footer)
 
 
-def render_load_report(heading: str, report: LoadReport) -> str:
+def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLISH) -> str:
     """An admin's load summary with as many rejected rows and reasons as fit."""
-    summary = (
-        f"<b>{escape(heading)}</b>\n"
-        f"{report.new:,} new · {report.updated:,} updated · {report.unchanged:,} unchanged · {report.failed:,} failed"
+    summary = f"<b>{escape(heading)}</b>\n" + tr(
+        "{new} new · {updated} updated · {unchanged} unchanged · {failed} failed",
+        new=report.new,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        failed=report.failed,
     )
     failures = [f"✗ {escape(f.source)}: {escape(f.reason)}" for f in report.failures]
     budget = MAX_VISIBLE - visible_length(summary) - 200
     listed, shown = join_blocks(failures, separator="\n", limit=budget)
     if report.stopped:
-        summary += f"\n⚠ Stopped early: {escape(report.stopped)}."
+        summary += "\n" + tr("⚠ Stopped early: {reason}.", reason=escape(report.stopped))
     if report.interrupted:
-        summary += "\n⚠ Stopped early because the bot is restarting. Send the file again to finish: what is already loaded is skipped."
+        summary += "\n" + tr(
+            "⚠ Stopped early because the bot is restarting. Send the file again to finish: what is already loaded is skipped."
+        )
     text = summary + ("\n\n" + listed if listed else "")
     if shown < report.failed:
-        text += f"\n… and {report.failed - shown:,} more"
+        text += "\n" + tr("… and {count} more", count=report.failed - shown)
     return text
 
 
-def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None) -> str:
+def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Translator = ENGLISH) -> str:
     rows = stats_rows(stats, metrics)
-    return "<b>Archive</b>\n" + "\n".join(f"{escape(label)}: {escape(value)}" for label, value in rows)
+    return f"<b>{tr('Archive')}</b>\n" + "\n".join(f"{escape(tr(label))}: {escape(value)}" for label, value in rows)

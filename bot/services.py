@@ -8,6 +8,7 @@ from datetime import datetime
 from telegram import User
 from telegram.ext import ContextTypes
 
+from bot.i18n import Translator, pick_language
 from bot.memory import QueryMemory
 from bot.metrics import Metrics
 from bot.settings import BotSettings
@@ -23,6 +24,8 @@ class BotServices:
     queries: QueryMemory = field(default_factory=QueryMemory)
     metrics: Metrics = field(default_factory=Metrics)
     last_update_at: datetime | None = None
+    # user id -> the language they chose (None: their app's), read from the store once.
+    languages: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def last_update_text(self) -> str | None:
@@ -31,6 +34,14 @@ class BotServices:
 
     def is_admin(self, user: User | None) -> bool:
         return user is not None and user.id in self.settings.admin_ids
+
+    async def translator(self, user: User | None) -> Translator:
+        """The reader's language: chosen with /language (remembered), else their Telegram app's."""
+        if user is None:
+            return Translator()
+        if user.id not in self.languages:
+            self.languages[user.id] = await self.archive.follows.language(user.id)
+        return Translator(pick_language(self.languages[user.id], user.language_code))
 
 
 def install(bot_data: dict, bot_services: BotServices) -> None:
@@ -45,3 +56,9 @@ def services_in(bot_data: dict) -> BotServices:
 def services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
     """The services of the running application (set up in post_init)."""
     return services_in(context.application.bot_data)
+
+
+async def translator(update: object, context: ContextTypes.DEFAULT_TYPE) -> Translator:
+    """The language to answer this update's user in."""
+    user = getattr(update, "effective_user", None)
+    return await services(context).translator(user)

@@ -217,6 +217,11 @@ async def add_questions_and_feedback(db: aiosqlite.Connection) -> None:
     )
 
 
+async def add_reader_language(db: aiosqlite.Connection) -> None:
+    """The language a reader chose with /language (NULL: their Telegram app's)."""
+    await db.execute("ALTER TABLE readers ADD COLUMN language TEXT")
+
+
 async def _run_script(db: aiosqlite.Connection, script: str) -> None:
     """Run statements one by one: ``executescript`` would commit midway."""
     for statement in script.split(";"):
@@ -229,4 +234,5 @@ MIGRATIONS: list[Migration] = [
     add_feeds_and_outbox,
     add_follows_and_pushes,
     add_questions_and_feedback,
+    add_reader_language,
 ]

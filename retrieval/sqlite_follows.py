@@ -128,6 +128,20 @@ class SQLiteFollows:
             row = await cursor.fetchone()
         return None if row is None else row[0]
 
+    async def set_language(self, chat_id: int, language: str | None, now: datetime) -> None:
+        """Remember the language a reader chose (None: follow their Telegram app's)."""
+        async with self.store.transaction() as db:
+            await db.execute(
+                "INSERT INTO readers (chat_id, language, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
+                (chat_id, language, to_epoch(now)),
+            )
+
+    async def language(self, chat_id: int) -> str | None:
+        async with self.store.reader.execute("SELECT language FROM readers WHERE chat_id = ?", (chat_id,)) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else row[0]
+
     async def counts(self) -> tuple[int, int]:
         """Topics followed, and chats following at least one."""
         async with self.store.reader.execute("SELECT count(*), count(DISTINCT chat_id) FROM topics") as cursor:

@@ -173,6 +173,8 @@ class FakeBotApi:
         self.refused_chats: dict[int, tuple[int, str]] = {}
         # group chat id -> ids of its admins (getChatMember answers "administrator" for them).
         self.chat_admins: dict[int, set[int]] = {}
+        # user id -> the language_code their Telegram app sends (default "en").
+        self.user_languages: dict[int, str] = {}
         self._inline_ids = itertools.count(1)
         # inline query id -> the answerInlineQuery call's params.
         self.inline_answers: dict[str, dict] = {}
@@ -367,7 +369,8 @@ class FakeBotApi:
 
     # -- internals ---------------------------------------------------------
     def _user(self, user_id: int) -> dict:
-        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "en"}
+        language = self.user_languages.get(user_id, "en")
+        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": language}
 
     def _user_message(self, user_id: int, chat_id: int | None, chat_type: str) -> dict:
         chat = {"id": chat_id or user_id, "type": chat_type}

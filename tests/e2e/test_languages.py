@@ -1,0 +1,54 @@
+"""A Persian reader, end to end: the interface follows their app's language, /language changes and remembers it."""
+
+from __future__ import annotations
+
+from bot.services import BotServices
+from tests.botapi import FakeBotApi, parse_html
+from tests.e2e.conftest import READER_ID
+
+PERSIAN_READER = 3131
+
+
+async def ask(api: FakeBotApi, text: str, user_id: int):
+    mark = api.mark()
+    await api.send_text(text, user_id=user_id)
+    return await api.next_call("sendMessage", chat_id=user_id, after=mark)
+
+
+async def test_a_reader_whose_app_is_in_persian_gets_persian(api: FakeBotApi, bot: BotServices) -> None:
+    api.user_languages[PERSIAN_READER] = "fa"
+    welcome = parse_html((await ask(api, "/start", PERSIAN_READER)).params["text"])
+    assert welcome.startswith("👋 من به پرسش‌ها از روی بایگانی خبری این سایت پاسخ می‌دهم.")
+    answer = await ask(api, "Albania MEK camp", PERSIAN_READER)
+    shown = parse_html(answer.params["text"])  # the local server's HTML check
+    assert shown.startswith("۱. \u2068") and "۲. \u2068" in shown  # Persian digits, English headlines isolated
+    labels = [button["text"] for row in answer.params["reply_markup"]["inline_keyboard"] for button in row]
+    assert "خواندن ۱" in labels and "بیشتر ›" in labels and "🔔 دنبال کردن این موضوع" in labels
+    latest = parse_html((await ask(api, "/latest 2", PERSIAN_READER)).params["text"])
+    assert latest.startswith("تازه‌ترین مطالب\n۱. ")
+    nothing = parse_html((await ask(api, "/top 99", PERSIAN_READER)).params["text"])
+    assert nothing.startswith("لطفاً بین ۱ تا ۲۰ مطلب بخواهید")
+    # English readers are unaffected.
+    assert parse_html((await ask(api, "/latest 1", READER_ID)).params["text"]).startswith("Latest articles\n1. ")
+
+
+async def test_language_command_switches_and_is_remembered(api: FakeBotApi, bot: BotServices) -> None:
+    choice = await ask(api, "/language", READER_ID)
+    buttons = choice.params["reply_markup"]["inline_keyboard"][0]
+    assert [button["text"] for button in buttons] == ["English", "فارسی"]
+    mark = api.mark()
+    await api.press(api.stored(choice), buttons[1]["callback_data"], user_id=READER_ID)
+    confirm = await api.next_call("sendMessage", chat_id=READER_ID, after=mark)
+    assert parse_html(confirm.params["text"]).startswith("از این پس فارسی می‌نویسم.")
+    assert await bot.archive.follows.language(READER_ID) == "fa"
+    bot.languages.clear()  # as after a restart: read back from the store
+    reply = parse_html((await ask(api, "/follow MEK", READER_ID)).params["text"])
+    assert reply.startswith("✅ «\u2068MEK\u2069» دنبال می‌شود.")
+    # Forged language buttons are answered, not crashed on.
+    callback = await api.press(api.stored(choice), "g|xx", user_id=READER_ID)
+    await api.wait_for(lambda c: c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == callback)
+
+
+async def test_commands_are_registered_in_persian_too(api: FakeBotApi, bot: BotServices) -> None:
+    persian = [c for c in api.calls if c.method == "setMyCommands" and c.params.get("language_code") == "fa"]
+    assert persian and {"command": "follow", "description": "دریافت مطالب تازه درباره‌ی یک موضوع"} in persian[0].params["commands"]
