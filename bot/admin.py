@@ -21,9 +21,10 @@ from telegram.ext import ContextTypes
 
 from bot import render
 from bot.handlers import edit_message
+from bot.i18n import N_, Translator
 from bot.insights_view import render_insights
 from bot.render import Reply
-from bot.services import services
+from bot.services import services, translator
 from retrieval import IndexBusyError, LoadReport, NotFoundError, TopWindow
 from retrieval.ingest import LoadProgress
 from retrieval.sources import is_supported, is_url
@@ -44,8 +45,9 @@ def admin_only(handler: Handler) -> Handler:
         user = update.effective_user
         if not services(context).is_admin(user):
             log.warning("refused %s from non-admin user id %s", handler.__name__, user.id if user else "unknown")
+            tr = await translator(update, context)
             await update.effective_message.reply_html(
-                "Sorry, only the site's editors can do that. Ask me a question instead, or see /help."
+                tr("Sorry, only the site's editors can do that. Ask me a question instead, or see /help.")
             )
             return
         await handler(update, context)
@@ -58,32 +60,36 @@ async def load_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """/load <url> [<url> ...]: fetch, extract, store and index each page."""
     urls = context.args or []
     message = update.effective_message
+    tr = await translator(update, context)
     if not urls:
-        await message.reply_html("Send the article addresses after the command: <code>/load https://…</code>")
+        await message.reply_html(tr("Send the article addresses after the command: <code>/load https://…</code>"))
         return
     if len(urls) > MAX_URLS:
-        await message.reply_html(f"Please send at most {MAX_URLS} addresses at a time.")
+        await message.reply_html(tr("Please send at most {most} addresses at a time.", most=MAX_URLS))
         return
-    status = await message.reply_html(f"Loading {len(urls)} page{'s' if len(urls) > 1 else ''}…")
+    status = await message.reply_html(tr("Loading {count} pages…", count=len(urls)))
     archive = services(context).archive
     lines = []
     for url in urls:
         if not is_url(url):
-            lines.append(f"✗ {render.escape(url[:200])}: not an http(s) address")
+            lines.append(f"✗ {tr.isolate(render.escape(url[:200]))}: " + tr("not an http(s) address"))
             continue
         report = await archive.load([url])
         services(context).metrics.load()
-        lines.append(_url_line(url, report))
+        lines.append(_url_line(url, report, tr))
     text, _ = render.join_blocks(lines, separator="\n")
     await _edit_status(status, text)
 
 
-def _url_line(url: str, report: LoadReport) -> str:
-    shown = render.escape(render.shorten(url, 200))
+_OUTCOMES = {"new": N_("new"), "updated": N_("updated"), "unchanged": N_("unchanged")}
+
+
+def _url_line(url: str, report: LoadReport, tr: Translator) -> str:
+    shown = tr.isolate(render.escape(render.shorten(url, 200)))
     if report.failures:
-        return f"✗ {shown}: {render.escape(report.failures[0].reason)}"
+        return f"✗ {shown}: {tr.isolate(render.escape(report.failures[0].reason))}"
     outcome = "new" if report.new else "updated" if report.updated else "unchanged"
-    return f"✓ {outcome}: {shown}"
+    return f"✓ {tr(_OUTCOMES[outcome])}: {shown}"
 
 
 def safe_file_name(name: str | None) -> str:
@@ -99,35 +105,41 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     upload = message.document
     settings = services(context).settings
+    tr = await translator(update, context)
     name = safe_file_name(upload.file_name)
     if not is_supported(name):
-        await message.reply_html("I can load .jsonl, .json and .csv files (each may be gzipped: .gz), .html and .zip.")
+        await message.reply_html(tr("I can load .jsonl, .json and .csv files (each may be gzipped: .gz), .html and .zip."))
         return
     if upload.file_size and upload.file_size > settings.max_upload_bytes:
         await message.reply_html(
-            f"That file is {upload.file_size / 1e6:.1f} MB; the limit is {settings.max_upload_bytes / 1e6:.0f} MB."
-            " Split it, or load it on the server with <code>newsbot load</code>."
+            tr(
+                "That file is {size} MB; the limit is {limit} MB. Split it, or load it on the server with"
+                " <code>newsbot load</code>.",
+                size=tr.digits(f"{upload.file_size / 1e6:.1f}"),
+                limit=tr.digits(f"{settings.max_upload_bytes / 1e6:.0f}"),
+            )
         )
         return
-    status = await message.reply_html(f"Downloading {render.escape(name)}…")
+    status = await message.reply_html(tr("Downloading {name}…", name=tr.isolate(render.escape(name))))
     with tempfile.TemporaryDirectory(prefix="newsbot-upload-") as folder:
         path = Path(folder) / name
         telegram_file = await context.bot.get_file(upload.file_id)
         await telegram_file.download_to_drive(path)
-        progress = _StatusProgress(status, name)
+        progress = _StatusProgress(status, name, tr)
         report = await services(context).archive.load([str(path)], progress)
         services(context).metrics.load()
     # Reasons name the temporary file; readers know it by the name they sent.
     report.failures = [replace(f, source=f.source.replace(str(path), name)) for f in report.failures]
-    await _edit_status(status, render.render_load_report(f"Loaded {name}", report))
+    await _edit_status(status, render.render_load_report(tr("Loaded {name}", name=tr.isolate(name)), report, tr))
 
 
 class _StatusProgress:
     """Edits one status message with the load's progress, at most every 1.5 s."""
 
-    def __init__(self, status: Message, name: str) -> None:
+    def __init__(self, status: Message, name: str, tr: Translator) -> None:
         self.status = status
         self.name = name
+        self.tr = tr
         self.last_edit = 0.0
 
     async def __call__(self, state: LoadProgress) -> None:
@@ -135,8 +147,10 @@ class _StatusProgress:
         if now - self.last_edit < PROGRESS_EVERY_SECONDS:
             return
         self.last_edit = now
-        total = f" / {state.total:,}" if state.total else ""
-        await _edit_status(self.status, f"Loaded {state.done:,}{total} articles from {render.escape(self.name)} …")
+        tr = self.tr
+        total = f" / {tr.number(state.total)}" if state.total else ""
+        name = tr.isolate(render.escape(self.name))
+        await _edit_status(self.status, tr("Loaded {done}{total} articles from {name} …", done=state.done, total=total, name=name))
 
 
 async def _edit_status(status: Message, text: str) -> None:
@@ -147,17 +161,19 @@ async def _edit_status(status: Message, text: str) -> None:
 async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/delete <id|url>: remove one article."""
     message = update.effective_message
+    tr = await translator(update, context)
     if len(context.args or []) != 1:
         await message.reply_html(
-            "Use: <code>/delete URL</code> or <code>/delete ID</code> (ids are shown by <code>newsbot latest</code>)."
+            tr("Use: <code>/delete URL</code> or <code>/delete ID</code> (ids are shown by <code>newsbot latest</code>).")
         )
         return
     try:
         article = await services(context).archive.delete(context.args[0])
     except NotFoundError:
-        await message.reply_html(f"No article with id or address “{render.escape(context.args[0][:200])}”.")
+        shown = tr.isolate(render.escape(context.args[0][:200]))
+        await message.reply_html(tr("No article with id or address “{reference}”.", reference=shown))
         return
-    await message.reply_html(f"Deleted: {render.escape(article.title)}")
+    await message.reply_html(tr("Deleted: {title}", title=tr.isolate(render.escape(article.title))))
 
 
 @admin_only
@@ -165,7 +181,8 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """/stats: archive figures and what the bot did since it started."""
     bot_services = services(context)
     stats = await bot_services.archive.stats()
-    await update.effective_message.reply_html(render.render_stats(stats, bot_services.metrics.snapshot()))
+    tr = await translator(update, context)
+    await update.effective_message.reply_html(render.render_stats(stats, bot_services.metrics.snapshot(), tr))
 
 
 @admin_only
@@ -173,20 +190,24 @@ async def insights_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """/insights [week|month|all]: what readers asked, did not find, follow and open."""
     words = [word.lower() for word in context.args or []]
     window = words[0] if words else "week"
+    tr = await translator(update, context)
     if len(words) > 1 or window not in ("week", "month", "all"):
-        await update.effective_message.reply_html("Use: <code>/insights</code>, <code>/insights month</code> or <code>/insights all</code>")
+        await update.effective_message.reply_html(
+            tr("Use: <code>/insights</code>, <code>/insights month</code> or <code>/insights all</code>")
+        )
         return
     insights = await services(context).archive.reader_insights(TopWindow(window))
-    await update.effective_message.reply_html(render_insights(insights, window))
+    await update.effective_message.reply_html(render_insights(insights, window, tr))
 
 
 @admin_only
 async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reindex: rebuild the search index from the database."""
-    status = await update.effective_message.reply_html("Rebuilding the search index…")
+    tr = await translator(update, context)
+    status = await update.effective_message.reply_html(tr("Rebuilding the search index…"))
     try:
         count = await services(context).archive.reindex()
     except IndexBusyError as error:
         await _edit_status(status, render.escape(str(error)))
         return
-    await _edit_status(status, f"Search index rebuilt: {count:,} passages.")
+    await _edit_status(status, tr("Search index rebuilt: {count} passages.", count=count))

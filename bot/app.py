@@ -163,8 +163,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     services(context).metrics.error()
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
+            tr = await services(context).translator(update.effective_user)
+        except Exception:  # the store may be what failed: say it in English
+            tr = Translator()
+        try:
             await context.bot.send_message(
-                update.effective_chat.id, "Sorry, something went wrong on my side. Please try again in a moment."
+                update.effective_chat.id, tr("Sorry, something went wrong on my side. Please try again in a moment.")
             )
         except TelegramError as error:
             log.warning("could not tell chat %s about the error: %s", update.effective_chat.id, error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import ENGLISH, Translator
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats
 from retrieval.models import FeedStats
@@ -16,61 +17,74 @@ def format_size(num_bytes: float) -> str:
     return f"{num_bytes:,.1f} GB"
 
 
-def feed_rows(feeds: FeedStats) -> list[tuple[str, str]]:
+def feed_rows(feeds: FeedStats, tr: Translator = ENGLISH) -> list[tuple[str, str]]:
     """Feeds, their last poll, what they brought today, and the channel posts by status."""
-    state = f"{feeds.feeds:,}"
+    state = tr.number(feeds.feeds)
     if feeds.paused or feeds.failing:
-        state += f" ({feeds.paused:,} paused, {feeds.failing:,} failing: see /feeds)"
-    last_poll = f"{feeds.last_poll_at:%Y-%m-%d %H:%M} UTC" if feeds.last_poll_at else "never"
+        state += " " + tr("({paused} paused, {failing} failing: see /feeds)", paused=feeds.paused, failing=feeds.failing)
+    last_poll = tr.digits(f"{feeds.last_poll_at:%Y-%m-%d %H:%M} UTC") if feeds.last_poll_at else tr("never")
     posts = feeds.posts
     queued = posts.get("queued", 0) + posts.get("sending", 0)
-    channel = f"{posts.get('sent', 0):,} sent · {queued:,} queued · {posts.get('failed', 0):,} failed"
+    channel = tr(
+        "{sent} sent · {queued} queued · {failed} failed", sent=posts.get("sent", 0), queued=queued, failed=posts.get("failed", 0)
+    )
     if posts.get("expired"):
-        channel += f" · {posts['expired']:,} too old to post"
+        channel += " · " + tr("{count} too old to post", count=posts["expired"])
     return [
-        ("Feeds", state),
-        ("Last feed poll", last_poll),
-        ("New from feeds today", f"{feeds.new_today:,}"),
-        ("Channel posts", channel),
+        (tr("Feeds"), state),
+        (tr("Last feed poll"), last_poll),
+        (tr("New from feeds today"), tr.number(feeds.new_today)),
+        (tr("Channel posts"), channel),
     ]
 
 
-def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None) -> list[tuple[str, str]]:
+def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Translator = ENGLISH) -> list[tuple[str, str]]:
     """Archive sizes and, when the bot is running, its counters since start."""
     store = stats.store
-    last = "never"
+    last = tr("never")
     if store.last_load_at is not None:
-        last = f"{store.last_load_at:%Y-%m-%d %H:%M} UTC ({store.last_load_summary})"
+        last = tr.digits(f"{store.last_load_at:%Y-%m-%d %H:%M} UTC") + f" ({store.last_load_summary})"
     rows = [
-        ("Articles", f"{store.articles:,}"),
-        ("Passages", f"{store.passages:,} ({stats.indexed_passages:,} in the search index)"),
-        ("Reader opens", f"{store.opens:,}"),
-        ("Database size", format_size(store.db_bytes)),
-        ("Index size", format_size(stats.index_bytes)),
-        ("Last load", last),
+        (tr("Articles"), tr.number(store.articles)),
+        (tr("Passages"), tr("{count} ({indexed} in the search index)", count=store.passages, indexed=stats.indexed_passages)),
+        (tr("Reader opens"), tr.number(store.opens)),
+        (tr("Database size"), tr.digits(format_size(store.db_bytes))),
+        (tr("Index size"), tr.digits(format_size(stats.index_bytes))),
+        (tr("Last load"), last),
     ]
-    rows += feed_rows(stats.feeds)
+    rows += feed_rows(stats.feeds, tr)
     pushes = stats.pushes
     rows += [
-        ("Followed topics", f"{stats.topics:,} in {stats.following_chats:,} chats"),
+        (tr("Followed topics"), tr("{topics} in {chats} chats", topics=stats.topics, chats=stats.following_chats)),
         (
-            "Pushes to followers",
-            f"{pushes.get('sent', 0):,} sent · {pushes.get('queued', 0) + pushes.get('sending', 0):,} queued"
-            f" · {pushes.get('failed', 0):,} failed",
+            tr("Pushes to followers"),
+            tr(
+                "{sent} sent · {queued} queued · {failed} failed",
+                sent=pushes.get("sent", 0),
+                queued=pushes.get("queued", 0) + pushes.get("sending", 0),
+                failed=pushes.get("failed", 0),
+            ),
         ),
     ]
     if stats.pending_changes:
-        rows.append(("Not yet indexed", f"{stats.pending_changes:,} changes (applied within seconds by the running bot)"))
+        rows.append(
+            (
+                tr("Not yet indexed"),
+                tr("{count} changes (applied within seconds by the running bot)", count=stats.pending_changes),
+            )
+        )
     if metrics is None:
         return rows
     if metrics.search_p50_ms is None:
-        latency = "no questions yet"
+        latency = tr("no questions yet")
     else:
-        latency = f"p50 {metrics.search_p50_ms:.1f} ms · p95 {metrics.search_p95_ms:.1f} ms · p99 {metrics.search_p99_ms:.1f} ms"
+        latency = tr.digits(
+            f"p50 {metrics.search_p50_ms:.1f} ms · p95 {metrics.search_p95_ms:.1f} ms · p99 {metrics.search_p99_ms:.1f} ms"
+        )
     rows += [
-        ("Questions answered", f"{metrics.questions:,} ({metrics.no_results:,} found nothing)"),
-        ("Loads", f"{metrics.loads:,}"),
-        ("Errors", f"{metrics.errors:,}"),
-        ("Search time", latency),
+        (tr("Questions answered"), tr("{count} ({nothing} found nothing)", count=metrics.questions, nothing=metrics.no_results)),
+        (tr("Loads"), tr.number(metrics.loads)),
+        (tr("Errors"), tr.number(metrics.errors)),
+        (tr("Search time"), latency),
     ]
     return rows

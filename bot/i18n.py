@@ -65,12 +65,12 @@ def language_name(code: str) -> str:
     return (Locale.parse(code).get_display_name(code) or code).capitalize() if code != "fa" else "فارسی"
 
 
-def pick_language(chosen: str | None, telegram_code: str | None) -> str:
-    """The reader's language: the one they chose with /language, else their Telegram app's, else English."""
+def pick_language(chosen: str | None, telegram_code: str | None, default: str = DEFAULT) -> str:
+    """The reader's language: the one they chose with /language, else their Telegram app's, else ``default``."""
     for code in (chosen, (telegram_code or "").split("-")[0].lower()):
         if code and code in catalogues():
             return code
-    return DEFAULT
+    return default
 
 
 @dataclass(frozen=True, slots=True)

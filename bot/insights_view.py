@@ -5,51 +5,56 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.i18n import ENGLISH, N_, Translator
 from bot.render import MAX_TITLE_CHARS, escape, join_blocks, link, shorten
 from bot.terminal import shown
 from retrieval.models import AskedQuestion, Insights
 
-_WINDOWS = {"week": "the last 7 days", "month": "the last 30 days", "all": "all the time kept"}
+_WINDOWS = {"week": N_("the last 7 days"), "month": N_("the last 30 days"), "all": N_("all the time kept")}
 
 
-def _asked_line(number: int, item: AskedQuestion) -> str:
+def _asked_line(number: int, item: AskedQuestion, tr: Translator = ENGLISH) -> str:
     extras = []
     if item.found_nothing:
-        extras.append(f"{item.found_nothing} found nothing")
+        extras.append(tr("{count} found nothing", count=item.found_nothing))
     if item.disliked:
-        extras.append(f"{item.disliked} 👎")
+        extras.append(f"{tr.number(item.disliked)} 👎")
     suffix = f" ({', '.join(extras)})" if extras else ""
-    return f"{number}. “{escape(shorten(item.example, 120))}” × {item.asked}{suffix}"
+    example = tr.isolate(escape(shorten(item.example, 120)))
+    return f"{tr.number(number)}. “{example}” × {tr.number(item.asked)}{suffix}"
 
 
-def render_insights(insights: Insights, window: str) -> str:
+def render_insights(insights: Insights, window: str, tr: Translator = ENGLISH) -> str:
     """What readers asked, what they did not find, what they follow and open."""
-    share = f" ({insights.found_nothing / insights.questions:.0%})" if insights.questions else ""
+    share = f" ({tr.digits(f'{insights.found_nothing / insights.questions:.0%}')})" if insights.questions else ""
     blocks = [
-        f"<b>Reader insights: {_WINDOWS.get(window, window)}</b>\n"
-        f"{insights.questions:,} questions from {insights.readers:,} readers;"
-        f" {insights.found_nothing:,} found nothing{share}; 👍 {insights.liked:,} · 👎 {insights.disliked:,}",
+        "<b>" + tr("Reader insights: {window}", window=tr(_WINDOWS.get(window, window))) + "</b>\n"
+        + tr(
+            "{questions} questions from {readers} readers; {nothing} found nothing{share}; 👍 {liked} · 👎 {disliked}",
+            questions=insights.questions,
+            readers=insights.readers,
+            nothing=insights.found_nothing,
+            share=share,
+            liked=insights.liked,
+            disliked=insights.disliked,
+        ),
+    ]
+    followed = [
+        tr("{number}. {topic}: {count} chats", number=n, topic=tr.isolate(escape(shorten(t.words, 80))), count=t.chats)
+        for n, t in enumerate(insights.most_followed, start=1)
+    ]
+    opened = [
+        f"{tr.number(n)}. {tr.isolate(link(shorten(o.headline.title, MAX_TITLE_CHARS), o.headline.url))}: {tr.number(o.opens)}"
+        for n, o in enumerate(insights.most_opened, start=1)
     ]
     sections = [
-        ("Most asked", [_asked_line(n, item) for n, item in enumerate(insights.most_asked, start=1)]),
-        (
-            "Content gaps: found nothing or 👎",
-            [_asked_line(n, item) for n, item in enumerate(insights.gaps, start=1)],
-        ),
-        (
-            "Most followed topics",
-            [f"{n}. {escape(shorten(t.words, 80))}: {t.chats:,} chats" for n, t in enumerate(insights.most_followed, start=1)],
-        ),
-        (
-            "Most opened from answers",
-            [
-                f"{n}. {link(shorten(o.headline.title, MAX_TITLE_CHARS), o.headline.url)}: {o.opens:,}"
-                for n, o in enumerate(insights.most_opened, start=1)
-            ],
-        ),
+        (N_("Most asked"), [_asked_line(n, item, tr) for n, item in enumerate(insights.most_asked, start=1)]),
+        (N_("Content gaps: found nothing or 👎"), [_asked_line(n, item, tr) for n, item in enumerate(insights.gaps, start=1)]),
+        (N_("Most followed topics"), followed),
+        (N_("Most opened from answers"), opened),
     ]
     for title, lines in sections:
-        blocks.append(f"<b>{title}</b>\n" + ("\n".join(lines) if lines else "<i>nothing yet</i>"))
+        blocks.append(f"<b>{tr(title)}</b>\n" + ("\n".join(lines) if lines else "<i>" + tr("nothing yet") + "</i>"))
     text, _ = join_blocks(blocks)
     return text
 

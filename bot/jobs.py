@@ -15,6 +15,7 @@ import logging
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox, pushes
+from bot.i18n import Translator
 from bot.services import services, services_in
 
 log = logging.getLogger(__name__)
@@ -37,13 +38,15 @@ async def post_to_channel(context: ContextTypes.DEFAULT_TYPE) -> None:
     bot_services = services(context)
     channel_id = bot_services.settings.channel_id
     if channel_id is not None:
-        await outbox.send_next_post(context.bot, bot_services.archive, channel_id)
+        tr = Translator(bot_services.settings.language)
+        await outbox.send_next_post(context.bot, bot_services.archive, channel_id, tr)
 
 
 async def tell_admins(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the admins the notices waiting for them (a feed was paused, the channel refused a post)."""
     bot_services = services(context)
-    await outbox.send_notices(context.bot, bot_services.archive, bot_services.settings.admin_ids)
+    settings = bot_services.settings
+    await outbox.send_notices(context.bot, bot_services.archive, settings.admin_ids, settings.language)
 
 
 async def push_to_followers(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -23,10 +23,11 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot import posts
+from bot.i18n import ENGLISH, N_, Translator, pick_language
 from bot.render import Reply
 from retrieval import Archive, NotFoundError
 from retrieval.archive import CHANNEL_POSTS
-from retrieval.models import OutboxKind, OutboxMessage
+from retrieval.models import OutboxKind, OutboxMessage, notice, read_notice
 
 log = logging.getLogger(__name__)
 
@@ -39,26 +40,32 @@ POST_MAX_AGE = timedelta(days=2)
 NOTICE_MAX_AGE = timedelta(days=7)
 
 
-async def _render(archive: Archive, message: OutboxMessage, bot_username: str) -> Reply | None:
+async def _render(archive: Archive, message: OutboxMessage, bot_username: str, tr: Translator) -> Reply | None:
     """The post for ``message``, or None when its article was deleted meanwhile."""
     if message.kind is OutboxKind.ARTICLE and message.article_id is not None:
         try:
-            return posts.render_channel_post(await archive.article(message.article_id), bot_username)
+            return posts.render_channel_post(await archive.article(message.article_id), bot_username, tr)
         except NotFoundError:
             return None
     summary = json.loads(message.payload or "{}")
     sources = await archive.store.answer_sources(summary.get("article_ids", []))
     headlines = [sources[i].headline for i in summary.get("article_ids", []) if i in sources]
-    return posts.render_summary_post(int(summary.get("count", len(headlines))), headlines, bot_username)
+    return posts.render_summary_post(int(summary.get("count", len(headlines))), headlines, bot_username, tr)
 
 
-async def send_next_post(bot: Bot, archive: Archive, channel_id: str) -> bool:
+CHANNEL_REFUSED = N_(
+    "I cannot post to the channel {channel}: Telegram says “{error}”."
+    " Make the bot an admin of the channel with the right to post, and check NEWSBOT_CHANNEL_ID."
+)
+
+
+async def send_next_post(bot: Bot, archive: Archive, channel_id: str, tr: Translator = ENGLISH) -> bool:
     """Send the oldest due channel post; False when none is due."""
     now = datetime.now(UTC)
     message = await archive.outbox.next_due(CHANNEL_POSTS, now, POST_MAX_AGE)
     if message is None:
         return False
-    reply = await _render(archive, message, bot.username)
+    reply = await _render(archive, message, bot.username, tr)
     if reply is None:
         await archive.outbox.mark_failed(message.id, "the article was deleted before it was posted")
         return True
@@ -77,8 +84,7 @@ async def send_next_post(bot: Bot, archive: Archive, channel_id: str) -> bool:
             OutboxKind.NOTICE,
             f"channel-refused:{now:%Y-%m-%d}",
             now,
-            payload=f"I cannot post to the channel {channel_id}: Telegram says “{error.message}”."
-            " Make the bot an admin of the channel with the right to post, and check NEWSBOT_CHANNEL_ID.",
+            payload=notice(CHANNEL_REFUSED, channel=channel_id, error=error.message),
         )
     except NetworkError as error:
         await _retry_or_fail(archive, message, now + RETRY_AFTER_FAILURE, error.message)
@@ -95,15 +101,17 @@ async def _retry_or_fail(archive: Archive, message: OutboxMessage, when: datetim
     log.warning("channel post %d not sent: %s", message.id, reason)
 
 
-async def send_notices(bot: Bot, archive: Archive, admin_ids: frozenset[int]) -> int:
-    """Tell every admin what the outbox holds for them; returns how many notices went out."""
+async def send_notices(bot: Bot, archive: Archive, admin_ids: frozenset[int], default: str = "en") -> int:
+    """Tell every admin what the outbox holds for them, each in their language; returns how many went out."""
     sent = 0
     while (message := await archive.outbox.next_due((OutboxKind.NOTICE,), datetime.now(UTC), NOTICE_MAX_AGE)) is not None:
         await archive.outbox.mark_sending(message.id)
         delivered = 0
+        text, values = read_notice(message.payload)
         for admin_id in admin_ids:
+            tr = Translator(pick_language(await archive.follows.language(admin_id), default))
             try:
-                await bot.send_message(admin_id, posts.render_notice(message.payload))
+                await bot.send_message(admin_id, posts.render_notice(tr(text, **values)))
                 delivered += 1
             except NetworkError as error:  # an admin who blocked the bot must not block the others
                 log.warning("could not tell admin %s: %s", admin_id, error)

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.render import MAX_TITLE_CHARS, Reply, escape, format_date, join_blocks, link, shorten
+from bot.i18n import ENGLISH, N_, Translator
+from bot.render import MAX_TITLE_CHARS, Reply, escape, join_blocks, link, shorten
 from retrieval.models import Article, Feed, Headline
 from retrieval.polling import PAUSED_BY_ADMIN, describe_interval
 from retrieval.sentences import lead
@@ -29,26 +30,26 @@ def deep_link(bot_username: str, article_id: int) -> str:
     return f"https://t.me/{bot_username}?start=a_{article_id}"
 
 
-def render_channel_post(article: Article, bot_username: str) -> Reply:
+def render_channel_post(article: Article, bot_username: str, tr: Translator = ENGLISH) -> Reply:
     """One new article for the channel: headline link, date · author, lead, "Open in the bot"."""
-    lines = [f"<b>{link(shorten(article.title, MAX_TITLE_CHARS), article.url)}</b>"]
-    details = [part for part in (format_date(article.published or article.added_at), shorten(article.author, 80)) if part]
-    lines.append(f"<i>{escape(' · '.join(details))}</i>")
+    lines = [f"<b>{tr.isolate(link(shorten(article.title, MAX_TITLE_CHARS), article.url))}</b>"]
+    details = [tr.date(article.published or article.added_at), tr.isolate(escape(shorten(article.author, 80)))]
+    lines.append(f"<i>{' · '.join(part for part in details if part)}</i>")
     opening = lead(article.body, LEAD_CHARS) or shorten(article.summary, LEAD_CHARS)
     if opening:
-        lines.append("\n" + escape(opening))
-    button = InlineKeyboardButton("Open in the bot ›", url=deep_link(bot_username, article.id))
+        lines.append("\n" + tr.isolate(escape(opening)))
+    button = InlineKeyboardButton(tr("Open in the bot ›"), url=deep_link(bot_username, article.id))
     return Reply("\n".join(lines), InlineKeyboardMarkup([[button]]))
 
 
-def render_summary_post(count: int, headlines: Sequence[Headline], bot_username: str) -> Reply:
+def render_summary_post(count: int, headlines: Sequence[Headline], bot_username: str, tr: Translator = ENGLISH) -> Reply:
     """The one post of a bulk load: how many articles arrived and the newest few headlines."""
-    blocks = [f"📚 <b>{count:,} articles added to the archive</b>"]
-    blocks += [f"• {link(shorten(item.title, MAX_TITLE_CHARS), item.url)}" for item in headlines]
+    blocks = ["📚 <b>" + tr("{count} articles added to the archive", count=count) + "</b>"]
+    blocks += [f"• {tr.isolate(link(shorten(item.title, MAX_TITLE_CHARS), item.url))}" for item in headlines]
     if count > len(headlines):
-        blocks.append(f"… and {count - len(headlines):,} more: ask the bot about them.")
+        blocks.append(tr("… and {count} more: ask the bot about them.", count=count - len(headlines)))
     text, _ = join_blocks(blocks, separator="\n")
-    button = InlineKeyboardButton("Ask the archive ›", url=f"https://t.me/{bot_username}")
+    button = InlineKeyboardButton(tr("Ask the archive ›"), url=f"https://t.me/{bot_username}")
     return Reply(text, InlineKeyboardMarkup([[button]]))
 
 
@@ -57,67 +58,85 @@ def render_notice(text: str) -> str:
     return "⚠️ " + escape(text)
 
 
-def _ago(moment: datetime | None, now: datetime) -> str:
+def _ago(moment: datetime | None, now: datetime, tr: Translator) -> str:
     if moment is None:
-        return "never"
+        return tr("never")
     seconds = max(0, int((now - moment).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+    for unit, size in ((N_("{count}d ago"), 86400), (N_("{count}h ago"), 3600), (N_("{count}m ago"), 60)):
         if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"
+            return tr(unit, count=seconds // size)
+    return tr("just now")
 
 
-def _feed_block(feed: Feed, now: datetime) -> str:
-    state = "⏸ paused" if feed.paused else "▶️ every " + describe_interval(timedelta(seconds=feed.interval_seconds))
-    kind = f" ({escape(feed.kind)})" if feed.kind else ""
+def _feed_block(feed: Feed, now: datetime, tr: Translator) -> str:
+    every = describe_interval(timedelta(seconds=feed.interval_seconds))
+    state = tr("⏸ paused") if feed.paused else tr("▶️ every {interval}", interval=every)
+    kind = f" ({escape(tr(feed.kind))})" if feed.kind else ""
     lines = [
-        f"<b>{feed.id}.</b> {link(shorten(feed.name, 80), feed.url)}{kind}",
-        f"{state} · last poll {_ago(feed.last_polled_at, now)} · {feed.items_added:,} articles added",
+        f"<b>{tr.number(feed.id)}.</b> {tr.isolate(link(shorten(feed.name, 80), feed.url))}{kind}",
+        tr(
+            "{state} · last poll {ago} · {count} articles added",
+            state=state,
+            ago=_ago(feed.last_polled_at, now, tr),
+            count=feed.items_added,
+        ),
     ]
     if feed.paused_reason and feed.paused_reason != PAUSED_BY_ADMIN:
-        lines.append(f"Paused because it {escape(feed.paused_reason)}")
+        lines.append(tr("Paused because it {reason}", reason=escape(feed.paused_reason)))
     if feed.last_error:
-        failures = f" ({feed.error_count} in a row)" if feed.error_count > 1 else ""
-        lines.append(f"✗ Last error{failures}: {escape(shorten(feed.last_error, MAX_ERROR_CHARS))}")
+        error = tr.isolate(escape(shorten(feed.last_error, MAX_ERROR_CHARS)))
+        if feed.error_count > 1:
+            lines.append(tr("✗ Last error ({count} in a row): {error}", count=feed.error_count, error=error))
+        else:
+            lines.append(tr("✗ Last error: {error}", error=error))
     return "\n".join(lines)
 
 
-def render_feeds(feeds: Sequence[Feed], now: datetime) -> Reply:
+# Feed kinds as ``retrieval.feeds.FeedKind`` names them, for the catalogue.
+_KINDS = (N_("feed"), N_("sitemap"), N_("sitemap index"))
+
+
+def render_feeds(feeds: Sequence[Feed], now: datetime, tr: Translator = ENGLISH) -> Reply:
     """The feeds with their state and last error, and buttons to pause, resume, check or remove each."""
+    title = "<b>" + tr("Feeds") + "</b>"
     if not feeds:
         return Reply(
-            "<b>Feeds</b>\nNo feeds yet. Add your site's RSS, Atom or JSON feed, or its sitemap:\n"
-            "<code>/feed add https://example.com/feed.xml every 15m</code>"
+            title
+            + "\n"
+            + tr(
+                "No feeds yet. Add your site's RSS, Atom or JSON feed, or its sitemap:\n"
+                "<code>/feed add https://example.com/feed.xml every 15m</code>"
+            )
         )
-    blocks = ["<b>Feeds</b>"] + [_feed_block(feed, now) for feed in feeds]
+    blocks = [title] + [_feed_block(feed, now, tr) for feed in feeds]
     text, shown = join_blocks(blocks)
     if shown < len(blocks):
-        text += f"\n\n… and {len(blocks) - shown} more (see <code>newsbot feeds list</code>)"
+        text += "\n\n" + tr("… and {count} more (see <code>newsbot feeds list</code>)", count=len(blocks) - shown)
     rows = []
     for feed in feeds[: shown - 1]:
         toggle = callbacks.FeedAction("resume" if feed.paused else "pause", feed.id)
+        label = tr("▶️ Resume {number}", number=feed.id) if feed.paused else tr("⏸ Pause {number}", number=feed.id)
+        check = callbacks.encode(callbacks.FeedAction("check", feed.id))
+        remove = callbacks.encode(callbacks.FeedAction("remove", feed.id))
         rows.append(
             [
-                InlineKeyboardButton(f"{'▶️ Resume' if feed.paused else '⏸ Pause'} {feed.id}", callback_data=callbacks.encode(toggle)),
-                InlineKeyboardButton(f"🔄 Check {feed.id}", callback_data=callbacks.encode(callbacks.FeedAction("check", feed.id))),
-                InlineKeyboardButton(f"🗑 Remove {feed.id}", callback_data=callbacks.encode(callbacks.FeedAction("remove", feed.id))),
+                InlineKeyboardButton(label, callback_data=callbacks.encode(toggle)),
+                InlineKeyboardButton(tr("🔄 Check {number}", number=feed.id), callback_data=check),
+                InlineKeyboardButton(tr("🗑 Remove {number}", number=feed.id), callback_data=remove),
             ]
         )
     return Reply(text, InlineKeyboardMarkup(rows[:99]))
 
 
-def render_remove_question(feed: Feed) -> Reply:
+def render_remove_question(feed: Feed, tr: Translator = ENGLISH) -> Reply:
     """Ask before removing a feed (the articles it brought stay)."""
+    confirm = callbacks.encode(callbacks.FeedAction("confirm", feed.id))
+    keep = callbacks.encode(callbacks.FeedAction("list", 0))
     keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("Yes, remove it", callback_data=callbacks.encode(callbacks.FeedAction("confirm", feed.id))),
-                InlineKeyboardButton("No, keep it", callback_data=callbacks.encode(callbacks.FeedAction("list", 0))),
-            ]
-        ]
+        [[InlineKeyboardButton(tr("Yes, remove it"), callback_data=confirm), InlineKeyboardButton(tr("No, keep it"), callback_data=keep)]]
     )
+    name = tr.isolate(link(shorten(feed.name, 80), feed.url))
     return Reply(
-        f"Remove feed {feed.id} ({link(shorten(feed.name, 80), feed.url)})?"
-        " The articles it brought stay in the archive.",
+        tr("Remove feed {number} ({name})? The articles it brought stay in the archive.", number=feed.id, name=name),
         keyboard,
     )

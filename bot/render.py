@@ -244,5 +244,6 @@ def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLIS
 
 
 def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Translator = ENGLISH) -> str:
-    rows = stats_rows(stats, metrics)
-    return f"<b>{tr('Archive')}</b>\n" + "\n".join(f"{escape(tr(label))}: {escape(value)}" for label, value in rows)
+    rows = stats_rows(stats, metrics, tr)
+    heading = tr("Archive")
+    return f"<b>{heading}</b>\n" + "\n".join(f"{escape(label)}: {escape(value)}" for label, value in rows)

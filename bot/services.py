@@ -38,10 +38,10 @@ class BotServices:
     async def translator(self, user: User | None) -> Translator:
         """The reader's language: chosen with /language (remembered), else their Telegram app's."""
         if user is None:
-            return Translator()
+            return Translator(self.settings.language)
         if user.id not in self.languages:
             self.languages[user.id] = await self.archive.follows.language(user.id)
-        return Translator(pick_language(self.languages[user.id], user.language_code))
+        return Translator(pick_language(self.languages[user.id], user.language_code, self.settings.language))
 
 
 def install(bot_data: dict, bot_services: BotServices) -> None:

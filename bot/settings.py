@@ -30,6 +30,11 @@ class BotSettings(Settings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         frozenset(), description="Comma-separated Telegram user ids allowed to load, delete and reindex."
     )
+    language: str = Field(
+        "en",
+        description="Language of channel posts and of readers whose Telegram app's language the bot does not speak"
+        " (a file in bot/locales, or en).",
+    )
     max_topics: int = Field(
         20, ge=1, le=1000, description="Topics one reader (or group) may follow with /follow."
     )
@@ -47,6 +52,15 @@ class BotSettings(Settings):
     )
     log_format: Literal["text", "json"] = Field("text", description="'text': one readable line per event; 'json': JSON lines.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Least important events logged.")
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        from bot.i18n import languages  # the catalogues live with the bot's code
+
+        if value not in languages():
+            raise ValueError(f"must be one of {', '.join(languages())}")
+        return value
 
     @field_validator("webhook_secret")
     @classmethod

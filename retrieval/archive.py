@@ -40,7 +40,7 @@ from retrieval.models import (
     SearchResult,
     StoreStats,
 )
-from retrieval.polling import FeedPoller, check_feed_url
+from retrieval.polling import FeedPoller, Say, check_feed_url, english
 from retrieval.records import canonical_url
 from retrieval.seeds import seed_file
 from retrieval.settings import Settings, SettingsError
@@ -234,10 +234,10 @@ class Archive:
         for article_id in report.new_ids:
             await self.outbox.queue(OutboxKind.ARTICLE, f"article:{article_id}", now, article_id=article_id)
 
-    async def add_feed(self, url: str, interval: timedelta) -> tuple[Feed, str]:
+    async def add_feed(self, url: str, interval: timedelta, say: Say = english) -> tuple[Feed, str]:
         """Add a feed and poll it at once (its backfill); IngestError, and nothing kept, if it is not a feed.
 
-        Returns the feed and what the first poll did.
+        Returns the feed and what the first poll did (in words ``say`` chooses).
         """
         url = check_feed_url(url)
         feed = await self.feeds.add(url, interval, datetime.now(UTC))
@@ -245,7 +245,7 @@ class Archive:
         if result.error is not None:
             await self.feeds.remove(feed.id)
             raise IngestError(result.error, where=url)
-        return await self.feeds.get(feed.id), result.summary()
+        return await self.feeds.get(feed.id), result.summary(say)
 
     async def load_seeds(self) -> LoadReport | None:
         """Load the bundled demo articles, if this installation has them."""

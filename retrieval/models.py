@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -281,6 +282,22 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
     # Queued too long ago to still be news when the bot could send it.
     EXPIRED = "expired"
+
+
+def notice(message: str, **values: object) -> str:
+    """An admin notice as the outbox keeps it: the English message and its values, so it can be translated."""
+    return json.dumps({"message": message, "values": values})
+
+
+def read_notice(payload: str) -> tuple[str, dict[str, object]]:
+    """The message and values of a notice (a plain-text payload is a message of its own)."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return payload, {}
+    if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+        return payload, {}
+    return data["message"], dict(data.get("values") or {})
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,13 +28,13 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from retrieval.errors import IngestError
 from retrieval.extract import extract_article
 from retrieval.feeds import FeedEntry, FeedKind, ParsedFeed, parse_feed
 from retrieval.fetch import shown_url, split_url
-from retrieval.models import Announce, ArticleInput, Feed, LoadReport, OutboxKind
+from retrieval.models import Announce, ArticleInput, Feed, LoadReport, OutboxKind, notice
 from retrieval.records import article_from_fields, canonical_url
 
 if TYPE_CHECKING:
@@ -85,6 +85,30 @@ def backoff(interval: timedelta, failures: int) -> timedelta:
     return min(interval * 2 ** min(failures, 20), MAX_BACKOFF)
 
 
+class Say(Protocol):
+    """Puts a message into words: English here, the reader's language in the bot (``bot.i18n.Translator``)."""
+
+    def __call__(self, message: str, **values: object) -> str: ...
+
+
+def english(message: str, **values: object) -> str:
+    return message.format(**values)
+
+
+# The messages a front end shows for polls, in English; the bot's catalogue translates them (bot/locales).
+POLL_BUSY = "being polled already (by the bot or another process)"
+POLL_FAILED = "failed: {error}"
+POLL_PAUSED = "failed: {error} (paused)"
+POLL_NOT_MODIFIED = "not changed since the last poll"
+POLL_LOADED = "{offered} items offered, {new} new, {updated} updated"
+POLL_LOADED_FAILED = "{offered} items offered, {new} new, {updated} updated, {failed} failed"
+PAUSED_NOTICE = (
+    "Feed {feed} ({name}) is paused: it {reason}. Last error: {error}."
+    " Once it is fixed, resume it: /feed resume {feed} (or newsbot feeds resume {feed})."
+)
+MESSAGES = (POLL_BUSY, POLL_FAILED, POLL_PAUSED, POLL_NOT_MODIFIED, POLL_LOADED, POLL_LOADED_FAILED, PAUSED_NOTICE)
+
+
 @dataclass(slots=True)
 class PollResult:
     """What one poll of one feed did."""
@@ -99,16 +123,17 @@ class PollResult:
     error: str | None = None
     paused_now: bool = False
 
-    def summary(self) -> str:
+    def summary(self, say: Say = english) -> str:
+        """What the poll did, in one line; ``say`` translates the messages (the bot's ``Translator``)."""
         if not self.polled:
-            return "being polled already (by the bot or another process)"
+            return say(POLL_BUSY)
         if self.error:
-            return f"failed: {self.error}" + (" (paused)" if self.paused_now else "")
+            return say(POLL_PAUSED if self.paused_now else POLL_FAILED, error=self.error)
         if self.not_modified:
-            return "not changed since the last poll"
+            return say(POLL_NOT_MODIFIED)
         report = self.report or LoadReport()
-        text = f"{self.offered} items offered, {report.new} new, {report.updated} updated"
-        return text + (f", {report.failed} failed" if report.failed else "")
+        template = POLL_LOADED_FAILED if report.failed else POLL_LOADED
+        return say(template, offered=self.offered, new=report.new, updated=report.updated, failed=report.failed)
 
 
 class FeedPoller:
@@ -274,8 +299,7 @@ class FeedPoller:
                 OutboxKind.NOTICE,
                 f"feed-paused:{feed.id}:{int(now.timestamp())}",
                 now,
-                payload=f"Feed {feed.id} ({shown_url(feed.name, 100)}) is paused: it {pause}. Last error: {reason}."
-                f" Once it is fixed, resume it: /feed resume {feed.id} (or newsbot feeds resume {feed.id}).",
+                payload=notice(PAUSED_NOTICE, feed=feed.id, name=shown_url(feed.name, 100), reason=pause, error=reason),
             )
         retry = now + backoff(timedelta(seconds=feed.interval_seconds), failures)
         await self.archive.feeds.record_failure(feed.id, now, reason, retry, pause)

@@ -11,6 +11,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from bot.i18n import LOCALES, Translator, catalogues, pick_language
+from retrieval import polling
 from tests.botapi import parse_html
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
@@ -18,7 +19,8 @@ LANGUAGES = sorted(code for code in catalogues() if code != "en")
 
 
 def messages_in_code() -> set[str]:
-    found = set()
+    """Every message the bot translates: marked in its code, and the poll messages the retrieval core makes."""
+    found = set(polling.MESSAGES)
     for _, _, message, _, _ in extract_from_dir(BOT, method_map=[("**.py", "python")], keywords={"tr": None, "N_": None}):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found

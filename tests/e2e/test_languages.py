@@ -52,3 +52,14 @@ async def test_language_command_switches_and_is_remembered(api: FakeBotApi, bot:
 async def test_commands_are_registered_in_persian_too(api: FakeBotApi, bot: BotServices) -> None:
     persian = [c for c in api.calls if c.method == "setMyCommands" and c.params.get("language_code") == "fa"]
     assert persian and {"command": "follow", "description": "دریافت مطالب تازه درباره‌ی یک موضوع"} in persian[0].params["commands"]
+
+
+async def test_an_admin_whose_app_is_in_persian_gets_persian_stats(api: FakeBotApi, bot: BotServices) -> None:
+    from tests.e2e.conftest import ADMIN_ID
+
+    api.user_languages[ADMIN_ID] = "fa"
+    stats = parse_html((await ask(api, "/stats", ADMIN_ID)).params["text"])
+    assert stats.startswith("بایگانی\nمطالب: ۱۱\n")
+    assert "خوراک‌ها: ۰" in stats
+    feeds = parse_html((await ask(api, "/feeds", ADMIN_ID)).params["text"])
+    assert feeds.startswith("خوراک‌ها\nهنوز خوراکی نیست.")
