@@ -87,7 +87,7 @@ _OUTCOMES = {"new": N_("new"), "updated": N_("updated"), "unchanged": N_("unchan
 def _url_line(url: str, report: LoadReport, tr: Translator) -> str:
     shown = tr.isolate(render.escape(render.shorten(url, 200)))
     if report.failures:
-        return f"✗ {shown}: {tr.isolate(render.escape(report.failures[0].reason))}"
+        return f"✗ {shown}: {render.escape(render.failure_text(report.failures[0], tr))}"
     outcome = "new" if report.new else "updated" if report.updated else "unchanged"
     return f"✓ {tr(_OUTCOMES[outcome])}: {shown}"
 

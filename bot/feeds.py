@@ -62,7 +62,7 @@ async def _add(bot_services: BotServices, command: FeedCommand, tr: Translator) 
     try:
         feed, first_poll = await bot_services.archive.add_feed(command.url, command.interval, tr)
     except IngestError as error:
-        return tr("✗ Not added: {reason}", reason=tr.isolate(render.escape(error.reason)))
+        return tr("✗ Not added: {reason}", reason=render.escape(tr(error.message, **error.values)))
     return tr(
         "✓ Added feed {number}: {name} ({kind}), polled every {interval}.\n"
         "First poll: {result}. These are not posted to the channel; new items from now on are.",

@@ -27,7 +27,7 @@ from bot.i18n import ENGLISH, N_, Translator, pick_language
 from bot.render import Reply
 from retrieval import Archive, NotFoundError
 from retrieval.archive import CHANNEL_POSTS
-from retrieval.models import OutboxKind, OutboxMessage, notice, read_notice
+from retrieval.models import OutboxKind, OutboxMessage, notice, say_stored
 
 log = logging.getLogger(__name__)
 
@@ -107,16 +107,15 @@ async def send_notices(bot: Bot, archive: Archive, admin_ids: frozenset[int], de
     while (message := await archive.outbox.next_due((OutboxKind.NOTICE,), datetime.now(UTC), NOTICE_MAX_AGE)) is not None:
         await archive.outbox.mark_sending(message.id)
         delivered = 0
-        text, values = read_notice(message.payload)
         for admin_id in admin_ids:
             tr = Translator(pick_language(await archive.follows.language(admin_id), default))
             try:
-                await bot.send_message(admin_id, posts.render_notice(tr(text, **values)))
+                await bot.send_message(admin_id, posts.render_notice(say_stored(message.payload, tr)))
                 delivered += 1
             except NetworkError as error:  # an admin who blocked the bot must not block the others
                 log.warning("could not tell admin %s: %s", admin_id, error)
         if not admin_ids:
-            log.warning("no NEWSBOT_ADMIN_IDS to tell: %s", message.payload)
+            log.warning("no NEWSBOT_ADMIN_IDS to tell: %s", say_stored(message.payload))
         if delivered or not admin_ids:
             await archive.outbox.mark_sent(message.id, datetime.now(UTC), None)
         else:

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.i18n import ENGLISH, N_, Translator
 from bot.render import MAX_TITLE_CHARS, Reply, escape, join_blocks, link, shorten
-from retrieval.models import Article, Feed, Headline
+from retrieval.models import Article, Feed, Headline, say_stored
 from retrieval.polling import PAUSED_BY_ADMIN, describe_interval
 from retrieval.sentences import lead
 
@@ -82,9 +82,9 @@ def _feed_block(feed: Feed, now: datetime, tr: Translator) -> str:
         ),
     ]
     if feed.paused_reason and feed.paused_reason != PAUSED_BY_ADMIN:
-        lines.append(tr("Paused because it {reason}", reason=escape(feed.paused_reason)))
+        lines.append(tr("Paused because it {reason}", reason=escape(say_stored(feed.paused_reason, tr))))
     if feed.last_error:
-        error = tr.isolate(escape(shorten(feed.last_error, MAX_ERROR_CHARS)))
+        error = escape(shorten(say_stored(feed.last_error, tr), MAX_ERROR_CHARS))
         if feed.error_count > 1:
             lines.append(tr("✗ Last error ({count} in a row): {error}", count=feed.error_count, error=error))
         else:

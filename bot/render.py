@@ -22,7 +22,7 @@ from bot.figures import stats_rows
 from bot.i18n import ENGLISH, Translator
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Article, Headline, LoadReport, SearchHit, SearchResult
-from retrieval.models import Snippet
+from retrieval.models import Failure, Snippet
 
 MAX_VISIBLE = 4096
 MAX_TITLE_CHARS = 200
@@ -219,6 +219,12 @@ def render_article(article: Article, tr: Translator = ENGLISH) -> Reply:
     return Reply("\n".join(header) + "\n\n" + body + "\n\n" + footer)
 
 
+def failure_text(failure: Failure, tr: Translator = ENGLISH) -> str:
+    """Why an input failed, in the reader's language (the field it concerns first)."""
+    reason = tr(failure.message, **failure.values) if failure.message else failure.reason
+    return tr("field '{field}': {reason}", field=failure.field, reason=reason) if failure.field else reason
+
+
 def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLISH) -> str:
     """An admin's load summary with as many rejected rows and reasons as fit."""
     summary = f"<b>{escape(heading)}</b>\n" + tr(
@@ -228,7 +234,7 @@ def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLIS
         unchanged=report.unchanged,
         failed=report.failed,
     )
-    failures = [f"✗ {escape(f.source)}: {escape(f.reason)}" for f in report.failures]
+    failures = [f"✗ {tr.isolate(escape(f.source))}: {escape(failure_text(f, tr))}" for f in report.failures]
     budget = MAX_VISIBLE - visible_length(summary) - 200
     listed, shown = join_blocks(failures, separator="\n", limit=budget)
     if report.stopped:

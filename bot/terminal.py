@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
-from retrieval.models import Feed
+from retrieval.models import Feed, say_stored
 from retrieval.polling import PollResult, describe_interval
 from retrieval.records import strip_controls
 
@@ -83,14 +83,14 @@ def render_feeds(feeds: Sequence[Feed]) -> str:
         return "No feeds yet. Add one with 'newsbot feeds add URL [--every 15m]'."
     lines = []
     for feed in feeds:
-        state = f"paused ({shown(feed.paused_reason or '')})" if feed.paused else "every " + describe_interval(
+        state = f"paused ({shown(say_stored(feed.paused_reason or ''))})" if feed.paused else "every " + describe_interval(
             timedelta(seconds=feed.interval_seconds)
         )
         polled = f"{feed.last_polled_at:%Y-%m-%d %H:%M} UTC" if feed.last_polled_at else "never"
         lines.append(f"{feed.id:>3}. {shown(feed.title) or '(untitled)'} [{feed.kind or 'not read yet'}]  {shown(feed.url)}")
         lines.append(f"     {state} · last poll {polled} · {feed.items_added:,} articles added")
         if feed.last_error:
-            lines.append(f"     ✗ last error ({feed.error_count} in a row): {shown(feed.last_error)}")
+            lines.append(f"     ✗ last error ({feed.error_count} in a row): {shown(feed.error_text)}")
     return "\n".join(lines)
 
 

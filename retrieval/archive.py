@@ -244,7 +244,7 @@ class Archive:
         result = await self.poller.poll(feed.id)
         if result.error is not None:
             await self.feeds.remove(feed.id)
-            raise IngestError(result.error, where=url)
+            raise result.failure.moved(url) if result.failure else IngestError("{reason}", where=url, reason=result.error)
         return await self.feeds.get(feed.id), result.summary(say)
 
     async def load_seeds(self) -> LoadReport | None:

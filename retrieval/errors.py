@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import errno
 
+from retrieval.models import english_text
+
 
 class NewsbotError(Exception):
     """Base of every error the retrieval core raises on purpose."""
@@ -26,13 +28,22 @@ class IngestError(NewsbotError):
 
     ``where`` names the place in the input ("line 4", "item 2", a URL) and
     ``field`` the offending field, so a report can point at it exactly.
+    ``message`` is the reason as an English template and ``values`` fill it,
+    so a front end can say it in another language (the bot's catalogue has
+    every message); ``reason`` is the English text.
     """
 
-    def __init__(self, reason: str, *, where: str | None = None, field: str | None = None) -> None:
-        self.reason = reason
+    def __init__(self, message: str, *, where: str | None = None, field: str | None = None, **values: object) -> None:
+        self.message = message
+        self.values = values
+        self.reason = english_text(message, values)
         self.where = where
         self.field = field
         super().__init__(self._describe())
+
+    def moved(self, where: str | None) -> IngestError:
+        """The same error, placed at ``where``."""
+        return type(self)(self.message, where=where, field=self.field, **self.values)
 
     @property
     def detail(self) -> str:

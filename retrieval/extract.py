@@ -38,10 +38,10 @@ def extract_article(
             favor_precision=True,
         )
     except Exception as error:  # trafilatura/lxml raise many types on broken markup
-        raise IngestError(f"could not parse the page as HTML ({error})", where=where) from error
+        raise IngestError("could not parse the page as HTML ({error})", where=where, error=str(error)) from error
     words = len((document.text or "").split()) if document is not None else 0
     if words < MIN_ARTICLE_WORDS:
-        raise IngestError(f"no article text found in the page ({words} words)", where=where)
+        raise IngestError("no article text found in the page ({words} words)", where=where, words=words)
     page_url = url or document.url
     if not page_url:
         raise IngestError(

@@ -88,7 +88,9 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
     try:
         parsed = fastfeedparser.parse(content)
     except (ValueError, etree.LxmlError, UnicodeError) as error:
-        raise IngestError(f"not an RSS, Atom or JSON feed, nor a sitemap ({shorten(str(error), 120)})", where=url) from None
+        raise IngestError(
+            "not an RSS, Atom or JSON feed, nor a sitemap ({error})", where=url, error=shorten(str(error), 120)
+        ) from None
     entries = tuple(_entries(parsed.get("entries") or (), url))
     title = _clean(str((parsed.get("feed") or {}).get("title") or ""))
     return ParsedFeed(FeedKind.FEED, title, entries)
@@ -102,9 +104,9 @@ def _gunzip(content: bytes, url: str) -> bytes:
         with gzip.GzipFile(fileobj=io.BytesIO(content)) as unpacked:
             data = unpacked.read(MAX_SITEMAP_BYTES + 1)
     except (OSError, EOFError, zlib.error) as error:
-        raise IngestError(f"a damaged gzip file ({error})", where=url) from None
+        raise IngestError("a damaged gzip file ({error})", where=url, error=str(error)) from None
     if len(data) > MAX_SITEMAP_BYTES:
-        raise IngestError(f"unpacks to more than {MAX_SITEMAP_BYTES // 1_000_000} MB", where=url)
+        raise IngestError("unpacks to more than {size} MB", where=url, size=MAX_SITEMAP_BYTES // 1_000_000)
     return data
 
 
@@ -189,7 +191,7 @@ def _parse_sitemap(content: bytes, url: str) -> ParsedFeed:
     try:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as error:
-        raise IngestError(f"a broken sitemap ({shorten(str(error), 120)})", where=url) from None
+        raise IngestError("a broken sitemap ({error})", where=url, error=shorten(str(error), 120)) from None
     if etree.QName(root).localname == "sitemapindex":
         locations = ((element.text or "").strip() for element in root.iterfind(f"{_SITEMAP_NS}sitemap/{_SITEMAP_NS}loc"))
         children = tuple(location for location in locations if location.lower().startswith(("http://", "https://")))

@@ -69,14 +69,18 @@ def shown_url(url: str, limit: int = 200) -> str:
 def split_url(url: str) -> SplitResult:
     """``url`` split and checked (length, brackets, port), or FetchError saying what is wrong."""
     if len(url) > MAX_URL_CHARS:
-        raise FetchError(f"the URL is {len(url):,} characters long, at most {MAX_URL_CHARS:,}", where=shown_url(url))
+        raise FetchError(
+            "the URL is {length} characters long, at most {most}", where=shown_url(url), length=len(url), most=MAX_URL_CHARS
+        )
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError as error:
-        raise FetchError(f"not a valid URL ({error})", where=shown_url(url)) from None
+        raise FetchError("not a valid URL ({error})", where=shown_url(url), error=str(error)) from None
     if parts.scheme not in ("http", "https"):
-        raise FetchError(f"only http and https URLs can be loaded, not {parts.scheme or 'this'!r}", where=shown_url(url))
+        raise FetchError(
+            "only http and https URLs can be loaded, not {scheme}", where=shown_url(url), scheme=repr(parts.scheme or "this")
+        )
     if not parts.hostname:
         raise FetchError("the URL has no host name", where=shown_url(url))
     return parts
@@ -126,14 +130,15 @@ class PageFetcher:
         try:
             addresses = await self._resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
         except (OSError, UnicodeError) as error:
-            raise FetchError(f"cannot resolve host {host!r}", where=shown_url(url)) from error
+            raise FetchError("cannot resolve host {host}", where=shown_url(url), host=repr(host)) from error
         if not addresses:
-            raise FetchError(f"cannot resolve host {host!r}", where=shown_url(url))
+            raise FetchError("cannot resolve host {host}", where=shown_url(url), host=repr(host))
         for address in addresses:
             if not is_public_address(address):
                 raise FetchError(
-                    f"refusing to fetch from a private or local address ({address});"
+                    "refusing to fetch from a private or local address ({address});"
                     " set NEWSBOT_ALLOW_PRIVATE_URLS=true to allow it",
+                    address=address,
                     where=shown_url(url),
                 )
         checked = httpx.URL(url).copy_with(host=addresses[0].split("%", 1)[0])
@@ -146,7 +151,7 @@ class PageFetcher:
         stream = response.extensions.get("network_stream")
         peer = stream.get_extra_info("server_addr") if stream is not None else None
         if peer and not is_public_address(peer[0]):
-            raise FetchError(f"refusing to read from a private or local address ({peer[0]})", where=url)
+            raise FetchError("refusing to read from a private or local address ({address})", where=url, address=peer[0])
 
     async def fetch(self, url: str) -> FetchedPage:
         """Return the web page at ``url`` or raise ``FetchError`` with the reason."""
@@ -172,7 +177,9 @@ class PageFetcher:
             async with asyncio.timeout(self.timeout):
                 return await self._fetch(url, headers, content_types)
         except TimeoutError:
-            raise FetchError(f"the server took longer than {self.timeout:g} s to send the page", where=shown_url(url)) from None
+            raise FetchError(
+                "the server took longer than {seconds} s to send the page", where=shown_url(url), seconds=f"{self.timeout:g}"
+            ) from None
 
     async def _fetch(self, url: str, request_headers: dict[str, str], content_types: tuple[str, ...] | None) -> FetchedPage:
         current = url
@@ -188,30 +195,34 @@ class PageFetcher:
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:
-                            raise FetchError(f"HTTP {response.status_code} redirect without a location", where=url)
+                            raise FetchError(
+                                "HTTP {status} redirect without a location", where=url, status=str(response.status_code)
+                            )
                         current = urljoin(current, location)
                         continue
                     if response.status_code >= 400:
-                        raise FetchError(f"the server answered HTTP {response.status_code}", where=url)
+                        raise FetchError("the server answered HTTP {status}", where=url, status=str(response.status_code))
                     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
                     if content_types and content_type and content_type not in content_types:
-                        raise FetchError(f"not a web page (content type {content_type})", where=url)
+                        raise FetchError("not a web page (content type {type})", where=url, type=content_type)
                     return FetchedPage(current, await self._read_capped(response, url), etag, modified)
             except httpx.TimeoutException as error:
                 raise FetchError("the server took too long to answer", where=url) from error
             except (httpx.HTTPError, httpx.InvalidURL) as error:
-                raise FetchError(f"could not download ({type(error).__name__}: {error})", where=url) from error
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects", where=url)
+                raise FetchError(
+                    "could not download ({error})", where=url, error=f"{type(error).__name__}: {error}"
+                ) from error
+        raise FetchError("more than {count} redirects", where=url, count=MAX_REDIRECTS)
 
     async def _read_capped(self, response: httpx.Response, url: str) -> bytes:
         limit_text = f"{self.max_bytes / 1_000_000:g} MB"
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(f"the page is larger than {limit_text}", where=url)
+            raise FetchError("the page is larger than {size}", where=url, size=limit_text)
         chunks, size = [], 0
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
-                raise FetchError(f"the page is larger than {limit_text}", where=url)
+                raise FetchError("the page is larger than {size}", where=url, size=limit_text)
             chunks.append(chunk)
         return b"".join(chunks)

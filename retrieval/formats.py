@@ -40,10 +40,10 @@ def rows_from_jsonl(lines: Iterable[str], name: str) -> Iterator[RawRow | Ingest
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
-            yield IngestError(f"not valid JSON ({error.msg} at column {error.colno})", where=where)
+            yield IngestError("not valid JSON ({error} at column {column})", where=where, error=error.msg, column=str(error.colno))
             continue
         if not isinstance(value, dict):
-            yield IngestError(f"expected a JSON object, got {type(value).__name__}", where=where)
+            yield IngestError("expected a JSON object, got {kind}", where=where, kind=type(value).__name__)
             continue
         yield RawRow(where, value)
 
@@ -114,11 +114,11 @@ def rows_from_json(source: str | bytes | Iterable[bytes], name: str) -> Iterator
             elif isinstance(item, dict):
                 yield RawRow(f"{name} item {count}", item)
             else:
-                yield IngestError(f"expected a JSON object, got {type(item).__name__}", where=f"{name} item {count}")
+                yield IngestError("expected a JSON object, got {kind}", where=f"{name} item {count}", kind=type(item).__name__)
     except ijson.JSONError as error:
         reason = " ".join(str(error).split()).partition(" (right here)")[0]
         after = f" after item {count}" if count else ""
-        yield IngestError(f"not valid JSON{after} ({reason})", where=name)
+        yield IngestError("not valid JSON{after} ({error})", where=name, after=after, error=reason)
         return
     if not count:
         yield IngestError('expected an array of articles, {"articles": [...]} or one article object', where=name)
@@ -147,13 +147,15 @@ def rows_from_csv(lines: Iterable[str], name: str) -> Iterator[RawRow | IngestEr
     try:
         header = [column.strip().lower() for column in (reader.fieldnames or [])]
     except csv.Error as error:
-        yield IngestError(f"not valid CSV ({error})", where=f"{name} line 1")
+        yield IngestError("not valid CSV ({error})", where=f"{name} line 1", error=str(error))
         return
     missing = [field for field in REQUIRED_FIELDS if field not in header]
     if missing:
         yield IngestError(
-            f"the header row lacks {', '.join(missing)} (found: {', '.join(header) or 'nothing'})",
+            "the header row lacks {missing} (found: {found})",
             where=f"{name} line 1",
+            missing=", ".join(missing),
+            found=", ".join(header) or "nothing",
         )
         return
     reader.fieldnames = header
@@ -163,10 +165,10 @@ def rows_from_csv(lines: Iterable[str], name: str) -> Iterator[RawRow | IngestEr
         except StopIteration:
             return
         except csv.Error as error:
-            yield IngestError(f"not valid CSV ({error})", where=f"{name} line {reader.line_num}")
+            yield IngestError("not valid CSV ({error})", where=f"{name} line {reader.line_num}", error=str(error))
             return
         where = f"{name} line {reader.line_num}"
         if None in row:
-            yield IngestError(f"{len(row[None])} more values than header columns", where=where)
+            yield IngestError("{count} more values than header columns", where=where, count=len(row[None]))
             continue
         yield RawRow(where, {key: value for key, value in row.items() if key in FIELDS})

@@ -110,7 +110,7 @@ class Ingestor:
                 report.interrupted = True
                 return
             if isinstance(target, IngestError):
-                report.fail(target.where or "", target.detail)
+                report.fail(target.where or "", target.detail, target.message, target.values, target.field)
             elif isinstance(target, Path):
                 await self._load_items(articles_from_file(target, self.site_url), report, total, progress)
             else:
@@ -152,7 +152,7 @@ class Ingestor:
         prepared = []
         for item in batch:
             if isinstance(item, IngestError):
-                report.fail(item.where or "", item.detail)
+                report.fail(item.where or "", item.detail, item.message, item.values, item.field)
             else:
                 prepared.append(item)
         results = await self.store.upsert(prepared) if prepared else []
@@ -173,7 +173,7 @@ class Ingestor:
             )
             item: PreparedArticle | IngestError = await self.workers.load(prepare, article)
         except IngestError as error:
-            item = IngestError(error.reason, where=shown_url(url), field=error.field)
+            item = error.moved(shown_url(url))
         await self._store_batch([item], report)
         if progress is not None:
             await progress(LoadProgress(report.processed, total, report))

@@ -106,10 +106,17 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """One input that could not be loaded, and why."""
+    """One input that could not be loaded, and why.
+
+    ``reason`` is English; ``message`` (a template) and ``values`` let a front
+    end say it in another language, and ``field`` names the field it concerns.
+    """
 
     source: str
     reason: str
+    message: str = ""
+    values: dict[str, object] = field(default_factory=dict)
+    field: str | None = None
 
 
 # Failures kept with their reasons; a file of a million bad rows is counted
@@ -150,10 +157,17 @@ class LoadReport:
         elif outcome is Outcome.UNCHANGED:
             self.unchanged += 1
 
-    def fail(self, source: str, reason: str) -> None:
+    def fail(
+        self,
+        source: str,
+        reason: str,
+        message: str = "",
+        values: dict[str, object] | None = None,
+        field_name: str | None = None,
+    ) -> None:
         self.failed += 1
         if len(self.failures) < MAX_FAILURES_KEPT:
-            self.failures.append(Failure(source, reason))
+            self.failures.append(Failure(source, reason, message or reason, dict(values or {}), field_name))
 
     def summary(self) -> str:
         counts = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
@@ -250,6 +264,11 @@ class Feed:
     def name(self) -> str:
         return self.title or self.url
 
+    @property
+    def error_text(self) -> str:
+        """The last error in English ("" if none)."""
+        return say_stored(self.last_error) if self.last_error else ""
+
 
 class Announce(StrEnum):
     """Which new articles of a load are posted to the channel (when NEWSBOT_CHANNEL_ID is set).
@@ -284,13 +303,19 @@ class OutboxStatus(StrEnum):
     EXPIRED = "expired"
 
 
+def nested(message: str, **values: object) -> dict[str, object]:
+    """A message inside another's values (said in the same language as the outer one)."""
+    return {"message": message, "values": values}
+
+
 def notice(message: str, **values: object) -> str:
-    """An admin notice as the outbox keeps it: the English message and its values, so it can be translated."""
-    return json.dumps({"message": message, "values": values})
+    """A message as the store keeps it (an admin notice, a feed's last error): the English template and its
+    values, as JSON, so a front end can say it in another language."""
+    return json.dumps(nested(message, **values), ensure_ascii=False)
 
 
 def read_notice(payload: str) -> tuple[str, dict[str, object]]:
-    """The message and values of a notice (a plain-text payload is a message of its own)."""
+    """The message and values of a stored message (plain text, as stored before, is a message of its own)."""
     try:
         data = json.loads(payload)
     except ValueError:
@@ -298,6 +323,27 @@ def read_notice(payload: str) -> tuple[str, dict[str, object]]:
     if not isinstance(data, dict) or not isinstance(data.get("message"), str):
         return payload, {}
     return data["message"], dict(data.get("values") or {})
+
+
+def say_stored(payload: str, say: Callable[..., str] | None = None) -> str:
+    """A stored message in words: English by default, or through ``say`` (a translator), nested messages too."""
+    message, values = read_notice(payload)
+
+    def word(value: object) -> object:
+        if isinstance(value, dict) and isinstance(value.get("message"), str):
+            inner = {name: word(item) for name, item in dict(value.get("values") or {}).items()}
+            return say(value["message"], **inner) if say else english_text(value["message"], inner)
+        return value
+
+    filled = {name: word(value) for name, value in values.items()}
+    return say(message, **filled) if say else english_text(message, filled)
+
+
+def english_text(message: str, values: dict[str, object]) -> str:
+    """``message`` filled with ``values``, whole numbers with thousands separators (the retrieval core's English)."""
+    if not values:
+        return message
+    return message.format(**{name: f"{value:,}" if isinstance(value, int) else value for name, value in values.items()})
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from retrieval.errors import IngestError
 from retrieval.extract import extract_article
 from retrieval.feeds import FeedEntry, FeedKind, ParsedFeed, parse_feed
 from retrieval.fetch import shown_url, split_url
-from retrieval.models import Announce, ArticleInput, Feed, LoadReport, OutboxKind, notice
+from retrieval.models import Announce, ArticleInput, Feed, LoadReport, OutboxKind, nested, notice
 from retrieval.records import article_from_fields, canonical_url
 
 if TYPE_CHECKING:
@@ -102,11 +102,21 @@ POLL_PAUSED = "failed: {error} (paused)"
 POLL_NOT_MODIFIED = "not changed since the last poll"
 POLL_LOADED = "{offered} items offered, {new} new, {updated} updated"
 POLL_LOADED_FAILED = "{offered} items offered, {new} new, {updated} updated, {failed} failed"
+PAUSED_FAILING = "failed {count} times in a row"
 PAUSED_NOTICE = (
     "Feed {feed} ({name}) is paused: it {reason}. Last error: {error}."
     " Once it is fixed, resume it: /feed resume {feed} (or newsbot feeds resume {feed})."
 )
-MESSAGES = (POLL_BUSY, POLL_FAILED, POLL_PAUSED, POLL_NOT_MODIFIED, POLL_LOADED, POLL_LOADED_FAILED, PAUSED_NOTICE)
+MESSAGES = (
+    POLL_BUSY,
+    POLL_FAILED,
+    POLL_PAUSED,
+    POLL_NOT_MODIFIED,
+    POLL_LOADED,
+    POLL_LOADED_FAILED,
+    PAUSED_FAILING,
+    PAUSED_NOTICE,
+)
 
 
 @dataclass(slots=True)
@@ -121,6 +131,8 @@ class PollResult:
     offered: int = 0
     report: LoadReport | None = None
     error: str | None = None
+    # The error of a failed poll, to be said in another language (``error`` is its English text).
+    failure: IngestError | None = None
     paused_now: bool = False
 
     def summary(self, say: Say = english) -> str:
@@ -128,7 +140,8 @@ class PollResult:
         if not self.polled:
             return say(POLL_BUSY)
         if self.error:
-            return say(POLL_PAUSED if self.paused_now else POLL_FAILED, error=self.error)
+            error = say(self.failure.message, **self.failure.values) if self.failure else self.error
+            return say(POLL_PAUSED if self.paused_now else POLL_FAILED, error=error)
         if self.not_modified:
             return say(POLL_NOT_MODIFIED)
         report = self.report or LoadReport()
@@ -163,7 +176,7 @@ class FeedPoller:
         try:
             await self._poll_claimed(feed, now, result)
         except IngestError as error:
-            await self._failed(feed, now, error.reason, result)
+            await self._failed(feed, now, error, result)
         except BaseException:
             await feeds.release(feed.id)
             raise
@@ -216,7 +229,7 @@ class FeedPoller:
                 continue
             entries += parsed.entries
         if errors and not entries:
-            raise IngestError(f"none of its sitemaps could be read ({errors[0].reason})")
+            raise IngestError("none of its sitemaps could be read ({error})", error=errors[0].reason)
         for error in errors:
             log.warning("sitemap skipped: %s", error)
         return tuple(entries)
@@ -271,7 +284,7 @@ class FeedPoller:
                     defaults=entry.fields(),
                 )
             except IngestError as error:
-                return entry, IngestError(error.reason, where=shown_url(entry.url), field=error.field)
+                return entry, error.moved(shown_url(entry.url))
 
         return list(await asyncio.gather(*(article(entry) for entry in entries)))
 
@@ -288,21 +301,28 @@ class FeedPoller:
             added=added,
         )
 
-    async def _failed(self, feed: Feed, now: datetime, reason: str, result: PollResult) -> None:
+    async def _failed(self, feed: Feed, now: datetime, error: IngestError, result: PollResult) -> None:
         failures = feed.error_count + 1
-        result.error = reason
+        reason = error.reason
+        result.error, result.failure = reason, error
         pause = None
         if failures >= PAUSE_AFTER_FAILURES:
-            pause = f"failed {failures} times in a row"
+            pause = notice(PAUSED_FAILING, count=failures)
             result.paused_now = True
             await self.archive.outbox.queue(
                 OutboxKind.NOTICE,
                 f"feed-paused:{feed.id}:{int(now.timestamp())}",
                 now,
-                payload=notice(PAUSED_NOTICE, feed=feed.id, name=shown_url(feed.name, 100), reason=pause, error=reason),
+                payload=notice(
+                    PAUSED_NOTICE,
+                    feed=feed.id,
+                    name=shown_url(feed.name, 100),
+                    reason=nested(PAUSED_FAILING, count=failures),
+                    error=nested(error.message, **error.values),
+                ),
             )
         retry = now + backoff(timedelta(seconds=feed.interval_seconds), failures)
-        await self.archive.feeds.record_failure(feed.id, now, reason, retry, pause)
+        await self.archive.feeds.record_failure(feed.id, now, notice(error.message, **error.values), retry, pause)
         log.warning("feed %d failed (%d in a row): %s", feed.id, failures, reason)
 
 

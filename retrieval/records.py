@@ -70,10 +70,10 @@ def canonical_url(url: str, site_url: str) -> str:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise IngestError(f"not a valid URL: {url!r} ({error})", field="url") from error
+        raise IngestError("not a valid URL: {url} ({error})", field="url", url=repr(url), error=str(error)) from error
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise IngestError(f"not an absolute http(s) URL: {url!r}", field="url")
+        raise IngestError("not an absolute http(s) URL: {url}", field="url", url=repr(url))
     host = parts.hostname.lower()
     if ":" in host:
         host = f"[{host}]"
@@ -97,7 +97,7 @@ def parse_published(value: object) -> datetime | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
-        raise IngestError(f"expected a date string, got {type(value).__name__}", field="published")
+        raise IngestError("expected a date string, got {kind}", field="published", kind=type(value).__name__)
     text = value.strip()
     try:
         moment = datetime.fromisoformat(text)
@@ -105,9 +105,16 @@ def parse_published(value: object) -> datetime | None:
         try:
             moment = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
-            raise IngestError(f"not an ISO 8601 or RFC 2822 date: {text!r}", field="published") from None
+            raise IngestError("not an ISO 8601 or RFC 2822 date: {text}", field="published", text=repr(text)) from None
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise IngestError(f"year {moment.year} is outside {EARLIEST_YEAR}-{LATEST_YEAR}: {text!r}", field="published")
+        raise IngestError(
+            "year {year} is outside {first}-{last}: {text}",
+            field="published",
+            year=str(moment.year),
+            first=str(EARLIEST_YEAR),
+            last=str(LATEST_YEAR),
+            text=repr(text),
+        )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -122,18 +129,18 @@ def parse_views(value: object) -> int | None:
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("_", "")
         if not (text.isascii() and text.isdigit()):  # "²" is a digit to str.isdigit
-            raise IngestError(f"expected a whole number, got {shorten(value)!r}", field="views")
+            raise IngestError("expected a whole number, got {value}", field="views", value=repr(shorten(value)))
         number = int(text[:40])
     elif isinstance(value, int):
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     else:
-        raise IngestError(f"expected a whole number, got {shorten(repr(value))}", field="views")
+        raise IngestError("expected a whole number, got {value}", field="views", value=shorten(repr(value)))
     if number < 0:
-        raise IngestError(f"must not be negative, got {number}", field="views")
+        raise IngestError("must not be negative, got {number}", field="views", number=str(number))
     if number > MAX_VIEWS:
-        raise IngestError(f"too large (at most {MAX_VIEWS:,})", field="views")
+        raise IngestError("too large (at most {most})", field="views", most=MAX_VIEWS)
     return number
 
 
@@ -142,12 +149,12 @@ def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
     if value is None:
         raise IngestError("missing", field=name)
     if not isinstance(value, str):
-        raise IngestError(f"expected text, got {type(value).__name__}", field=name)
+        raise IngestError("expected text, got {kind}", field=name, kind=type(value).__name__)
     text = strip_controls(value).strip()
     if not text:
         raise IngestError("empty", field=name)
     if len(text) > limit:
-        raise IngestError(f"too long ({len(text):,} characters, at most {limit:,})", field=name)
+        raise IngestError("too long ({length} characters, at most {most})", field=name, length=len(text), most=limit)
     return text
 
 
@@ -196,10 +203,12 @@ def _title(fields: Mapping[str, object], body: str, url: str) -> str:
     """The row's headline, white space collapsed; made from the text when missing or empty."""
     value = fields.get("title")
     if value is not None and not isinstance(value, str):
-        raise IngestError(f"expected text, got {type(value).__name__}", field="title")
+        raise IngestError("expected text, got {kind}", field="title", kind=type(value).__name__)
     title = " ".join(strip_controls(value or "").split())
     if len(title) > MAX_TITLE_CHARS:
-        raise IngestError(f"too long ({len(title):,} characters, at most {MAX_TITLE_CHARS:,})", field="title")
+        raise IngestError(
+            "too long ({length} characters, at most {most})", field="title", length=len(title), most=MAX_TITLE_CHARS
+        )
     return title or fallback_title(body, url)
 
 
@@ -209,7 +218,7 @@ def _optional_text(fields: Mapping[str, object], name: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise IngestError(f"expected text, got {type(value).__name__}", field=name)
+        raise IngestError("expected text, got {kind}", field=name, kind=type(value).__name__)
     return shorten(" ".join(strip_controls(value).split()), limit)
 
 
@@ -221,7 +230,9 @@ def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: 
     try:
         url_value = fields.get("url")
         if not isinstance(url_value, str) or not url_value.strip():
-            raise IngestError("missing" if url_value in (None, "") else "expected text", field="url")
+            if url_value in (None, ""):
+                raise IngestError("missing", field="url")
+            raise IngestError("expected text", field="url")
         url = canonical_url(url_value, site_url)
         body = _required_text(fields, "body", MAX_BODY_CHARS)
         return ArticleInput(
@@ -235,7 +246,7 @@ def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: 
             summary=_optional_text(fields, "summary", MAX_SUMMARY_CHARS),
         )
     except IngestError as error:
-        raise IngestError(error.reason, where=where, field=error.field) from None
+        raise error.moved(where) from None
 
 
 def content_hash(article: ArticleInput) -> str:

@@ -54,7 +54,7 @@ def expand_paths(inputs: Iterable[str]) -> Iterator[Path | str | IngestError]:
         elif not path.exists():
             yield IngestError("no such file, folder or http(s) URL", where=value)
         elif not is_supported(path.name):
-            yield IngestError(unsupported_message(file_format(path.name)[0]), where=value)
+            yield unsupported(file_format(path.name)[0], value)
         else:
             yield path
 
@@ -73,8 +73,11 @@ def is_supported(name: str) -> bool:
     return suffix in (ROW_SUFFIXES if gzipped else SUPPORTED_SUFFIXES)
 
 
-def unsupported_message(suffix: str) -> str:
-    return f"unsupported file type {suffix or '(none)'!r}: use .jsonl, .json, .csv (each may be .gz), .html or .zip"
+UNSUPPORTED = "unsupported file type {suffix}: use .jsonl, .json, .csv (each may be .gz), .html or .zip"
+
+
+def unsupported(suffix: str, where: str) -> IngestError:
+    return IngestError(UNSUPPORTED, where=where, suffix=repr(suffix or "(none)"))
 
 
 def _validated(rows: Iterable[RawRow | IngestError], site_url: str, source: str) -> Iterator[ArticleOrError]:
@@ -87,7 +90,7 @@ def _validated(rows: Iterable[RawRow | IngestError], site_url: str, source: str)
         except IngestError as error:
             yield error
         except (ValueError, OverflowError, TypeError) as error:  # a value no rule foresaw: still one row
-            yield IngestError(f"cannot read this row ({type(error).__name__}: {error})", where=row.where)
+            yield IngestError("cannot read this row ({error})", where=row.where, error=f"{type(error).__name__}: {error}")
 
 
 def _text_lines(binary: io.BufferedIOBase, name: str) -> Iterator[str]:
@@ -103,7 +106,7 @@ def _text_lines(binary: io.BufferedIOBase, name: str) -> Iterator[str]:
             return
         if len(raw) > MAX_LINE_BYTES:
             raise IngestError(
-                f"longer than {MAX_LINE_BYTES // 1_000_000} MB: not one article per line", where=f"{name} line {number}"
+                "longer than {size} MB: not one article per line", where=f"{name} line {number}", size=MAX_LINE_BYTES // 1_000_000
             )
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -111,8 +114,9 @@ def _text_lines(binary: io.BufferedIOBase, name: str) -> Iterator[str]:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise IngestError(
-                f"not UTF-8 text (byte {error.start + 1} of the line); save the file as UTF-8",
+                "not UTF-8 text (byte {byte} of the line); save the file as UTF-8",
                 where=f"{name} line {number}",
+                byte=error.start + 1,
             ) from error
 
 
@@ -124,7 +128,7 @@ def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) ->
         if suffix in HTML_SUFFIXES:
             page = binary.read(MAX_HTML_BYTES + 1)
             if len(page) > MAX_HTML_BYTES:
-                yield IngestError(f"an HTML page larger than {MAX_HTML_BYTES // 1_000_000} MB", where=name)
+                yield IngestError("an HTML page larger than {size} MB", where=name, size=MAX_HTML_BYTES // 1_000_000)
                 return
             try:
                 yield extract_article(page, url=None, site_url=site_url, source=source)
@@ -139,7 +143,7 @@ def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) ->
         elif suffix == ".csv":
             yield from _validated(rows_from_csv(_text_lines(binary, name), name), site_url, source)
         else:
-            yield IngestError(unsupported_message(suffix), where=name)
+            yield unsupported(suffix, name)
     except IngestError as error:
         yield error
 
@@ -158,11 +162,11 @@ def articles_from_file(path: Path, site_url: str, name: str | None = None) -> It
         with path.open("rb") as binary:
             yield from articles_from_stream(binary, label, site_url)
     except gzip.BadGzipFile as error:
-        yield IngestError(f"not a valid gzip file ({error})", where=label)
+        yield IngestError("not a valid gzip file ({error})", where=label, error=str(error))
     except (EOFError, zlib.error) as error:
-        yield IngestError(f"the gzip file is cut short or damaged ({error or 'truncated'})", where=label)
+        yield IngestError("the gzip file is cut short or damaged ({error})", where=label, error=str(error) or "truncated")
     except OSError as error:
-        yield IngestError(f"cannot read the file ({error.strerror or error})", where=label)
+        yield IngestError("cannot read the file ({error})", where=label, error=str(error.strerror or error))
 
 
 class _Capped(io.RawIOBase):
@@ -184,7 +188,7 @@ class _Capped(io.RawIOBase):
         size = self._unpacked.readinto(buffer)
         self._total += size
         if self._total > MAX_ZIP_TOTAL_BYTES:
-            raise IngestError(f"unpacks to more than {MAX_ZIP_TOTAL_BYTES // 1_000_000} MB", where=self._label)
+            raise IngestError("unpacks to more than {size} MB", where=self._label, size=MAX_ZIP_TOTAL_BYTES // 1_000_000)
         return size
 
 
@@ -197,7 +201,7 @@ def _articles_from_zip(path: Path, site_url: str, label: str) -> Iterator[Articl
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
         if sum(m.file_size for m in members) > MAX_ZIP_TOTAL_BYTES:
-            yield IngestError(f"unpacks to more than {MAX_ZIP_TOTAL_BYTES // 1_000_000} MB", where=label)
+            yield IngestError("unpacks to more than {size} MB", where=label, size=MAX_ZIP_TOTAL_BYTES // 1_000_000)
             return
         for member in members:
             where = f"{label}:{member.filename}"
@@ -205,15 +209,15 @@ def _articles_from_zip(path: Path, site_url: str, label: str) -> Iterator[Articl
             if suffix == ".zip":
                 yield IngestError("a ZIP inside a ZIP is not read: unpack it and load the inner ZIP itself", where=where)
             elif suffix not in ROW_SUFFIXES | HTML_SUFFIXES:
-                yield IngestError(unsupported_message(suffix), where=where)
+                yield unsupported(suffix, where)
             elif member.file_size > MAX_ZIP_MEMBER_BYTES:
-                yield IngestError(f"larger than {MAX_ZIP_MEMBER_BYTES // 1_000_000} MB unpacked", where=where)
+                yield IngestError("larger than {size} MB unpacked", where=where, size=MAX_ZIP_MEMBER_BYTES // 1_000_000)
             else:
                 try:
                     with archive.open(member) as binary:
                         yield from articles_from_stream(binary, where, site_url)
                 except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as error:
-                    yield IngestError(f"cannot unpack ({error})", where=where)
+                    yield IngestError("cannot unpack ({error})", where=where, error=str(error))
 
 
 def estimate_rows(path: Path) -> int | None:

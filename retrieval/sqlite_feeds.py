@@ -63,7 +63,7 @@ class SQLiteFeeds:
             async with db.execute("SELECT id FROM feeds WHERE url = ?", (url,)) as cursor:
                 existing = await cursor.fetchone()
             if existing is not None:
-                raise IngestError(f"this is feed {existing[0]} already", where=url)
+                raise IngestError("this is feed {number} already", where=url, number=existing[0])
             cursor = await db.execute(
                 "INSERT INTO feeds (url, interval_seconds, added_at, next_poll_at) VALUES (?, ?, ?, ?)",
                 (url, int(interval.total_seconds()), to_epoch(now), to_epoch(now)),

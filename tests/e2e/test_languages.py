@@ -63,3 +63,18 @@ async def test_an_admin_whose_app_is_in_persian_gets_persian_stats(api: FakeBotA
     assert "خوراک‌ها: ۰" in stats
     feeds = parse_html((await ask(api, "/feeds", ADMIN_ID)).params["text"])
     assert feeds.startswith("خوراک‌ها\nهنوز خوراکی نیست.")
+
+
+async def test_a_persian_admin_reads_why_rows_failed_in_persian(api: FakeBotApi, bot: BotServices) -> None:
+    from tests.e2e.conftest import ADMIN_ID
+
+    api.user_languages[ADMIN_ID] = "fa"
+    rows = b'{"title": "no url", "body": "text"}\n{"url": "https://x.org/a", "body": "Body.", "views": -3}\n'
+    mark = api.mark()
+    await api.send_document(rows, "bad.jsonl", user_id=ADMIN_ID)
+    report = await api.wait_for(
+        lambda c: c.method == "editMessageText" and "ناموفق" in c.params.get("text", ""), after=mark
+    )
+    text = parse_html(report.params["text"])
+    assert "۰ تازه · ۰ به‌روزشده · ۰ بدون تغییر · ۲ ناموفق" in text
+    assert "فیلد «url»: ناموجود" in text and "فیلد «views»: نباید منفی باشد، -3 آمد" in text

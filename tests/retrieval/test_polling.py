@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, IngestError, Settings
-from retrieval.models import OutboxKind, read_notice
+from retrieval.models import OutboxKind, say_stored
 from retrieval.polling import LEASE, PAUSE_AFTER_FAILURES
 from retrieval.sqlite_feeds import MAX_ITEM_ATTEMPTS
 from tests import feeds
@@ -163,14 +163,13 @@ async def test_a_broken_feed_backs_off_then_pauses_and_tells_the_admins_once(sit
         result = await archive.poller.poll(feed.id, now)
         state = await archive.feeds.get(feed.id)
         assert result.error is not None and "not an RSS, Atom or JSON feed" in result.error
-        assert state.error_count == failure and state.last_error == result.error
+        assert state.error_count == failure and state.error_text == result.error
         assert state.next_poll_at == now.replace(microsecond=0) + min(EVERY * 2**failure, timedelta(days=1))
-    assert state.paused and "failed 8 times in a row" in (state.paused_reason or "")
+    assert state.paused and say_stored(state.paused_reason or "") == "failed 8 times in a row"
     assert await archive.feeds.due(now + timedelta(days=30)) == []
     notice = await archive.outbox.next_due((OutboxKind.NOTICE,), datetime.now(UTC), timedelta(days=1))
     assert notice is not None
-    message, values = read_notice(notice.payload)
-    text = message.format(**values)
+    text = say_stored(notice.payload)
     assert text.startswith(f"Feed {feed.id} (") and "failed 8 times in a row" in text and "maintenance" not in text
     assert await archive.outbox.counts((OutboxKind.NOTICE,)) == {"queued": 1}
 
