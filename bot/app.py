@@ -151,7 +151,13 @@ async def register_commands(application: Application, settings: BotSettings) -> 
             if code != "en":  # Telegram shows these to readers whose app is in that language
                 await application.bot.set_my_commands(_translated(READER_COMMANDS, Translator(code)), language_code=code)
         for admin_id in settings.admin_ids:
-            await application.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+            scope = BotCommandScopeChat(admin_id)
+            await application.bot.set_my_commands(ADMIN_COMMANDS, scope=scope)
+            for code in languages():
+                if code != "en":
+                    await application.bot.set_my_commands(
+                        _translated(ADMIN_COMMANDS, Translator(code)), scope=scope, language_code=code
+                    )
     except TelegramError as error:
         log.warning("could not register the command menu: %s", error)
 

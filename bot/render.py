@@ -237,8 +237,8 @@ def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLIS
     failures = [f"✗ {tr.isolate(escape(f.source))}: {escape(failure_text(f, tr))}" for f in report.failures]
     budget = MAX_VISIBLE - visible_length(summary) - 200
     listed, shown = join_blocks(failures, separator="\n", limit=budget)
-    if report.stopped:
-        summary += "\n" + tr("⚠ Stopped early: {reason}.", reason=escape(report.stopped))
+    if report.stopped:  # a full disk (the only reason a load stops on its own); the log names the path
+        summary += "\n" + tr("⚠ Stopped early: the disk is full. What was stored stays, and loading again finishes it.")
     if report.interrupted:
         summary += "\n" + tr(
             "⚠ Stopped early because the bot is restarting. Send the file again to finish: what is already loaded is skipped."

@@ -119,5 +119,5 @@ def test_load_report_says_why_a_load_stopped_and_counts_beyond_the_kept_reasons(
         report.fail(f"f.json item {n}", "field 'url': missing")
     report.stopped = "the disk holding the database (/data/x.sqlite3) is full; what was stored stays"
     shown = parse_html(render_load_report("Loaded f.json", report))
-    assert "1,500 failed" in shown and "⚠ Stopped early: the disk holding the database" in shown
+    assert "1,500 failed" in shown and "⚠ Stopped early: the disk is full." in shown
     assert shown.rstrip().endswith("more") and len(report.failures) == 1_000
