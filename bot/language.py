@@ -32,7 +32,7 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     action = callbacks.decode(query.data)
     user = update.effective_user
     if not isinstance(action, callbacks.ChooseLanguage) or action.code not in languages() or user is None:
-        await query.answer("?")
+        await query.answer((await translator(update, context))("This button has expired."))
         return
     bot_services = services(context)
     await bot_services.archive.follows.set_language(user.id, action.code, datetime.now(UTC))
