@@ -51,7 +51,8 @@ async def tell_admins(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def push_to_followers(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send new articles to the chats following topics they match."""
-    await pushes.send_pushes(context.bot, services(context).archive)
+    bot_services = services(context)
+    await pushes.send_pushes(context.bot, bot_services.archive, bot_services.settings.language)
 
 
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -39,14 +39,17 @@ RETRY_AFTER_FAILURE = timedelta(minutes=1)
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
 
 
-async def send_pushes(bot: Bot, archive: Archive) -> int:
-    """Send what is due to up to ``CHATS_PER_RUN`` chats at once; returns how many chats were served."""
+async def send_pushes(bot: Bot, archive: Archive, language: str = "en") -> int:
+    """Send what is due to up to ``CHATS_PER_RUN`` chats at once; returns how many chats were served.
+
+    ``language`` is for chats whose reader's language is not known (NEWSBOT_LANGUAGE).
+    """
     chats = await archive.outbox.push_chats_due(datetime.now(UTC), CHATS_PER_RUN)
-    await asyncio.gather(*(_send_to(bot, archive, chat_id) for chat_id in chats))
+    await asyncio.gather(*(_send_to(bot, archive, chat_id, language) for chat_id in chats))
     return len(chats)
 
 
-async def _send_to(bot: Bot, archive: Archive, chat_id: int) -> None:
+async def _send_to(bot: Bot, archive: Archive, chat_id: int, language: str) -> None:
     now = datetime.now(UTC)
     messages, queued = await archive.outbox.pushes_for(chat_id, DIGEST_SIZE)
     items: list[tuple[SearchHit, str]] = []
@@ -65,7 +68,7 @@ async def _send_to(bot: Bot, archive: Archive, chat_id: int) -> None:
         await _postpone_rest(archive, chat_id, {m.id for m in messages}, now + DIGEST_WINDOW)
     if not items:
         return
-    tr = Translator(pick_language(await archive.follows.language(chat_id), None))
+    tr = Translator(pick_language(await archive.follows.language(chat_id), None, language))
     if len(items) == 1:
         reply = push_messages.render_push(*items[0], tr=tr)
     else:
