@@ -15,7 +15,6 @@ import asyncio
 import logging
 import os
 import signal
-import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 
@@ -33,7 +32,6 @@ from retrieval.locks import ServingLock
 
 log = logging.getLogger(__name__)
 
-GIL_SWITCH_SECONDS = 0.001
 CONFLICT_REASON = (
     "another program is taking this bot's updates (Telegram answered 409 Conflict):"
     " run one newsbot per bot token, or give this one its own bot"
@@ -153,11 +151,6 @@ async def serving(
 
 async def run(settings: BotSettings, *, webhook: bool, drop_pending_updates: bool) -> None:
     """Serve until SIGTERM or SIGINT (or a reason to stop: BotStopError); one serving process per archive."""
-    # Loading threads hold the GIL for 5 ms at a stretch by default; every
-    # time the event loop wants it back (after each socket or database call)
-    # it waits that long, so an answer given during a feed poll paid it many
-    # times over. 1 ms hands it back sooner (bench/README, feed polling).
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     with ServingLock(settings.db_path):
         application = build_application(settings)
         stop = asyncio.Event()
