@@ -25,7 +25,7 @@ from retrieval.fetch import PageFetcher
 from retrieval.index import SearchIndex, index_exists
 from retrieval.ingest import Ingestor, ProgressCallback
 from retrieval.locks import ArchiveLock
-from retrieval.matching import FollowMatcher
+from retrieval.matching import BACKFILL_ARTICLES, FollowMatcher
 from retrieval.models import (
     Announce,
     Article,
@@ -222,7 +222,10 @@ class Archive:
         """
         if announce is Announce.NONE or not report.new_ids:
             return
-        await self.matcher.match(report.new_ids)
+        if announce is Announce.EACH or report.new <= BACKFILL_ARTICLES:
+            await self.matcher.match(report.new_ids)
+        else:
+            log.info("%d new articles: a backfill, not matched against followed topics", report.new)
         if self.settings.channel_id is None:
             return
         now = datetime.now(UTC)

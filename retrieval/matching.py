@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DIGEST_WINDOW = timedelta(minutes=5)
+# A load adding more new articles than this is a backfill of old news: not pushed to followers
+# (unless announced on purpose, ``newsbot load --announce``). A feed poll adds at most 100.
+BACKFILL_ARTICLES = 200
 # Mean terms of a news article after stopwords (BM25's avgdl; rtqa-dev's 12,000 articles: bench/topics.py).
 AVERAGE_ARTICLE_TERMS = 820
 _BATCH = 100

@@ -87,3 +87,16 @@ async def test_new_articles_queue_one_push_per_chat_and_none_for_the_demo_or_a_r
     await archive.load([str(path)])
     await archive.load([str(path)])
     assert await archive.outbox.counts((OutboxKind.PUSH,)) == {"queued": 1}
+
+
+async def test_a_backfill_is_not_pushed_unless_announced(archive: Archive, tmp_path) -> None:
+    from retrieval.matching import BACKFILL_ARTICLES
+    from retrieval.models import Announce
+
+    await archive.follows.follow(1, "MEK", ("mek",), NOW, 5)
+    rows = [article(n, title=f"MEK story {n}", body=f"The MEK story number {n}.") for n in range(BACKFILL_ARTICLES + 1)]
+    await archive.load([str(write_jsonl(tmp_path / "many.jsonl", rows))])
+    assert await archive.outbox.counts((OutboxKind.PUSH,)) == {}
+    more = [article(1000 + n, title=f"MEK news {n}", body=f"More MEK news {n}.") for n in range(BACKFILL_ARTICLES + 1)]
+    await archive.load([str(write_jsonl(tmp_path / "more.jsonl", more))], announce=Announce.EACH)
+    assert await archive.outbox.counts((OutboxKind.PUSH,)) == {"queued": BACKFILL_ARTICLES + 1}
