@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from telegram import Bot
@@ -72,12 +73,6 @@ async def send_next_post(bot: Bot, archive: Archive, channel_id: str, tr: Transl
     await archive.outbox.mark_sending(message.id)
     try:
         sent = await bot.send_message(channel_id, reply.text, reply_markup=reply.keyboard)
-    except RetryAfter as error:
-        wait = error.retry_after if isinstance(error.retry_after, timedelta) else timedelta(seconds=error.retry_after)
-        await _retry_or_fail(archive, message, now + wait, f"Telegram asked to wait {wait.total_seconds():g} s")
-    except TimedOut as error:
-        # It may have been posted: not sent again (the outbox's promise), counted as failed.
-        await archive.outbox.mark_failed(message.id, f"no answer from Telegram ({error.message}); not sent again")
     except (BadRequest, Forbidden) as error:
         await archive.outbox.mark_failed(message.id, error.message)
         await archive.outbox.queue(
@@ -86,19 +81,37 @@ async def send_next_post(bot: Bot, archive: Archive, channel_id: str, tr: Transl
             now,
             payload=notice(CHANNEL_REFUSED, channel=channel_id, error=error.message),
         )
-    except NetworkError as error:
-        await _retry_or_fail(archive, message, now + RETRY_AFTER_FAILURE, error.message)
+    except (RetryAfter, NetworkError) as error:
+        await record_lost_send(archive, [message], error, now)
     else:
         await archive.outbox.mark_sent(message.id, datetime.now(UTC), sent.message_id)
     return True
 
 
-async def _retry_or_fail(archive: Archive, message: OutboxMessage, when: datetime, reason: str) -> None:
-    if message.attempts + 1 >= MAX_ATTEMPTS:
-        await archive.outbox.mark_failed(message.id, f"gave up after {MAX_ATTEMPTS} tries: {reason}")
+async def record_lost_send(
+    archive: Archive, messages: Sequence[OutboxMessage], error: RetryAfter | NetworkError, now: datetime
+) -> None:
+    """Record a send Telegram did not refuse (channel posts and pushes alike).
+
+    429: tried again after the wait Telegram asked for; no answer (a timeout):
+    failed, as it may have gone out (the outbox's promise: never twice);
+    any other failure on the way: tried again a minute later. At most
+    ``MAX_ATTEMPTS`` tries in all.
+    """
+    ids = [message.id for message in messages]
+    if isinstance(error, TimedOut):
+        await archive.outbox.mark_failed(ids, f"no answer from Telegram ({error.message}); not sent again")
+        return
+    if isinstance(error, RetryAfter):
+        wait = error.retry_after if isinstance(error.retry_after, timedelta) else timedelta(seconds=error.retry_after)
+        when, reason = now + wait, f"Telegram asked to wait {wait.total_seconds():g} s"
     else:
-        await archive.outbox.mark_retry(message.id, when, reason)
-    log.warning("channel post %d not sent: %s", message.id, reason)
+        when, reason = now + RETRY_AFTER_FAILURE, error.message
+    if max((message.attempts for message in messages), default=0) + 1 >= MAX_ATTEMPTS:
+        await archive.outbox.mark_failed(ids, f"gave up after {MAX_ATTEMPTS} tries: {reason}")
+    else:
+        await archive.outbox.mark_retry(ids, when, reason)
+    log.warning("outbox messages %s not sent: %s", ids, reason)
 
 
 async def send_notices(bot: Bot, archive: Archive, admin_ids: frozenset[int], default: str = "en") -> int:

@@ -10,23 +10,24 @@ As with channel posts, a push is marked as being sent before it goes out
 and sent after: one a crash cut off is not sent again. 403 (the reader
 blocked the bot) or "chat not found" pauses the chat's pushes and drops its
 queue, instead of retrying it forever; 429 and failures on the way are
-tried again later.
+tried again later (``bot.outbox.record_lost_send``, shared with channel posts).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot import push_messages
 from bot.i18n import Translator, pick_language
+from bot.outbox import record_lost_send
 from retrieval import Archive
 from retrieval.matching import DIGEST_WINDOW
-from retrieval.models import OutboxMessage, SearchHit
+from retrieval.models import SearchHit
 from retrieval.sqlite_follows import BLOCKED
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,6 @@ log = logging.getLogger(__name__)
 PUSH_EVERY = 0.5
 CHATS_PER_RUN = 12
 DIGEST_SIZE = 8
-MAX_ATTEMPTS = 5
-RETRY_AFTER_FAILURE = timedelta(minutes=1)
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights to send")
 
 
@@ -84,13 +83,8 @@ async def _send_to(bot: Bot, archive: Archive, chat_id: int, language: str) -> N
             await _pause(archive, chat_id, ids, error.message)
         else:
             await archive.outbox.mark_failed(ids, error.message)
-    except RetryAfter as error:
-        wait = error.retry_after if isinstance(error.retry_after, timedelta) else timedelta(seconds=error.retry_after)
-        await _retry_or_fail(archive, sending, now + wait, f"Telegram asked to wait {wait.total_seconds():g} s")
-    except TimedOut as error:
-        await archive.outbox.mark_failed(ids, f"no answer from Telegram ({error.message}); not sent again")
-    except NetworkError as error:
-        await _retry_or_fail(archive, sending, now + RETRY_AFTER_FAILURE, error.message)
+    except (RetryAfter, NetworkError) as error:
+        await record_lost_send(archive, sending, error, now)
     else:
         await archive.outbox.mark_sent(ids, datetime.now(UTC), sent.message_id)
 
@@ -108,11 +102,3 @@ async def _pause(archive: Archive, chat_id: int, ids: list[int], reason: str) ->
     await archive.follows.set_paused(chat_id, BLOCKED, datetime.now(UTC))
     dropped = await archive.outbox.drop_pushes(chat_id, reason)
     log.info("pushes to chat %s paused (%s); %d queued dropped", chat_id, reason, dropped)
-
-
-async def _retry_or_fail(archive: Archive, messages: list[OutboxMessage], when: datetime, reason: str) -> None:
-    ids = [message.id for message in messages]
-    if max((message.attempts for message in messages), default=0) + 1 >= MAX_ATTEMPTS:
-        await archive.outbox.mark_failed(ids, f"gave up after {MAX_ATTEMPTS} tries: {reason}")
-    else:
-        await archive.outbox.mark_retry(ids, when, reason)
