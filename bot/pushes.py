@@ -50,7 +50,8 @@ async def send_pushes(bot: Bot, archive: Archive, language: str = "en") -> int:
 
 async def _send_to(bot: Bot, archive: Archive, chat_id: int, language: str) -> None:
     now = datetime.now(UTC)
-    messages, queued = await archive.outbox.pushes_for(chat_id, DIGEST_SIZE)
+    queued = await archive.outbox.pushes_for(chat_id)
+    messages, rest = queued[:DIGEST_SIZE], queued[DIGEST_SIZE:]
     items: list[tuple[SearchHit, str]] = []
     gone: list[int] = []
     for message in messages:
@@ -62,9 +63,9 @@ async def _send_to(bot: Bot, archive: Archive, chat_id: int, language: str) -> N
     if gone:
         await archive.outbox.mark_failed(gone, "the article was deleted before it was sent")
     sending = [message for message in messages if message.id not in gone]
-    later = queued - len(messages)
-    if later:  # the rest make the next digest, one window from now
-        await _postpone_rest(archive, chat_id, {m.id for m in messages}, now + DIGEST_WINDOW)
+    later = len(rest)
+    if rest:  # the rest make the next digest, one window from now
+        await archive.outbox.mark_retry([message.id for message in rest], now + DIGEST_WINDOW, "waiting for the next digest")
     if not items:
         return
     tr = Translator(pick_language(await archive.follows.language(chat_id), None, language))
@@ -87,13 +88,6 @@ async def _send_to(bot: Bot, archive: Archive, chat_id: int, language: str) -> N
         await record_lost_send(archive, sending, error, now)
     else:
         await archive.outbox.mark_sent(ids, datetime.now(UTC), sent.message_id)
-
-
-async def _postpone_rest(archive: Archive, chat_id: int, taken: set[int], when: datetime) -> None:
-    messages, _ = await archive.outbox.pushes_for(chat_id, 10_000)
-    rest = [message.id for message in messages if message.id not in taken]
-    if rest:
-        await archive.outbox.mark_retry(rest, when, "waiting for the next digest")
 
 
 async def _pause(archive: Archive, chat_id: int, ids: list[int], reason: str) -> None:

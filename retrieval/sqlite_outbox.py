@@ -95,16 +95,15 @@ class SQLiteOutbox:
         ) as cursor:
             return [row[0] for row in await cursor.fetchall()]
 
-    async def pushes_for(self, chat_id: int, limit: int) -> tuple[list[OutboxMessage], int]:
-        """The oldest ``limit`` pushes queued for a chat (one message or one digest), and how many are queued."""
+    async def pushes_for(self, chat_id: int) -> list[OutboxMessage]:
+        """Every push queued for a chat, oldest first."""
         async with self.store.reader.execute(
             "SELECT id, kind, article_id, payload, attempts, queued_at FROM outbox"
             " WHERE kind = ? AND chat_id = ? AND status = ? ORDER BY id",
             (OutboxKind.PUSH, chat_id, OutboxStatus.QUEUED),
         ) as cursor:
             rows = await cursor.fetchall()
-        messages = [OutboxMessage(r[0], OutboxKind(r[1]), r[2], r[3], r[4], from_epoch(r[5])) for r in rows[:limit]]
-        return messages, len(rows)
+        return [OutboxMessage(r[0], OutboxKind(r[1]), r[2], r[3], r[4], from_epoch(r[5])) for r in rows]
 
     async def last_push_at(self, chat_id: int) -> datetime | None:
         async with self.store.reader.execute(
