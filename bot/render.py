@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from html.parser import HTMLParser
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -89,10 +88,6 @@ def shorten(text: str, limit: int) -> str:
 
 def link(text: str, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{escape(text)}</a>'
-
-
-def format_date(moment: datetime | None, tr: Translator = ENGLISH) -> str:
-    return tr.date(moment)
 
 
 def _nav_row(

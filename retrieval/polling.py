@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -248,7 +248,7 @@ class FeedPoller:
             except IngestError:
                 continue
             if url not in unique:
-                unique[url] = FeedEntry(entry.guid, url, entry.title, entry.published, entry.author, entry.summary, entry.full_text)
+                unique[url] = replace(entry, url=url)
         candidates = list(unique.values())
         guids, urls = await self.archive.feeds.settled(feed.id, [e.guid for e in candidates], list(unique))
         fresh = [entry for entry in candidates if entry.guid not in guids and entry.url not in urls]
