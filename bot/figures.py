@@ -17,6 +17,16 @@ def format_size(num_bytes: float) -> str:
     return f"{num_bytes:,.1f} GB"
 
 
+def outbox_counts(counts: dict[str, int], tr: Translator = ENGLISH) -> str:
+    """Outbox messages by status (one being sent counts as queued)."""
+    return tr(
+        "{sent} sent · {queued} queued · {failed} failed",
+        sent=counts.get("sent", 0),
+        queued=counts.get("queued", 0) + counts.get("sending", 0),
+        failed=counts.get("failed", 0),
+    )
+
+
 def feed_rows(feeds: FeedStats, tr: Translator = ENGLISH) -> list[tuple[str, str]]:
     """Feeds, their last poll, what they brought today, and the channel posts by status."""
     state = tr.number(feeds.feeds)
@@ -24,10 +34,7 @@ def feed_rows(feeds: FeedStats, tr: Translator = ENGLISH) -> list[tuple[str, str
         state += " " + tr("({paused} paused, {failing} failing: see /feeds)", paused=feeds.paused, failing=feeds.failing)
     last_poll = tr.digits(f"{feeds.last_poll_at:%Y-%m-%d %H:%M} UTC") if feeds.last_poll_at else tr("never")
     posts = feeds.posts
-    queued = posts.get("queued", 0) + posts.get("sending", 0)
-    channel = tr(
-        "{sent} sent · {queued} queued · {failed} failed", sent=posts.get("sent", 0), queued=queued, failed=posts.get("failed", 0)
-    )
+    channel = outbox_counts(posts, tr)
     if posts.get("expired"):
         channel += " · " + tr("{count} too old to post", count=posts["expired"])
     return [
@@ -53,18 +60,9 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
         (tr("Last load"), last),
     ]
     rows += feed_rows(stats.feeds, tr)
-    pushes = stats.pushes
     rows += [
         (tr("Followed topics"), tr("{topics} in {chats} chats", topics=stats.topics, chats=stats.following_chats)),
-        (
-            tr("Pushes to followers"),
-            tr(
-                "{sent} sent · {queued} queued · {failed} failed",
-                sent=pushes.get("sent", 0),
-                queued=pushes.get("queued", 0) + pushes.get("sending", 0),
-                failed=pushes.get("failed", 0),
-            ),
-        ),
+        (tr("Pushes to followers"), outbox_counts(stats.pushes, tr)),
     ]
     if stats.pending_changes:
         rows.append(

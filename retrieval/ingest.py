@@ -110,7 +110,7 @@ class Ingestor:
                 report.interrupted = True
                 return
             if isinstance(target, IngestError):
-                report.fail(target.where or "", target.detail, target.message, target.values, target.field)
+                _fail(report, target)
             elif isinstance(target, Path):
                 await self._load_items(articles_from_file(target, self.site_url), report, total, progress)
             else:
@@ -152,7 +152,7 @@ class Ingestor:
         prepared = []
         for item in batch:
             if isinstance(item, IngestError):
-                report.fail(item.where or "", item.detail, item.message, item.values, item.field)
+                _fail(report, item)
             else:
                 prepared.append(item)
         results = await self.store.upsert(prepared) if prepared else []
@@ -177,6 +177,11 @@ class Ingestor:
         await self._store_batch([item], report)
         if progress is not None:
             await progress(LoadProgress(report.processed, total, report))
+
+
+def _fail(report: LoadReport, error: IngestError) -> None:
+    """Count an input that could not be loaded, keeping its reason in a form that can be translated."""
+    report.fail(error.where or "", error.detail, error.message, error.values, error.field)
 
 
 async def _stop_on_full_disk(work: Awaitable[None], report: LoadReport) -> None:
