@@ -42,6 +42,15 @@ async def may_change_topics(chat: Chat, user: User | None, context: ContextTypes
 GROUP_ADMINS_ONLY = N_("In a group, only its admins can choose the topics it follows.")
 
 
+async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE, tr: Translator) -> bool:
+    """True, after saying why, when this user may not change the chat's topics (see ``may_change_topics``)."""
+    message = update.effective_message
+    if await may_change_topics(message.chat, update.effective_user, context):
+        return False
+    await message.reply_html(tr(GROUP_ADMINS_ONLY))
+    return True
+
+
 async def follow_words(chat: Chat, words: str, bot_services: BotServices, tr: Translator) -> str:
     """Follow ``words`` for ``chat``; returns what to tell the reader (HTML)."""
     words = " ".join(words.split())[:MAX_TOPIC_CHARS]
@@ -82,8 +91,7 @@ async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not words.strip():
         await message.reply_html(tr("Write what to follow after the command, e.g. <code>/follow MEK Albania</code>"))
         return
-    if not await may_change_topics(message.chat, update.effective_user, context):
-        await message.reply_html(tr(GROUP_ADMINS_ONLY))
+    if await _refused(update, context, tr):
         return
     await message.reply_html(await follow_words(message.chat, words, services(context), tr))
 
@@ -111,8 +119,7 @@ async def unfollow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not wanted:
         await following_command(update, context)
         return
-    if not await may_change_topics(message.chat, update.effective_user, context):
-        await message.reply_html(tr(GROUP_ADMINS_ONLY))
+    if await _refused(update, context, tr):
         return
     topics = await bot_services.archive.follows.topics_of(message.chat.id)
     terms = topic_terms(bot_services.archive.analyzer, wanted)
@@ -129,8 +136,7 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """/stop: pause every push to this chat (topics are kept)."""
     message = update.effective_message
     tr = await translator(update, context)
-    if not await may_change_topics(message.chat, update.effective_user, context):
-        await message.reply_html(tr(GROUP_ADMINS_ONLY))
+    if await _refused(update, context, tr):
         return
     archive = services(context).archive
     await archive.follows.set_paused(message.chat.id, STOPPED, datetime.now(UTC))
@@ -142,8 +148,7 @@ async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """/resume: send pushes again."""
     message = update.effective_message
     tr = await translator(update, context)
-    if not await may_change_topics(message.chat, update.effective_user, context):
-        await message.reply_html(tr(GROUP_ADMINS_ONLY))
+    if await _refused(update, context, tr):
         return
     await services(context).archive.follows.set_paused(message.chat.id, None, datetime.now(UTC))
     await message.reply_html(tr("▶️ New articles on your topics will be sent here again. See /following."))

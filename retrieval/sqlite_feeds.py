@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from retrieval.errors import IngestError, NotFoundError
 from retrieval.models import Feed, FeedStats
-from retrieval.sqlite_store import SQLiteStore, from_epoch, to_epoch
+from retrieval.sqlite_store import SQLiteStore, chunks, from_epoch, to_epoch
 
 _FEED_COLUMNS = (
     "id, url, title, kind, interval_seconds, added_at, paused_reason, etag, last_modified, last_polled_at,"
@@ -167,14 +167,14 @@ class SQLiteFeeds:
         known_guids: set[str] = set()
         known_urls: set[str] = set()
         db = self.store.reader
-        for chunk in _chunks(guids):
+        for chunk in chunks(guids):
             async with db.execute(
                 f"SELECT guid FROM feed_items WHERE feed_id = ? AND guid IN ({_marks(chunk)})"
                 " AND (article_id IS NOT NULL OR attempts >= ?)",
                 (feed_id, *chunk, MAX_ITEM_ATTEMPTS),
             ) as cursor:
                 known_guids.update(row[0] for row in await cursor.fetchall())
-        for chunk in _chunks(urls):
+        for chunk in chunks(urls):
             async with db.execute(f"SELECT url FROM articles WHERE url IN ({_marks(chunk)})", tuple(chunk)) as cursor:
                 known_urls.update(row[0] for row in await cursor.fetchall())
             async with db.execute(
@@ -215,8 +215,3 @@ class SQLiteFeeds:
         ) as cursor:
             (new_today,) = await cursor.fetchone()
         return FeedStats(feeds, paused, failing, from_epoch(last_poll), new_today, posts)
-
-
-def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +78,12 @@ def count_articles(path: Path) -> int:
     """How many articles the store file at ``path`` holds (sqlite3.Error if unreadable)."""
     with connect_read_only(path) as db:
         return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """``values`` in slices small enough for one ``IN (?, …)`` each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class SQLiteStore:
@@ -263,8 +269,7 @@ class SQLiteStore:
     async def find_ids(self, urls: Sequence[str]) -> dict[str, int]:
         """The ids of the articles stored under these URLs (unknown URLs left out)."""
         found: dict[str, int] = {}
-        for start in range(0, len(urls), 500):
-            chunk = tuple(urls[start : start + 500])
+        for chunk in chunks(urls):
             marks = ",".join("?" * len(chunk))
             async with self.reader.execute(f"SELECT url, id FROM articles WHERE url IN ({marks})", chunk) as cursor:
                 found.update({row[0]: row[1] for row in await cursor.fetchall()})
