@@ -28,7 +28,7 @@ from bot.outbox import record_lost_send
 from retrieval import Archive
 from retrieval.matching import DIGEST_WINDOW
 from retrieval.models import SearchHit
-from retrieval.sqlite_follows import BLOCKED
+from retrieval.stored_follows import BLOCKED
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+import asyncpg
+
 from retrieval import search as search_module
 from retrieval.analyzer import Analyzer
 from retrieval.errors import DiskFullError, IngestError, NotFoundError, is_disk_full
@@ -45,11 +47,11 @@ from retrieval.records import canonical_url
 from retrieval.seeds import seed_file
 from retrieval.settings import Settings, SettingsError
 from retrieval.sources import ArticleOrError, articles_from_file
-from retrieval.sqlite_feeds import SQLiteFeeds
-from retrieval.sqlite_follows import SQLiteFollows
-from retrieval.sqlite_insights import Forgotten, SQLiteInsights
-from retrieval.sqlite_outbox import SQLiteOutbox
-from retrieval.sqlite_store import SQLiteStore, count_articles
+from retrieval.sql_store import SqlStore, count_articles, store_for
+from retrieval.stored_feeds import StoredFeeds
+from retrieval.stored_follows import StoredFollows
+from retrieval.stored_insights import Forgotten, StoredInsights
+from retrieval.stored_outbox import StoredOutbox
 from retrieval.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -97,9 +99,10 @@ def check_files(settings: Settings) -> tuple[int | None, list[str]]:
     problems = []
     articles = None
     try:
-        articles = count_articles(settings.db_path)
-    except sqlite3.Error as error:
-        problems.append(f"store unreachable at {settings.db_path}: {error}")
+        articles = count_articles(settings)
+    except Exception as error:  # whatever the driver raises, the check reports it
+        where = "PostgreSQL (NEWSBOT_DATABASE_URL)" if settings.database_url else settings.db_path
+        problems.append(f"store unreachable at {where}: {error}")
     if not index_exists(settings.resolved_index_path):
         problems.append(f"no search index at {settings.resolved_index_path}")
     return articles, problems
@@ -111,7 +114,7 @@ class Archive:
     def __init__(
         self,
         settings: Settings,
-        store: SQLiteStore,
+        store: SqlStore,
         index: SearchIndex,
         analyzer: Analyzer,
         lock: ArchiveLock | None = None,
@@ -129,12 +132,12 @@ class Archive:
         )
         self.workers = Workers()
         self.ingestor = Ingestor(store, self.fetcher, settings.site_url, self.sync_index, self.workers)
-        self.feeds = SQLiteFeeds(store)
-        self.outbox = SQLiteOutbox(store)
+        self.feeds = StoredFeeds(store)
+        self.outbox = StoredOutbox(store)
         self.poller = FeedPoller(self)
-        self.follows = SQLiteFollows(store)
+        self.follows = StoredFollows(store)
         self.matcher = FollowMatcher(self)
-        self.insights = SQLiteInsights(store)
+        self.insights = StoredInsights(store)
 
     @classmethod
     async def open(cls, settings: Settings) -> Archive:
@@ -143,22 +146,28 @@ class Archive:
         The archive lock is held shared until ``close``, so a restore cannot
         replace the database while this process uses it.
         """
-        lock = ArchiveLock(settings.db_path)
-        store = SQLiteStore(settings.db_path)
-        setting = f"NEWSBOT_DB_PATH={settings.db_path}"
+        store = store_for(settings)
+        # A restore replaces the SQLite file under a file lock; PostgreSQL is
+        # restored by its own tools while the bot is stopped.
+        lock = None if settings.database_url else ArchiveLock(settings.db_path)
+        setting = "NEWSBOT_DATABASE_URL" if settings.database_url else f"NEWSBOT_DB_PATH={settings.db_path}"
         try:
-            if settings.db_path.is_dir():
+            if lock is not None and settings.db_path.is_dir():
                 raise SettingsError(f"{setting} is a folder: name the database file, e.g. {settings.db_path / 'newsbot.sqlite3'}")
-            lock.acquire()
+            if lock is not None:
+                lock.acquire()
             await store.open()
             setting = f"NEWSBOT_INDEX_PATH={settings.resolved_index_path}"
             analyzer = Analyzer()
             index = await asyncio.to_thread(SearchIndex, settings.resolved_index_path, analyzer)
         except BaseException as error:
             await store.close()
-            lock.release()
-            if isinstance(error, sqlite3.DatabaseError):
+            if lock is not None:
+                lock.release()
+            if isinstance(error, sqlite3.DatabaseError | asyncpg.PostgresError):
                 raise SettingsError(f"{setting}: not a usable newsbot database ({error})") from None
+            if isinstance(error, OSError) and settings.database_url and setting == "NEWSBOT_DATABASE_URL":
+                raise SettingsError(f"{setting}: cannot reach PostgreSQL ({error.strerror or error})") from None
             if isinstance(error, OSError):
                 raise SettingsError(f"{setting}: cannot keep the archive there ({error.strerror or error})") from None
             raise

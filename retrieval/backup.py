@@ -25,7 +25,7 @@ from pathlib import Path
 
 from retrieval.errors import NewsbotError, StoreBusyError
 from retrieval.locks import ArchiveLock, ServingLock, lock_files
-from retrieval.sqlite_store import connect_read_only
+from retrieval.sqlite_database import connect_read_only
 
 _PAGES_PER_STEP = 1024
 _LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")

@@ -75,9 +75,11 @@ class DiskFullError(NewsbotError):
 
 
 def is_disk_full(error: BaseException) -> bool:
-    """True for the ways SQLite, tantivy and the OS say a disk is full."""
+    """True for the ways SQLite, PostgreSQL, tantivy and the OS say a disk is full."""
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return True
     if getattr(error, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
+        return True
+    if getattr(error, "sqlstate", None) == "53100":  # PostgreSQL's disk_full
         return True
     return isinstance(error, ValueError) and ("No space left on device" in str(error) or "os error 28" in str(error))

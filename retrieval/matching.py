@@ -2,7 +2,7 @@
 
 Per new article: its terms (the analyzer of search, in the loading thread),
 the topics whose every term it holds (one indexed query, however many
-topics: ``SQLiteFollows.candidates``), then the pure ``topics.matches``
+topics: ``StoredFollows.candidates``), then the pure ``topics.matches``
 with idf from the search index. A match queues one push in the outbox,
 keyed by chat and article, so an article reaches a chat once whichever of
 its topics matched and however often it is loaded.

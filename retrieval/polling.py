@@ -1,6 +1,6 @@
 """Poll feeds and sitemaps: fetch, find the new items, load them, remember what was seen.
 
-One poll of one feed, under its lease (``SQLiteFeeds.claim``):
+One poll of one feed, under its lease (``StoredFeeds.claim``):
 
 1. a conditional GET (ETag / Last-Modified); 304 ends the poll;
 2. parse (``retrieval.feeds``); a sitemap index is followed one level down;

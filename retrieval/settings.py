@@ -30,7 +30,13 @@ class Settings(BaseSettings):
 
     db_path: Path = Field(
         Path("newsbot-data/newsbot.sqlite3"),
-        description="SQLite file of the archive; created with its folder on first run.",
+        description="SQLite file of the archive; created with its folder on first run."
+        " With NEWSBOT_DATABASE_URL its folder still holds this replica's index and status file.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="postgresql://user:password@host:5432/db to keep the archive in PostgreSQL (shared by several"
+        " replicas) instead of the SQLite file.",
     )
     index_path: Path | None = Field(
         None, description="Folder of the search index; default: 'index' beside the database."
@@ -68,6 +74,15 @@ class Settings(BaseSettings):
         if not (re.fullmatch(r"@[A-Za-z][A-Za-z0-9_]{3,31}", value) or re.fullmatch(r"-?[0-9]{1,20}", value)):
             raise ValueError("must be a channel's @username or its numeric id (such as -1001234567890)")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"postgres(ql)?://", value.strip()):
+            raise ValueError("must be a postgresql:// URL (leave it unset to use the SQLite file)")
+        return value.strip()
 
     @field_validator("site_url")
     @classmethod

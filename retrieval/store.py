@@ -1,8 +1,8 @@
 """The article store interface: what ingest, search and front ends need.
 
-``SQLiteStore`` (``retrieval.sqlite_store``) is the one implementation today;
-a PostgreSQL store shared by several bot replicas can implement the same
-protocol. The store is the source of truth: the BM25 index is rebuilt from
+``SqlStore`` (``retrieval.sql_store``) implements it once in SQL that runs
+on SQLite (the embedded default) and on PostgreSQL (shared by several bot
+replicas). The store is the source of truth: the BM25 index is rebuilt from
 ``iter_index_documents`` and kept in step through the change log
 (``changes_since``), so a crash between a store commit and an index commit
 is repaired on the next start.

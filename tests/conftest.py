@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, Settings
+from tests.postgres import fresh_schema
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +38,16 @@ def _restore_logging() -> Iterator[None]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(_env_file=None, db_path=tmp_path / "data" / "newsbot.sqlite3", load_seeds=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
+    """Run a test once on each store: None for the SQLite file, else a fresh PostgreSQL schema's URL."""
+    if request.param == "sqlite":
+        yield None
+        return
+    async for url in fresh_schema():
+        yield url
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from bot.services import BotServices
 from bot.settings import BotSettings
 from retrieval import Archive, matching
 from retrieval.models import Announce, OutboxKind
-from retrieval.sqlite_follows import BLOCKED
+from retrieval.stored_follows import BLOCKED
 from retrieval.topics import topic_terms
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article, write_jsonl

@@ -17,6 +17,12 @@ from retrieval.locks import ArchiveLock, ServingLock
 from tests.conftest import article, write_jsonl
 
 
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """SQLite only: these are the file's backup API and locks (PostgreSQL's dump and restore: test_pg_backup.py)."""
+    return Settings(_env_file=None, db_path=tmp_path / "data" / "newsbot.sqlite3", load_seeds=False)
+
+
 def consistent(path: Path) -> int:
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -6,7 +6,6 @@ import csv
 import gzip
 import io
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -119,12 +118,22 @@ async def test_same_url_spelled_differently_is_one_article(archive: Archive, tmp
 
 async def test_failure_inside_one_article_leaves_no_trace_of_it(archive: Archive, tmp_path: Path) -> None:
     """A storage error in the middle of a batch: that article is absent, the rest stored whole."""
-    with sqlite3.connect(archive.settings.db_path) as db:
-        db.execute(
-            "CREATE TRIGGER fail_mid_article BEFORE INSERT ON passages"
-            " WHEN NEW.seq = 1 AND (SELECT title FROM articles WHERE id = NEW.article_id) = 'Story number 3'"
-            " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
-        )
+    failing = "NEW.seq = 1 AND (SELECT title FROM articles WHERE id = NEW.article_id) = 'Story number 3'"
+    async with archive.store.db.transaction() as tx:
+        if archive.store.db.dialect == "sqlite":
+            await tx.execute(
+                f"CREATE TRIGGER fail_mid_article BEFORE INSERT ON passages WHEN {failing}"
+                " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+            )
+        else:
+            await tx.execute(
+                "CREATE FUNCTION fail_mid_article() RETURNS trigger LANGUAGE plpgsql AS"
+                f" $$ BEGIN IF {failing} THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$"
+            )
+            await tx.execute(
+                "CREATE TRIGGER fail_mid_article BEFORE INSERT ON passages"
+                " FOR EACH ROW EXECUTE FUNCTION fail_mid_article()"
+            )
     long_body = " ".join(f"Sentence {i} of the long story says something new." for i in range(60))
     records = [article(n) for n in (1, 2)] + [article(3, body=long_body)] + [article(n) for n in (4, 5)]
     report = await archive.load([str(write_jsonl(tmp_path / "a.jsonl", records))])
@@ -132,9 +141,10 @@ async def test_failure_inside_one_article_leaves_no_trace_of_it(archive: Archive
     assert (report.new, report.failed) == (4, 1)
     assert "disk on fire" in report.failures[0].reason
     assert await titles(archive) == [f"Story number {n}" for n in (1, 2, 4, 5)]
-    with sqlite3.connect(archive.settings.db_path) as db:
-        orphans = db.execute("SELECT count(*) FROM passages WHERE article_id NOT IN (SELECT id FROM articles)")
-        assert orphans.fetchone()[0] == 0
+    orphans = await archive.store.db.fetchone(
+        "SELECT count(*) FROM passages WHERE article_id NOT IN (SELECT id FROM articles)"
+    )
+    assert orphans == (0,)
     stats = await archive.stats()
     assert stats.store.passages == stats.indexed_passages == 4
 

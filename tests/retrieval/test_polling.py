@@ -12,7 +12,7 @@ import pytest
 from retrieval import Archive, IngestError, Settings
 from retrieval.models import OutboxKind, say_stored
 from retrieval.polling import LEASE, PAUSE_AFTER_FAILURES
-from retrieval.sqlite_feeds import MAX_ITEM_ATTEMPTS
+from retrieval.stored_feeds import MAX_ITEM_ATTEMPTS
 from tests import feeds
 from tests.pages import Route, serve
 

@@ -1,3 +1,4 @@
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -6,57 +7,75 @@ import pytest
 from retrieval import Archive, Settings
 from retrieval.migrations import MIGRATIONS
 from retrieval.records import article_from_fields, content_hash
-from retrieval.sqlite_store import SQLiteStore
+from retrieval.sql_store import SqlStore, store_for
 from tests.conftest import article, write_jsonl
 
 
-async def test_new_store_is_migrated_in_wal_mode(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "a" / "s.sqlite3")
+def _store(settings: Settings) -> SqlStore:
+    return store_for(settings)
+
+
+async def test_new_store_is_migrated(settings: Settings) -> None:
+    store = _store(settings)
     await store.open()
     try:
         assert store.created
         assert await store.schema_version() == len(MIGRATIONS)
+        rows = await store.db.fetchall("SELECT name FROM schema_migrations ORDER BY version")
     finally:
         await store.close()
-    with sqlite3.connect(tmp_path / "a" / "s.sqlite3") as db:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        names = [row[0] for row in db.execute("SELECT name FROM schema_migrations ORDER BY version")]
-    assert names == [migration.__name__ for migration in MIGRATIONS]
+    assert [row[0] for row in rows] == [migration.name for migration in MIGRATIONS]
+    if settings.database_url is None:
+        with sqlite3.connect(settings.db_path) as db:
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite3"
+async def test_reopening_applies_nothing_twice(settings: Settings) -> None:
     for expected_created in (True, False):
-        store = SQLiteStore(path)
+        store = _store(settings)
         await store.open()
         assert store.created is expected_created
         await store.close()
-    with sqlite3.connect(path) as db:
-        assert db.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+    store = _store(settings)
+    await store.open()
+    try:
+        assert await store.db.fetchone("SELECT count(*) FROM schema_migrations") == (len(MIGRATIONS),)
+    finally:
+        await store.close()
+
+
+async def test_replicas_starting_together_migrate_once(settings: Settings) -> None:
+    """Several processes opening a new store at once: each version is applied exactly once."""
+    stores = [_store(settings) for _ in range(3)]
+    await asyncio.gather(*(store.open() for store in stores))
+    try:
+        rows = await stores[0].db.fetchall("SELECT version FROM schema_migrations ORDER BY version")
+        assert [row[0] for row in rows] == list(range(1, len(MIGRATIONS) + 1))
+    finally:
+        for store in stores:
+            await store.close()
 
 
 async def test_an_archive_from_before_feeds_upgrades_and_reloads_unchanged(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A store of the first schema gains the feed and outbox tables; its articles keep their hashes."""
-    from retrieval import migrations, sqlite_store
+    from retrieval import migrations, sql_store
 
     rows = [article(1), article(2)]
-    db_path = tmp_path / "old.sqlite3"
-    monkeypatch.setattr(sqlite_store, "MIGRATIONS", migrations.MIGRATIONS[:1])
-    old = SQLiteStore(db_path)
+    monkeypatch.setattr(sql_store, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    old = _store(settings)
     await old.open()
-    async with old.transaction() as db:  # what the first version wrote: no author, no summary
+    async with old.db.transaction() as tx:  # what the first version wrote: no author, no summary
         for row in rows:
             fields = article_from_fields(row, site_url="https://news.example.com", source="a.jsonl", where="")
-            await db.execute(
+            await tx.execute(
                 "INSERT INTO articles (url, title, body, added_at, updated_at, source, content_hash)"
                 " VALUES (?, ?, ?, 0, 0, 'a.jsonl', ?)",
                 (fields.url, fields.title, fields.body, content_hash(fields)),
             )
     await old.close()
-    monkeypatch.setattr(sqlite_store, "MIGRATIONS", migrations.MIGRATIONS)
-    settings = Settings(_env_file=None, db_path=db_path, load_seeds=False)
+    monkeypatch.setattr(sql_store, "MIGRATIONS", migrations.MIGRATIONS)
     async with await Archive.open(settings) as upgraded:
         assert await upgraded.store.schema_version() == len(MIGRATIONS)
         again = await upgraded.load([str(write_jsonl(tmp_path / "a.jsonl", rows))])

@@ -9,7 +9,7 @@ import pytest
 from retrieval import Archive
 from retrieval.analyzer import Analyzer
 from retrieval.models import OutboxKind
-from retrieval.sqlite_follows import BLOCKED, TopicLimitError
+from retrieval.stored_follows import BLOCKED, TopicLimitError
 from retrieval.topics import MIN_PROMINENCE, ArticleScorer, Topic, article_terms, topic_terms
 from tests.conftest import article, write_jsonl
 

@@ -1,4 +1,4 @@
-"""The outbox: channel posts and admin notices waiting to be sent, kept in the store (SQLite).
+"""The outbox: channel posts, pushes and admin notices waiting to be sent, kept in the store.
 
 A message is queued under a unique key ("article:42"), so announcing one
 article twice queues it once. The sender marks a message ``sending`` in its
@@ -15,17 +15,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from retrieval.database import Row, from_epoch, marks, to_epoch
 from retrieval.models import OutboxKind, OutboxMessage, OutboxStatus
-from retrieval.sqlite_store import SQLiteStore, from_epoch, to_epoch
+from retrieval.sql_store import SqlStore
 
 INTERRUPTED = "the bot stopped while sending this; it is not sent again, as it may have gone out"
 
 
-class SQLiteOutbox:
+_MESSAGE_COLUMNS = "id, kind, article_id, payload, attempts, queued_at"
+
+
+def _message(row: Row) -> OutboxMessage:
+    return OutboxMessage(row[0], OutboxKind(row[1]), row[2], row[3], row[4], from_epoch(row[5]))
+
+
+class StoredOutbox:
     """The outbox table of one store."""
 
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
+    def __init__(self, store: SqlStore) -> None:
+        self.db = store.db
 
     async def queue(
         self,
@@ -39,37 +47,33 @@ class SQLiteOutbox:
         not_before: datetime | None = None,
     ) -> bool:
         """Queue a message unless one with ``key`` was queued before; True if queued now."""
-        async with self.store.transaction() as db:
-            cursor = await db.execute(
+        async with self.db.transaction() as tx:
+            queued = await tx.execute(
                 "INSERT INTO outbox (kind, key, article_id, payload, chat_id, not_before, queued_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
                 (kind, key, article_id, payload, chat_id, to_epoch(not_before or now), to_epoch(now)),
             )
-            return cursor.rowcount == 1
+            return queued == 1
 
     async def next_due(self, kinds: tuple[OutboxKind, ...], now: datetime, max_age: timedelta) -> OutboxMessage | None:
         """The oldest message of ``kinds`` ready to send; ones queued longer than ``max_age`` ago expire first."""
-        marks = ",".join("?" * len(kinds))
-        async with self.store.transaction() as db:
-            await db.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 f"UPDATE outbox SET status = ?, error = 'queued too long ago to be news'"
-                f" WHERE status = ? AND kind IN ({marks}) AND queued_at < ?",
+                f" WHERE status = ? AND kind IN ({marks(kinds)}) AND queued_at < ?",
                 (OutboxStatus.EXPIRED, OutboxStatus.QUEUED, *kinds, to_epoch(now - max_age)),
             )
-        async with self.store.reader.execute(
-            f"SELECT id, kind, article_id, payload, attempts, queued_at FROM outbox"
-            f" WHERE kind IN ({marks}) AND status = ? AND not_before <= ? ORDER BY id LIMIT 1",
+        row = await self.db.fetchone(
+            f"SELECT {_MESSAGE_COLUMNS} FROM outbox"
+            f" WHERE kind IN ({marks(kinds)}) AND status = ? AND not_before <= ? ORDER BY id LIMIT 1",
             (*kinds, OutboxStatus.QUEUED, to_epoch(now)),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return None
-        return OutboxMessage(row[0], OutboxKind(row[1]), row[2], row[3], row[4], from_epoch(row[5]))
+        )
+        return None if row is None else _message(row)
 
     async def _set(self, message_ids: int | Sequence[int], sql: str, params: tuple) -> None:
         ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
-        async with self.store.transaction() as db:
-            await db.execute(f"UPDATE outbox SET {sql} WHERE id IN ({','.join('?' * len(ids))})", (*params, *ids))
+        async with self.db.transaction() as tx:
+            await tx.execute(f"UPDATE outbox SET {sql} WHERE id IN ({marks(ids)})", (*params, *ids))
 
     async def mark_sending(self, message_ids: int | Sequence[int]) -> None:
         await self._set(message_ids, "status = ?, attempts = attempts + 1", (OutboxStatus.SENDING,))
@@ -88,51 +92,45 @@ class SQLiteOutbox:
 
     async def push_chats_due(self, now: datetime, limit: int) -> list[int]:
         """Chats with a push whose time has come, the longest waiting first."""
-        async with self.store.reader.execute(
+        rows = await self.db.fetchall(
             "SELECT chat_id FROM outbox WHERE kind = ? AND status = ? AND not_before <= ?"
             " GROUP BY chat_id ORDER BY min(id) LIMIT ?",
             (OutboxKind.PUSH, OutboxStatus.QUEUED, to_epoch(now), limit),
-        ) as cursor:
-            return [row[0] for row in await cursor.fetchall()]
+        )
+        return [row[0] for row in rows]
 
     async def pushes_for(self, chat_id: int) -> list[OutboxMessage]:
         """Every push queued for a chat, oldest first."""
-        async with self.store.reader.execute(
-            "SELECT id, kind, article_id, payload, attempts, queued_at FROM outbox"
-            " WHERE kind = ? AND chat_id = ? AND status = ? ORDER BY id",
+        rows = await self.db.fetchall(
+            f"SELECT {_MESSAGE_COLUMNS} FROM outbox WHERE kind = ? AND chat_id = ? AND status = ? ORDER BY id",
             (OutboxKind.PUSH, chat_id, OutboxStatus.QUEUED),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [OutboxMessage(r[0], OutboxKind(r[1]), r[2], r[3], r[4], from_epoch(r[5])) for r in rows]
+        )
+        return [_message(row) for row in rows]
 
     async def last_push_at(self, chat_id: int) -> datetime | None:
-        async with self.store.reader.execute(
+        (moment,) = await self.db.fetchone(
             "SELECT max(sent_at) FROM outbox WHERE kind = ? AND chat_id = ?", (OutboxKind.PUSH, chat_id)
-        ) as cursor:
-            (moment,) = await cursor.fetchone()
+        )
         return from_epoch(moment)
 
     async def drop_pushes(self, chat_id: int, reason: str) -> int:
         """Fail every push queued for a chat (it blocked the bot, or stopped pushes); returns how many."""
-        async with self.store.transaction() as db:
-            cursor = await db.execute(
+        async with self.db.transaction() as tx:
+            return await tx.execute(
                 "UPDATE outbox SET status = ?, error = ? WHERE kind = ? AND chat_id = ? AND status = ?",
                 (OutboxStatus.FAILED, reason, OutboxKind.PUSH, chat_id, OutboxStatus.QUEUED),
             )
-            return cursor.rowcount
 
     async def recover(self) -> int:
         """At start: messages left ``sending`` by a crash become failed (see the module docstring)."""
-        async with self.store.transaction() as db:
-            cursor = await db.execute(
+        async with self.db.transaction() as tx:
+            return await tx.execute(
                 "UPDATE outbox SET status = ?, error = ? WHERE status = ?",
                 (OutboxStatus.FAILED, INTERRUPTED, OutboxStatus.SENDING),
             )
-            return cursor.rowcount
 
     async def counts(self, kinds: tuple[OutboxKind, ...]) -> dict[str, int]:
-        marks = ",".join("?" * len(kinds))
-        async with self.store.reader.execute(
-            f"SELECT status, count(*) FROM outbox WHERE kind IN ({marks}) GROUP BY status", kinds
-        ) as cursor:
-            return {row[0]: row[1] for row in await cursor.fetchall()}
+        rows = await self.db.fetchall(
+            f"SELECT status, count(*) FROM outbox WHERE kind IN ({marks(kinds)}) GROUP BY status", kinds
+        )
+        return {row[0]: row[1] for row in rows}

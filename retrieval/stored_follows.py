@@ -1,4 +1,4 @@
-"""Followed topics and readers' push state (SQLite), beside the articles in the same store.
+"""Followed topics and readers' push state, beside the articles in the same store.
 
 A chat follows at most ``max_topics`` topics; the same words written twice
 (any order, any case or inflection: the analysed terms are the key) are
@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from retrieval.database import Row, to_epoch
 from retrieval.errors import NewsbotError, NotFoundError
-from retrieval.sqlite_store import SQLiteStore, to_epoch
+from retrieval.sql_store import SqlStore
 from retrieval.topics import Topic
 
 _TOPIC_COLUMNS = "t.id, t.chat_id, t.words, t.terms"
-# Distinct terms of one article looked up (SQLite takes 32,766 parameters; an article has a few thousand at most).
+# Distinct terms of one article looked up (SQLite takes 32,766 parameters, asyncpg 32,767; an article has a few
+# thousand at most).
 _MAX_ARTICLE_TERMS = 30_000
 
 
@@ -31,15 +33,15 @@ class TopicLimitError(NewsbotError):
     """A chat already follows as many topics as it may."""
 
 
-def _topic(row: tuple) -> Topic:
+def _topic(row: Row) -> Topic:
     return Topic(row[0], row[1], row[2], tuple(row[3].split()))
 
 
-class SQLiteFollows:
+class StoredFollows:
     """The topic and reader tables of one store."""
 
-    def __init__(self, store: SQLiteStore) -> None:
-        self.store = store
+    def __init__(self, store: SqlStore) -> None:
+        self.db = store.db
 
     async def follow(
         self, chat_id: int, words: str, terms: tuple[str, ...], now: datetime, max_topics: int
@@ -49,44 +51,41 @@ class SQLiteFollows:
         TopicLimitError when the chat follows ``max_topics`` already.
         """
         key = " ".join(terms)
-        async with self.store.transaction() as db:
-            async with db.execute(
+        async with self.db.transaction() as tx:
+            await tx.serialize(f"topics:{chat_id}")  # two taps at once must not pass the limit together
+            existing = await tx.fetchone(
                 f"SELECT {_TOPIC_COLUMNS} FROM topics t WHERE t.chat_id = ? AND t.terms = ?", (chat_id, key)
-            ) as cursor:
-                existing = await cursor.fetchone()
+            )
             if existing is not None:
                 return _topic(existing), False
-            async with db.execute("SELECT count(*) FROM topics WHERE chat_id = ?", (chat_id,)) as cursor:
-                (count,) = await cursor.fetchone()
+            (count,) = await tx.fetchone("SELECT count(*) FROM topics WHERE chat_id = ?", (chat_id,))
             if count >= max_topics:
                 raise TopicLimitError(f"this chat follows {count} topics, the most it may")
-            cursor = await db.execute(
-                "INSERT INTO topics (chat_id, words, terms, term_count, created_at) VALUES (?, ?, ?, ?, ?)",
+            (topic_id,) = await tx.fetchone(
+                "INSERT INTO topics (chat_id, words, terms, term_count, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (chat_id, words, key, len(terms), to_epoch(now)),
             )
-            topic_id = cursor.lastrowid
-            await db.executemany(
+            await tx.executemany(
                 "INSERT INTO topic_terms (term, topic_id) VALUES (?, ?)", [(term, topic_id) for term in terms]
             )
         return Topic(topic_id, chat_id, words, terms), True
 
     async def unfollow(self, chat_id: int, topic_id: int) -> Topic:
         """Stop following one of this chat's topics (NotFoundError if it has no such topic)."""
-        async with self.store.transaction() as db:
-            async with db.execute(
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
                 f"SELECT {_TOPIC_COLUMNS} FROM topics t WHERE t.id = ? AND t.chat_id = ?", (topic_id, chat_id)
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 raise NotFoundError(f"no topic {topic_id} followed here")
-            await db.execute("DELETE FROM topics WHERE id = ?", (topic_id,))
+            await tx.execute("DELETE FROM topics WHERE id = ?", (topic_id,))
         return _topic(row)
 
     async def topics_of(self, chat_id: int) -> list[Topic]:
-        async with self.store.reader.execute(
+        rows = await self.db.fetchall(
             f"SELECT {_TOPIC_COLUMNS} FROM topics t WHERE t.chat_id = ? ORDER BY t.id", (chat_id,)
-        ) as cursor:
-            return [_topic(row) for row in await cursor.fetchall()]
+        )
+        return [_topic(row) for row in rows]
 
     async def candidates(self, terms: Iterable[str]) -> list[Topic]:
         """Topics of unpaused chats whose every term is among ``terms``."""
@@ -94,25 +93,24 @@ class SQLiteFollows:
         if not unique:
             return []
         values = ",".join(["(?)"] * len(unique))
-        async with self.store.reader.execute(
+        rows = await self.db.fetchall(
             f"WITH article(term) AS (VALUES {values})"
             f" SELECT {_TOPIC_COLUMNS} FROM (SELECT tt.topic_id, count(*) AS found FROM article"
             " JOIN topic_terms tt ON tt.term = article.term GROUP BY tt.topic_id) m"
             " JOIN topics t ON t.id = m.topic_id AND m.found = t.term_count"
             " LEFT JOIN readers r ON r.chat_id = t.chat_id WHERE r.paused_reason IS NULL",
             unique,
-        ) as cursor:
-            return [_topic(row) for row in await cursor.fetchall()]
+        )
+        return [_topic(row) for row in rows]
 
     async def has_topics(self) -> bool:
-        async with self.store.reader.execute("SELECT EXISTS (SELECT 1 FROM topics)") as cursor:
-            (found,) = await cursor.fetchone()
+        (found,) = await self.db.fetchone("SELECT EXISTS (SELECT 1 FROM topics)")
         return bool(found)
 
     async def set_paused(self, chat_id: int, reason: str | None, now: datetime) -> None:
         """Pause a chat's pushes with ``reason`` (/stop, blocked the bot), or resume them (None)."""
-        async with self.store.transaction() as db:
-            await db.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 "INSERT INTO readers (chat_id, paused_reason, updated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (chat_id) DO UPDATE SET paused_reason = excluded.paused_reason, updated_at = excluded.updated_at",
                 (chat_id, reason, to_epoch(now)),
@@ -124,26 +122,23 @@ class SQLiteFollows:
             await self.set_paused(chat_id, None, now)
 
     async def paused_reason(self, chat_id: int) -> str | None:
-        async with self.store.reader.execute("SELECT paused_reason FROM readers WHERE chat_id = ?", (chat_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.fetchone("SELECT paused_reason FROM readers WHERE chat_id = ?", (chat_id,))
         return None if row is None else row[0]
 
     async def set_language(self, chat_id: int, language: str | None, now: datetime) -> None:
         """Remember the language a reader chose (None: follow their Telegram app's)."""
-        async with self.store.transaction() as db:
-            await db.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 "INSERT INTO readers (chat_id, language, updated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
                 (chat_id, language, to_epoch(now)),
             )
 
     async def language(self, chat_id: int) -> str | None:
-        async with self.store.reader.execute("SELECT language FROM readers WHERE chat_id = ?", (chat_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self.db.fetchone("SELECT language FROM readers WHERE chat_id = ?", (chat_id,))
         return None if row is None else row[0]
 
     async def counts(self) -> tuple[int, int]:
         """Topics followed, and chats following at least one."""
-        async with self.store.reader.execute("SELECT count(*), count(DISTINCT chat_id) FROM topics") as cursor:
-            topics, chats = await cursor.fetchone()
+        topics, chats = await self.db.fetchone("SELECT count(*), count(DISTINCT chat_id) FROM topics")
         return topics, chats

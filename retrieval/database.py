@@ -1,0 +1,86 @@
+"""The one seam between newsbot's SQL and a database engine: SQLite or PostgreSQL.
+
+The store and its tables (``sql_store``, ``stored_*``) are written once, in
+SQL both engines run: ``?`` placeholders, ``ON CONFLICT``, ``RETURNING``,
+``count(*) FILTER (WHERE …)``, and the passages' ``"end"`` column quoted.
+Each engine's adapter (``sqlite_database``, ``postgres_database``) turns
+that into calls on its driver; the few statements that cannot be shared
+(the schema, packing passage offsets) are chosen by ``Database.dialect``.
+Times are integer Unix seconds (UTC) in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
+from typing import Literal, Protocol
+
+Dialect = Literal["sqlite", "postgresql"]
+Row = tuple
+Params = Sequence[object]
+
+
+def to_epoch(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp())
+
+
+def from_epoch(seconds: int | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+def chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """``values`` in slices small enough for one ``IN (?, …)`` each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def marks(values: Sequence[object]) -> str:
+    """``?, ?, …``: one placeholder per value, for an ``IN`` list."""
+    return ",".join("?" * len(values))
+
+
+class Transaction(Protocol):
+    """Statements inside one transaction: all of them commit, or none."""
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns the number of rows it changed."""
+
+    async def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one statement once per row of parameters."""
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    async def serialize(self, name: str) -> None:
+        """Hold ``name`` until this transaction ends: other transactions asking for it wait.
+
+        The change log depends on it: sequence numbers must commit in the
+        order they were taken, or a replica reading ``seq > n`` could pass
+        a change still in flight. SQLite has one writer at a time anyway.
+        """
+
+
+class Database(Protocol):
+    """Connections to one database: reads of committed data, and write transactions."""
+
+    dialect: Dialect
+    #: Errors of one statement (a constraint, bad text) that fail one article of a batch, not the batch.
+    statement_errors: tuple[type[BaseException], ...]
+    #: Where the data lives, for messages ("the disk holding … is full").
+    where: str
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """A write transaction; an error rolls it back (DiskFullError when the disk is full)."""
+
+    async def size_bytes(self) -> int:
+        """What the database takes on disk."""
