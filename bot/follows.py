@@ -168,12 +168,12 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer(tr(GROUP_ADMINS_ONLY))
         return
     if isinstance(action, callbacks.FollowQuestion):
-        question = bot_services.queries.recall(action.key)
-        if question is None:
+        remembered = await bot_services.archive.replies.recall(action.key, datetime.now(UTC))
+        if remembered is None:
             await query.answer(tr("This answer has expired. Use /follow WORDS instead."))
             return
         await query.answer()
-        await message.reply_html(await follow_words(message.chat, question, bot_services, tr))
+        await message.reply_html(await follow_words(message.chat, remembered[0], bot_services, tr))
         return
     try:
         topic = await bot_services.archive.follows.unfollow(message.chat.id, action.topic_id)

@@ -137,7 +137,7 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
     bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
     user = message.from_user
     question_id = await bot_services.archive.record_question(user.id, result) if user and result.terms else None
-    key = bot_services.queries.remember(question_text, question_id) if result.hits else ""
+    key = await bot_services.archive.replies.remember(question_text, question_id, datetime.now(UTC)) if result.hits else ""
     tr = await bot_services.translator(user)
     reply = render.render_answer(result, key, ANSWER_PAGE_SIZE, question_id, tr)
     quote = message.chat.type != ChatType.PRIVATE
@@ -233,11 +233,11 @@ async def _handle_button(
     if isinstance(action, callbacks.Feedback):
         return await _feedback(message, bot_services, action, user_id, tr)
     if isinstance(action, callbacks.SearchPage):
-        question_text = bot_services.queries.recall(action.key)
-        if question_text is None:
+        remembered = await bot_services.archive.replies.recall(action.key, datetime.now(UTC))
+        if remembered is None:
             return tr(_EXPIRED)
+        question_text, question_id = remembered
         result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE, offset=action.offset)
-        question_id = bot_services.queries.question_id(action.key)
         reply = render.render_answer(result, action.key, ANSWER_PAGE_SIZE, question_id, tr)
     elif isinstance(action, callbacks.LatestPage | callbacks.TopPage):
         reply = await list_page(bot_services, action, tr)
@@ -288,7 +288,6 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     tr = await translator(update, context)
     forgotten = await services(context).archive.forget(user.id)
-    services(context).languages.pop(user.id, None)
     await update.effective_message.reply_html(
         tr(
             "🗑 Done. I deleted everything I kept about you: {questions} questions, {ratings} ratings and"

@@ -36,7 +36,6 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         return
     bot_services = services(context)
     await bot_services.archive.follows.set_language(user.id, action.code, datetime.now(UTC))
-    bot_services.languages[user.id] = action.code
     tr = Translator(action.code)
     await query.answer(tr("From now on I write in English."))
     if query.message is not None:

@@ -9,7 +9,6 @@ from telegram import User
 from telegram.ext import ContextTypes
 
 from bot.i18n import Translator, pick_language
-from bot.memory import QueryMemory
 from bot.metrics import Metrics
 from bot.settings import BotSettings
 from retrieval import Archive
@@ -21,11 +20,8 @@ _KEY = "newsbot.services"
 class BotServices:
     settings: BotSettings
     archive: Archive
-    queries: QueryMemory = field(default_factory=QueryMemory)
     metrics: Metrics = field(default_factory=Metrics)
     last_update_at: datetime | None = None
-    # user id -> the language they chose (None: their app's), read from the store once.
-    languages: dict[int, str | None] = field(default_factory=dict)
 
     @property
     def last_update_text(self) -> str | None:
@@ -36,12 +32,12 @@ class BotServices:
         return user is not None and user.id in self.settings.admin_ids
 
     async def translator(self, user: User | None) -> Translator:
-        """The reader's language: chosen with /language (remembered), else their Telegram app's."""
+        """The reader's language: chosen with /language (read from the store, which every replica shares), else
+        their Telegram app's."""
         if user is None:
             return Translator(self.settings.language)
-        if user.id not in self.languages:
-            self.languages[user.id] = await self.archive.follows.language(user.id)
-        return Translator(pick_language(self.languages[user.id], user.language_code, self.settings.language))
+        chosen = await self.archive.follows.language(user.id)
+        return Translator(pick_language(chosen, user.language_code, self.settings.language))
 
 
 def install(bot_data: dict, bot_services: BotServices) -> None:

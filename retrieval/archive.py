@@ -52,6 +52,7 @@ from retrieval.stored_feeds import StoredFeeds
 from retrieval.stored_follows import StoredFollows
 from retrieval.stored_insights import Forgotten, StoredInsights
 from retrieval.stored_outbox import StoredOutbox
+from retrieval.stored_replies import StoredReplies
 from retrieval.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,7 @@ class Archive:
         self.follows = StoredFollows(store)
         self.matcher = FollowMatcher(self)
         self.insights = StoredInsights(store)
+        self.replies = StoredReplies(store)
 
     @classmethod
     async def open(cls, settings: Settings) -> Archive:
@@ -309,8 +311,11 @@ class Archive:
         return await self.insights.forget(await self.insights.reader_key(user_id), user_id)
 
     async def purge_expired(self) -> int:
-        """Delete questions and feedback older than NEWSBOT_RETENTION_DAYS; returns questions deleted."""
-        return await self.insights.purge(datetime.now(UTC) - timedelta(days=self.settings.retention_days))
+        """Delete questions and feedback older than NEWSBOT_RETENTION_DAYS, expired paging keys and old update ids;
+        returns questions deleted."""
+        now = datetime.now(UTC)
+        await self.replies.purge(now)
+        return await self.insights.purge(now - timedelta(days=self.settings.retention_days))
 
     async def resolve(self, reference: str) -> int:
         """Turn an article id or URL into an id (NotFoundError if unknown)."""

@@ -252,10 +252,45 @@ ADD_READER_LANGUAGE = Migration(
     postgresql="ALTER TABLE readers ADD COLUMN language TEXT",
 )
 
+_REPLICA_STATE = """
+    CREATE TABLE pages (
+        key TEXT PRIMARY KEY,
+        question TEXT NOT NULL,
+        question_id {int} REFERENCES questions (id) ON DELETE CASCADE,
+        created_at {int} NOT NULL
+    );
+    CREATE INDEX pages_by_time ON pages (created_at);
+    CREATE INDEX pages_by_question ON pages (question_id) WHERE question_id IS NOT NULL;
+
+    CREATE TABLE handled_updates (
+        update_id {int} PRIMARY KEY,
+        handled_at {int} NOT NULL
+    );
+    CREATE INDEX handled_updates_by_time ON handled_updates (handled_at);
+
+    CREATE TABLE send_budget (
+        key TEXT PRIMARY KEY,
+        due {real} NOT NULL
+    )
+"""
+
+# What lived in one bot process and must be shared by replicas: the question
+# behind an answer's More/Back buttons (``pages``, by the button's short
+# key), the webhook updates already answered (``handled_updates``: Telegram
+# re-sends an update a dead replica took, and the next one must not answer it
+# twice), and the shared send budget (``send_budget``: the time each rate
+# limit is next free, see ``bot.budget``).
+ADD_REPLICA_STATE = Migration(
+    "add_replica_state",
+    sqlite=_REPLICA_STATE.format(**_SQLITE_TYPES, real="REAL"),
+    postgresql=_REPLICA_STATE.format(**_POSTGRES_TYPES, real="DOUBLE PRECISION"),
+)
+
 MIGRATIONS: list[Migration] = [
     CREATE_ARTICLES_PASSAGES_OPENS,
     ADD_FEEDS_AND_OUTBOX,
     ADD_FOLLOWS_AND_PUSHES,
     ADD_QUESTIONS_AND_FEEDBACK,
     ADD_READER_LANGUAGE,
+    ADD_REPLICA_STATE,
 ]

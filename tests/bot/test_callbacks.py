@@ -3,7 +3,6 @@ import pytest
 from bot import callbacks
 from bot.admin import safe_file_name
 from bot.arguments import UsageError, parse_count_and_window
-from bot.memory import QueryMemory
 from bot.settings import BotSettings
 from retrieval import SettingsError, TopWindow, load_settings
 
@@ -41,17 +40,6 @@ def test_count_and_window_in_any_order() -> None:
 def test_bad_latest_arguments(args: list[str]) -> None:
     with pytest.raises(UsageError):
         parse_count_and_window(args, allow_window=False)
-
-
-def test_query_memory_is_bounded_and_expires(monkeypatch: pytest.MonkeyPatch) -> None:
-    memory = QueryMemory(capacity=2, ttl_seconds=10)
-    first, second, third = (memory.remember(q) for q in ("a", "b", "c"))
-    assert memory.recall(first) is None and memory.recall(third) == "c"
-    clock = [1000.0]
-    monkeypatch.setattr("bot.memory.time.monotonic", lambda: clock[0])
-    key = memory.remember("d")
-    clock[0] += 11
-    assert memory.recall(key) is None
 
 
 def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
