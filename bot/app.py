@@ -28,11 +28,12 @@ from telegram.ext import (
 )
 
 from bot import admin, feeds, follows, handlers, inline, jobs, language
-from bot.delivery import ChatOrderProcessor, SendLimiter
+from bot.delivery import ChatOrderProcessor, SendLimiter, SharedSendLimiter
 from bot.i18n import N_, Translator, languages
 from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
 from retrieval import Archive
+from retrieval.stored_budget import OVERALL
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +59,6 @@ ADMIN_COMMANDS = READER_COMMANDS + [
 ]
 # Sends answered 429 are retried this many times (failures on the way: bot.delivery).
 SEND_RETRIES = 5
-# Just under Telegram's ceiling of about 30 sends a second for one bot, and
-# spaced (one per 1/29 s) rather than "29 per second", which lets 29 go at
-# once and 29 more within the same second after a pause: Telegram answers
-# that with 429s, and every request waiting then goes at once (bench/load.py).
-SENDS_PER_SECOND = 29
 CONCURRENT_UPDATES = 32
 
 
@@ -70,11 +66,19 @@ def build_application(settings: BotSettings) -> Application:
     """Build the bot for ``settings``; raises SettingsError without a token."""
     token = settings.require_token()
 
+    limiter = (
+        SharedSendLimiter(max_retries=SEND_RETRIES)
+        if settings.database_url
+        else SendLimiter(overall_max_rate=1, overall_time_period=OVERALL.gap, max_retries=SEND_RETRIES)
+    )
+
     async def open_services(application: Application) -> None:
         archive = await Archive.open(settings)
+        if isinstance(limiter, SharedSendLimiter):
+            limiter.attach(archive.budget)
         install(application.bot_data, BotServices(settings=settings, archive=archive))
         await register_commands(application, settings)
-        await jobs.schedule(application)
+        jobs.schedule(application)
 
     async def close_services(application: Application) -> None:
         await services_in(application.bot_data).archive.close()
@@ -84,7 +88,7 @@ def build_application(settings: BotSettings) -> Application:
         .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
-        .rate_limiter(SendLimiter(overall_max_rate=1, overall_time_period=1 / SENDS_PER_SECOND, max_retries=SEND_RETRIES))
+        .rate_limiter(limiter)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(ChatOrderProcessor(CONCURRENT_UPDATES))
         .post_init(open_services)

@@ -9,18 +9,24 @@ all, 20 a minute per group, 429 ``retry_after`` honoured) that also retries a
 call which failed on the way: a 5xx answer, a reset connection, a timeout.
 Such a call did not reach Telegram's chat, so sending it again delivers it
 once; a call Telegram refused (400 Bad Request, 403 Forbidden) is not retried.
+
+``SharedSendLimiter`` does the same with the budget kept in the store
+(``retrieval.stored_budget``), for replicas that share one bot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+
+from retrieval.stored_budget import StoredBudget
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +86,7 @@ class SendLimiter(AIORateLimiter):
         retries = iter(RETRY_DELAYS)
         while True:
             try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+                return await self._limited(callback, args, kwargs, endpoint, data, rate_limit_args)
             except BadRequest:
                 raise
             except NetworkError as error:
@@ -89,3 +95,53 @@ class SendLimiter(AIORateLimiter):
                     raise
                 log.warning("%s failed on the way (%s); retrying in %.2g s", endpoint, error, delay)
                 await asyncio.sleep(delay)
+
+    async def _limited(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> ApiResult:
+        """One call under this process's limits (AIORateLimiter's, 429s honoured)."""
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
+class SharedSendLimiter(SendLimiter):
+    """SendLimiter over the budget in the store, shared by every replica of the bot (``attach`` it once open)."""
+
+    def __init__(self, max_retries: int) -> None:
+        super().__init__(max_retries=max_retries)
+        self.max_retries = max_retries
+        self.budget: StoredBudget | None = None
+
+    def attach(self, budget: StoredBudget) -> None:
+        self.budget = budget
+
+    async def _limited(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> ApiResult:
+        chat_id = data.get("chat_id")
+        # As AIORateLimiter: negative ids and @names are groups and channels (20 a minute each).
+        group = str(chat_id) if isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0) else None
+        attempts = (rate_limit_args or self.max_retries) + 1
+        for attempt in range(attempts):
+            if chat_id is not None and self.budget is not None:
+                await self.budget.wait_turn(group)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == attempts - 1 or self.budget is None:
+                    raise
+                wait = error.retry_after if isinstance(error.retry_after, int | float) else error.retry_after.total_seconds()
+                log.info("%s: Telegram asked every replica to wait %.1f s", endpoint, wait)
+                await self.budget.pause(time.time() + wait + 0.1)
+        raise AssertionError("unreachable")  # the last attempt returns or raises

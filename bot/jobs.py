@@ -6,17 +6,22 @@ a run still going when the next is due makes that one skip), and feeds
 are also leased in the store, so ``newsbot feeds check`` from cron beside
 the bot never polls a feed twice at once. A job that fails is logged and
 runs again at its next turn.
+
+Every replica schedules the jobs, but only the one leading
+(``retrieval.replicas``) runs them; the others' turns do nothing until one
+of them takes over.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram.ext import Application, ContextTypes
 
 from bot import outbox, pushes
 from bot.i18n import Translator
-from bot.services import services, services_in
+from bot.services import BotServices, services
 
 log = logging.getLogger(__name__)
 
@@ -62,19 +67,36 @@ async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("deleted %d questions past the retention period", deleted)
 
 
-async def schedule(application: Application) -> None:
-    """Start the jobs (called once the archive is open); posts a crash left half-sent are settled first."""
-    bot_services = services_in(application.bot_data)
+async def take_over(bot_services: BotServices) -> None:
+    """This process now runs the jobs: messages a crashed sender left half-sent are settled first."""
     interrupted = await bot_services.archive.outbox.recover()
     if interrupted:
-        log.warning("%d outbox message(s) were being sent when the bot stopped; not sent again", interrupted)
+        log.warning("%d outbox message(s) were being sent when a bot stopped; not sent again", interrupted)
+
+
+Job = Callable[[ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def _when_leading(job: Job) -> Job:
+    async def run(context: ContextTypes.DEFAULT_TYPE) -> None:
+        if services(context).leading:
+            await job(context)
+
+    run.__name__ = job.__name__
+    return run
+
+
+def schedule(application: Application) -> None:
+    """Schedule the jobs (called once the archive is open); they run while this process leads."""
     jobs = application.job_queue
     if jobs is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
-    jobs.run_repeating(poll_feeds, FEED_CHECK_EVERY, first=1.0, name="poll feeds", job_kwargs=_JOB_OPTIONS)
-    jobs.run_repeating(
-        post_to_channel, outbox.CHANNEL_POST_EVERY, first=1.0, name="post to channel", job_kwargs=_JOB_OPTIONS
-    )
-    jobs.run_repeating(push_to_followers, pushes.PUSH_EVERY, first=1.0, name="push to followers", job_kwargs=_JOB_OPTIONS)
-    jobs.run_repeating(purge_expired, PURGE_EVERY, first=5.0, name="purge expired", job_kwargs=_JOB_OPTIONS)
-    jobs.run_repeating(tell_admins, outbox.NOTICES_EVERY, first=1.0, name="tell admins", job_kwargs=_JOB_OPTIONS)
+    for job, every, first in (
+        (poll_feeds, FEED_CHECK_EVERY, 1.0),
+        (post_to_channel, outbox.CHANNEL_POST_EVERY, 1.0),
+        (push_to_followers, pushes.PUSH_EVERY, 1.0),
+        (purge_expired, PURGE_EVERY, 5.0),
+        (tell_admins, outbox.NOTICES_EVERY, 1.0),
+    ):
+        name = job.__name__.replace("_", " ")
+        jobs.run_repeating(_when_leading(job), every, first=first, name=name, job_kwargs=_JOB_OPTIONS)

@@ -70,7 +70,8 @@ async def send_next_post(bot: Bot, archive: Archive, channel_id: str, tr: Transl
     if reply is None:
         await archive.outbox.mark_failed(message.id, "the article was deleted before it was posted")
         return True
-    await archive.outbox.mark_sending(message.id)
+    if not await archive.outbox.claim(message.id):
+        return True  # another replica is sending it
     try:
         sent = await bot.send_message(channel_id, reply.text, reply_markup=reply.keyboard)
     except (BadRequest, Forbidden) as error:
@@ -118,7 +119,8 @@ async def send_notices(bot: Bot, archive: Archive, admin_ids: frozenset[int], de
     """Tell every admin what the outbox holds for them, each in their language; returns how many went out."""
     sent = 0
     while (message := await archive.outbox.next_due((OutboxKind.NOTICE,), datetime.now(UTC), NOTICE_MAX_AGE)) is not None:
-        await archive.outbox.mark_sending(message.id)
+        if not await archive.outbox.claim(message.id):
+            break  # another replica is sending the notices
         delivered = 0
         for admin_id in admin_ids:
             tr = Translator(pick_language(await archive.follows.language(admin_id), default))

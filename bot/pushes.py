@@ -74,7 +74,8 @@ async def _send_to(bot: Bot, archive: Archive, chat_id: int, language: str) -> N
     else:
         reply = push_messages.render_digest(items, later, tr)
     ids = [message.id for message in sending]
-    await archive.outbox.mark_sending(ids)
+    if not await archive.outbox.claim(ids):
+        return  # another replica is sending them
     try:
         sent = await bot.send_message(chat_id, reply.text, reply_markup=reply.keyboard)
     except Forbidden as error:

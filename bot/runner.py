@@ -5,8 +5,12 @@ server), asks running loads to stop after their current batch, lets
 in-flight answers and queued updates finish (``Application.stop`` drains the
 queue), then closes the archive, which commits the index. Updates fetched by
 polling are confirmed to Telegram only after that; webhook updates are
-acknowledged only once queued. So a restart loses no acknowledged update
-and no committed article.
+acknowledged once answered (``bot.webhook``). So a restart loses no
+acknowledged update and no committed article.
+
+With PostgreSQL (``NEWSBOT_DATABASE_URL``) several replicas serve one
+archive in webhook mode; ``retrieval.replicas`` decides which one runs the
+scheduled jobs and wakes the others' indexes when articles arrive.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ import os
 import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 
+import asyncpg
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
+from bot import jobs
 from bot.app import build_application
 from bot.services import BotServices, services_in
 from bot.settings import BotSettings
@@ -29,6 +36,7 @@ from bot.status import HEARTBEAT_SECONDS, BotStatus, now_iso, status_path, write
 from bot.webhook import WebhookServer
 from retrieval.errors import NewsbotError
 from retrieval.locks import ServingLock
+from retrieval.replicas import ReplicaError, replicas_for
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +116,19 @@ async def serving(
     await _initialize(application, settings)
     await application.post_init(application)
     bot_services = services_in(application.bot_data)
+    replicas = replicas_for(
+        settings.database_url,
+        polling=not webhook,
+        on_change=bot_services.archive.sync_index,
+        on_lead=partial(jobs.take_over, bot_services),
+    )
+    try:
+        await replicas.start()
+    except (ReplicaError, OSError, asyncpg.PostgresError) as error:
+        await application.shutdown()
+        await application.post_shutdown(application)
+        raise BotStopError(f"cannot serve beside the other replicas: {error}") from None
+    bot_services.replicas = replicas
     housekeeping = asyncio.create_task(_housekeeping(bot_services, mode, started_at))
     server = WebhookServer(application, settings, bot_services) if webhook else None
     try:
@@ -140,6 +161,7 @@ async def serving(
             await application.updater.stop()
         if application.running:
             await application.stop()
+        await replicas.stop()
         housekeeping.cancel()
         with suppress(asyncio.CancelledError):
             await housekeeping

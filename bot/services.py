@@ -12,6 +12,7 @@ from bot.i18n import Translator, pick_language
 from bot.metrics import Metrics
 from bot.settings import BotSettings
 from retrieval import Archive
+from retrieval.replicas import Replicas
 
 _KEY = "newsbot.services"
 
@@ -22,6 +23,12 @@ class BotServices:
     archive: Archive
     metrics: Metrics = field(default_factory=Metrics)
     last_update_at: datetime | None = None
+    # Set once serving starts (bot.runner): whether this process runs the scheduled jobs.
+    replicas: Replicas | None = None
+
+    @property
+    def leading(self) -> bool:
+        return self.replicas is not None and self.replicas.leading
 
     @property
     def last_update_text(self) -> str | None:

@@ -1,16 +1,23 @@
 """The webhook server: Telegram POSTs updates here; GET /healthz reports health.
 
 A small aiohttp app (the pattern of PTB's ``customwebhookbot`` example) so the
-health endpoint can share the port. An update is acknowledged (HTTP 200) only
-once it is in the application's queue, and the queue is drained before the
-bot stops, so an acknowledged update is never lost. Requests without the
-right ``X-Telegram-Bot-Api-Secret-Token`` are refused with 403.
+health endpoint can share the port. Requests without the right
+``X-Telegram-Bot-Api-Secret-Token`` are refused with 403.
+
+An update is acknowledged (HTTP 200) once it is answered, so a replica that
+dies holding one leaves it unacknowledged: Telegram sends it again, and the
+proxy hands it to a live replica. Work that takes longer than
+``ACKNOWLEDGE_WITHIN`` (a big load) is acknowledged then and finishes before
+the bot stops. Answered updates are remembered in the store, so an update
+Telegram sends twice is answered once, whichever replica gets it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -25,6 +32,8 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1_000_000
+# Telegram waits about a minute for an answer to its POST before it tries again.
+ACKNOWLEDGE_WITHIN = 10.0
 
 
 class WebhookServer:
@@ -64,8 +73,20 @@ class WebhookServer:
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")
-        await self.application.update_queue.put(update)
+        if await self.services.archive.replies.was_handled(update.update_id):
+            return web.Response(text="ok")  # answered already: Telegram sent it again
+        handling = self.application.create_task(self._handle(update), update)
+        try:
+            await asyncio.wait_for(asyncio.shield(handling), ACKNOWLEDGE_WITHIN)
+        except TimeoutError:
+            pass  # long work: acknowledged now, finished before the bot stops
         return web.Response(text="ok")
+
+    async def _handle(self, update: Update) -> None:
+        """Answer an update in its chat's turn (``ChatOrderProcessor``), then remember it was answered."""
+        application = self.application
+        await application.update_processor.process_update(update, application.process_update(update))
+        await self.services.archive.replies.mark_handled(update.update_id, datetime.now(UTC))
 
     async def _health(self, request: web.Request) -> web.Response:
         report = await check_running(self.services.archive, self.services.last_update_text)

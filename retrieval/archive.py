@@ -48,6 +48,7 @@ from retrieval.seeds import seed_file
 from retrieval.settings import Settings, SettingsError
 from retrieval.sources import ArticleOrError, articles_from_file
 from retrieval.sql_store import SqlStore, count_articles, store_for
+from retrieval.stored_budget import StoredBudget
 from retrieval.stored_feeds import StoredFeeds
 from retrieval.stored_follows import StoredFollows
 from retrieval.stored_insights import Forgotten, StoredInsights
@@ -140,6 +141,7 @@ class Archive:
         self.matcher = FollowMatcher(self)
         self.insights = StoredInsights(store)
         self.replies = StoredReplies(store)
+        self.budget = StoredBudget(store)
 
     @classmethod
     async def open(cls, settings: Settings) -> Archive:

@@ -61,6 +61,13 @@ class Transaction(Protocol):
         a change still in flight. SQLite has one writer at a time anyway.
         """
 
+    async def notify(self, channel: str) -> None:
+        """Wake the processes listening on ``channel`` once this transaction commits.
+
+        PostgreSQL's NOTIFY; SQLite has no listeners (a process sharing the
+        file looks for changes on a timer), so there it does nothing.
+        """
+
 
 class Database(Protocol):
     """Connections to one database: reads of committed data, and write transactions."""

@@ -74,6 +74,9 @@ class _PostgresTransaction:
     async def serialize(self, name: str) -> None:
         await self._db.execute("SELECT pg_advisory_xact_lock($1)", lock_key(name))
 
+    async def notify(self, channel: str) -> None:
+        await self._db.execute("SELECT pg_notify($1, '')", channel)
+
 
 class PostgresDatabase:
     """One PostgreSQL database, shared by every process of one bot."""

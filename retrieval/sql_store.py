@@ -36,8 +36,10 @@ log = logging.getLogger(__name__)
 
 _HEADLINE_COLUMNS = "a.id, a.url, a.title, a.published, a.views + a.opens"
 # Writers that append to the change log hold this until they commit, so change
-# numbers commit in order (see ``Transaction.serialize``).
+# numbers commit in order (see ``Transaction.serialize``), and tell replicas
+# listening on CHANGES_CHANNEL to index what changed.
 CHANGE_LOG = "changes"
+CHANGES_CHANNEL = "newsbot_changes"
 
 
 def _headline(row: Row) -> Headline:
@@ -146,6 +148,7 @@ class SqlStore:
         now = to_epoch(datetime.now(UTC))
         async with self.db.transaction() as tx:
             await tx.serialize(CHANGE_LOG)
+            await tx.notify(CHANGES_CHANNEL)
             for prepared in batch:
                 await tx.execute("SAVEPOINT article")
                 try:
@@ -223,6 +226,7 @@ class SqlStore:
     async def delete(self, article_id: int) -> None:
         async with self.db.transaction() as tx:
             await tx.serialize(CHANGE_LOG)
+            await tx.notify(CHANGES_CHANNEL)
             if await tx.execute("DELETE FROM articles WHERE id = ?", (article_id,)) == 0:
                 raise NotFoundError(f"no article with id {article_id}")
             await tx.execute("INSERT INTO changes (article_id) VALUES (?)", (article_id,))

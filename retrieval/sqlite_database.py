@@ -47,6 +47,9 @@ class _SQLiteTransaction:
     async def serialize(self, name: str) -> None:
         """Nothing to do: BEGIN IMMEDIATE already made this the only writer."""
 
+    async def notify(self, channel: str) -> None:
+        """Nothing to do: no process listens to SQLite."""
+
 
 class SQLiteDatabase:
     """One SQLite file."""

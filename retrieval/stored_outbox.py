@@ -75,8 +75,25 @@ class StoredOutbox:
         async with self.db.transaction() as tx:
             await tx.execute(f"UPDATE outbox SET {sql} WHERE id IN ({marks(ids)})", (*params, *ids))
 
-    async def mark_sending(self, message_ids: int | Sequence[int]) -> None:
-        await self._set(message_ids, "status = ?, attempts = attempts + 1", (OutboxStatus.SENDING,))
+    async def claim(self, message_ids: int | Sequence[int]) -> bool:
+        """Mark queued messages ``sending`` before they go out; False (and nothing marked) if any is no longer queued.
+
+        A sender that lost its leadership to another replica mid-run finds
+        its messages claimed by the new leader and leaves them to it.
+        """
+        ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
+        async with self.db.transaction() as tx:
+            await tx.serialize("outbox")
+            (queued,) = await tx.fetchone(
+                f"SELECT count(*) FROM outbox WHERE id IN ({marks(ids)}) AND status = ?", (*ids, OutboxStatus.QUEUED)
+            )
+            if queued != len(ids):
+                return False
+            await tx.execute(
+                f"UPDATE outbox SET status = ?, attempts = attempts + 1 WHERE id IN ({marks(ids)})",
+                (OutboxStatus.SENDING, *ids),
+            )
+        return True
 
     async def mark_sent(self, message_ids: int | Sequence[int], now: datetime, telegram_id: int | None) -> None:
         await self._set(

@@ -482,10 +482,13 @@ class FakeBotApi:
         self.webhook = None
         return True
 
-    async def deliver(self, kind: str, payload: dict, *, secret: str | None = None) -> int:
-        """POST one update to the registered webhook, as Telegram does; returns the HTTP status."""
+    async def deliver(self, kind: str, payload: dict, *, secret: str | None = None, update_id: int | None = None) -> int:
+        """POST one update to the registered webhook, as Telegram does; returns the HTTP status.
+
+        ``update_id`` sends an update again, as Telegram does when the first delivery got no 200.
+        """
         assert self.webhook is not None, "no webhook registered"
-        update = {"update_id": next(self._update_ids), kind: payload}
+        update = {"update_id": next(self._update_ids) if update_id is None else update_id, kind: payload}
         given = self.webhook.get("secret_token") if secret is None else secret
         async with aiohttp.ClientSession() as session:
             async with session.post(

@@ -228,7 +228,7 @@ async def test_restart_sends_queued_posts_once_and_never_resends_one_cut_off_mid
         report = await archive.load([str(path)], announce=Announce.EACH)
         cut_off = await archive.outbox.next_due((OutboxKind.ARTICLE,), datetime.now(UTC), timedelta(days=1))
         assert cut_off is not None and report.new == 3
-        await archive.outbox.mark_sending(cut_off.id)
+        assert await archive.outbox.claim(cut_off.id)
 
     async with serving(build_application(channel_settings), channel_settings) as bot_services:
         await wait_until(lambda: _count(api, 2))
