@@ -128,6 +128,7 @@ class Call:
     status: int
     result: Any = None
     at: float = field(default_factory=time.monotonic)  # when the server got it (benchmarks time replies)
+    via: str = ""  # the base URL's prefix the caller used ("/a/bot…": "a"), to tell bot processes apart
 
 
 @dataclass
@@ -183,6 +184,7 @@ class FakeBotApi:
     async def start(self) -> None:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_route("*", "/{via}/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
         await self._runner.setup()
@@ -278,7 +280,8 @@ class FakeBotApi:
         await self.push("message", message)
         return message
 
-    async def send_document(self, content: bytes, file_name: str, *, user_id: int = 1001) -> dict:
+    def document_message(self, content: bytes, file_name: str, *, user_id: int = 1001) -> dict:
+        """A user's message sending a file (stored for getFile)."""
         message = self._user_message(user_id, None, "private")
         file_id = self.add_file(content, file_name)
         message["document"] = {
@@ -288,6 +291,10 @@ class FakeBotApi:
             "file_size": len(content),
             "mime_type": "application/octet-stream",
         }
+        return message
+
+    async def send_document(self, content: bytes, file_name: str, *, user_id: int = 1001) -> dict:
+        message = self.document_message(content, file_name, user_id=user_id)
         await self.push("message", message)
         return message
 
@@ -399,9 +406,10 @@ class FakeBotApi:
 
     async def _handle_method(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        via = request.match_info.get("via", "")
         params = await self._params(request)
         if request.match_info["token"] != self.token:
-            await self._record(Call(method, params, 401))
+            await self._record(Call(method, params, 401, via=via))
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         injected = await self._chaos(request, method, params)
         if injected is not None:
@@ -409,7 +417,7 @@ class FakeBotApi:
         failures = self._failures.get(method)
         if failures:
             status, parameters = failures.pop(0)
-            await self._record(Call(method, params, status))
+            await self._record(Call(method, params, status, via=via))
             body: dict[str, Any] = {"ok": False, "error_code": status}
             if status == 429:
                 body["description"] = f"Too Many Requests: retry after {parameters['retry_after']}"
@@ -423,16 +431,16 @@ class FakeBotApi:
             return web.json_response(body, status=status)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
-            await self._record(Call(method, params, 404))
+            await self._record(Call(method, params, 404, via=via))
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         try:
             result = await handler(params)
         except ApiError as error:
-            await self._record(Call(method, params, error.code))
+            await self._record(Call(method, params, error.code, via=via))
             return web.json_response(
                 {"ok": False, "error_code": error.code, "description": error.description}, status=error.code
             )
-        await self._record(Call(method, params, 200, result))
+        await self._record(Call(method, params, 200, result, via=via))
         return web.json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
