@@ -27,9 +27,13 @@ from bot.settings import BotSettings
 from bot.status import read_status, status_path
 from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
 from retrieval.backup import backup_store, restore_store
+from retrieval.copy_store import TableCopy, copy_store
 from retrieval.ingest import LoadProgress
 from retrieval.models import Announce
+from retrieval.pg_backup import backup_postgres, restore_postgres
 from retrieval.polling import DEFAULT_INTERVAL, PAUSED_BY_ADMIN, describe_interval, parse_interval
+from retrieval.settings import SettingsError
+from retrieval.sql_store import store_for
 
 MAX_LIST = 100
 
@@ -237,7 +241,21 @@ def build_parser() -> argparse.ArgumentParser:
     health = commands.add_parser("health", help="exit 0 if the running bot is healthy, 1 if not")
     health.set_defaults(handler=None, direct=cmd_health)
 
-    backup = commands.add_parser("backup", help="copy the live database (safe while the bot runs)")
+    migrate = commands.add_parser(
+        "migrate", help="bring the database to this version's schema (replicas also do it when they start)"
+    )
+    migrate.set_defaults(handler=None, direct=cmd_migrate)
+
+    copy = commands.add_parser(
+        "copy-store",
+        help="copy the whole archive into another store: a postgresql:// URL or a SQLite file (resumable)",
+    )
+    copy.add_argument("to", metavar="TARGET", help="postgresql://user:password@host/db, or a path to a SQLite file")
+    copy.set_defaults(handler=None, direct=cmd_copy_store)
+
+    backup = commands.add_parser(
+        "backup", help="copy the live database (safe while the bot runs; pg_dump with NEWSBOT_DATABASE_URL)"
+    )
     backup.add_argument("path", help="backup file (or folder) to write")
     backup.add_argument("--force", action="store_true", help="replace an existing backup file")
     backup.set_defaults(handler=None, direct=cmd_backup)
@@ -273,15 +291,75 @@ def cmd_health(settings: BotSettings, args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_migrate(settings: BotSettings, args: argparse.Namespace) -> int:
+    """Migrate the store's schema without loading demo articles or touching the index."""
+
+    async def migrate() -> int:
+        store = store_for(settings)
+        await store.open()
+        try:
+            return await store.schema_version()
+        finally:
+            await store.close()
+
+    print(f"The database is at schema version {asyncio.run(migrate())}.")
+    return 0
+
+
+def cmd_copy_store(settings: BotSettings, args: argparse.Namespace) -> int:
+    """Copy every table into another store and verify the counts; run it again to finish an interrupted copy."""
+    target_settings = settings.model_copy(
+        update={"database_url": args.to} if args.to.startswith(("postgresql://", "postgres://"))
+        else {"database_url": None, "db_path": Path(args.to)}
+    )  # fmt: skip
+    if (target_settings.database_url, target_settings.db_path) == (settings.database_url, settings.db_path):
+        raise SettingsError("the target is the archive itself: name another store")
+
+    async def copy() -> list[TableCopy]:
+        source, target = store_for(settings), store_for(target_settings)
+        await source.open()
+        try:
+            await target.open()
+            try:
+                with tqdm(unit=" rows", disable=not sys.stderr.isatty()) as bar:
+
+                    def progress(table: str, rows: int) -> None:
+                        bar.set_description(table)
+                        bar.update(rows)
+
+                    return await copy_store(source, target, progress)
+            finally:
+                await target.close()
+        finally:
+            await source.close()
+
+    tables = asyncio.run(copy())
+    for table in tables:
+        mark = "ok" if table.complete else "MISMATCH"
+        print(f"{table.table:16} {table.source_rows:>12,} → {table.target_rows:>12,}  {mark}")
+    if all(table.complete for table in tables):
+        print("Copied and verified: every table holds the same number of rows.")
+        return 0
+    print("Some tables differ (was the bot running?): stop it and run copy-store again.", file=sys.stderr)
+    return 1
+
+
 def cmd_backup(settings: BotSettings, args: argparse.Namespace) -> int:
     """Copy the live database consistently (safe while the bot runs)."""
-    info = backup_store(settings.db_path, settings.resolved_index_path, Path(args.path), force=args.force)
+    if settings.database_url:
+        info = asyncio.run(backup_postgres(settings.database_url, Path(args.path), force=args.force))
+    else:
+        info = backup_store(settings.db_path, settings.resolved_index_path, Path(args.path), force=args.force)
     print(f"Backed up {info.articles:,} articles to {info.path} ({format_size(info.size_bytes)}).")
     return 0
 
 
 def cmd_restore(settings: BotSettings, args: argparse.Namespace) -> int:
     """Replace the database with a backup; refuses while the bot runs."""
+    if settings.database_url:
+        info = asyncio.run(restore_postgres(settings.database_url, Path(args.path)))
+        print(f"Restored {info.articles:,} articles; every replica rebuilds its search index when it starts.")
+        return 0
     info = restore_store(Path(args.path), settings.db_path, settings.resolved_index_path)
     print(f"Restored {info.articles:,} articles into {info.path}; the search index is rebuilt on the next start.")
     return 0

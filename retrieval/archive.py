@@ -177,7 +177,10 @@ class Archive:
             raise
         archive = cls(settings, store, index, analyzer, lock)
         try:
-            if index.needs_rebuild:
+            generation = await store.generation()
+            if not index.needs_rebuild and not index.params.store:  # built before generations: it mirrors this store
+                await archive.workers.load(index.commit, index.applied_change, generation)
+            if index.needs_rebuild or index.params.store != generation:
                 await archive.reindex()
             else:
                 await archive.sync_index()
@@ -367,12 +370,13 @@ class Archive:
         """Rebuild the index from the store; returns the passages indexed."""
         async with self._index_lock:
             reached = await self.store.last_change()
+            generation = await self.store.generation()
             await self.workers.load(self.index.clear)
             count = 0
             async for articles in self.store.iter_index_documents():
                 await self.workers.load(self.index.add, articles)
                 count += sum(len(article.passages) for article in articles)
-            await self.workers.load(self.index.commit, reached)
+            await self.workers.load(self.index.commit, reached, generation)
         # Changes made while rebuilding are replayed; replaying is idempotent.
         await self.sync_index()
         log.info("search index rebuilt: %d passages", count)

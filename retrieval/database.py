@@ -91,3 +91,6 @@ class Database(Protocol):
 
     async def size_bytes(self) -> int:
         """What the database takes on disk."""
+
+    async def columns(self, table: str) -> list[str]:
+        """The columns of ``table``, in order (for copying a store from one engine to the other)."""

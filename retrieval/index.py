@@ -113,6 +113,8 @@ class IndexParams:
     b: float = 0.75
     idf: str = "ln(1 + (N - n + 0.5) / (n + 0.5))"
     applied_change: int = 0
+    # The store this index mirrors (``SqlStore.generation``): a restored store is another one.
+    store: str = ""
 
     def compatible(self, other: IndexParams) -> bool:
         return (self.format, self.analyzer) == (other.format, other.analyzer)
@@ -292,7 +294,7 @@ class SearchIndex:
         self._passages.writer_or_busy().delete_all_documents()
         self._articles.writer_or_busy().delete_all_documents()
 
-    def commit(self, applied_change: int) -> None:
+    def commit(self, applied_change: int, store: str | None = None) -> None:
         """Publish pending changes, record the store change they reach, free the writers.
 
         The writers are released after every commit so another process (say
@@ -303,7 +305,8 @@ class SearchIndex:
         """
         self._passages.commit()
         self._articles.commit()
-        self.params = IndexParams(**{**asdict(self.params), "applied_change": applied_change})
+        changed = {"applied_change": applied_change} if store is None else {"applied_change": applied_change, "store": store}
+        self.params = IndexParams(**{**asdict(self.params), **changed})
         self.needs_rebuild = False
         self._write_params()
 

@@ -121,5 +121,13 @@ class PostgresDatabase:
                 raise DiskFullError(f"the disk holding the database ({self.where}) is full") from error
             raise
 
+    async def columns(self, table: str) -> list[str]:
+        rows = await self.fetchall(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        )
+        return [row[0] for row in rows]
+
     async def size_bytes(self) -> int:
         return await self.pool.fetchval("SELECT pg_database_size(current_database())")

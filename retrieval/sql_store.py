@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 
@@ -40,6 +41,7 @@ _HEADLINE_COLUMNS = "a.id, a.url, a.title, a.published, a.views + a.opens"
 # listening on CHANGES_CHANNEL to index what changed.
 CHANGE_LOG = "changes"
 CHANGES_CHANNEL = "newsbot_changes"
+GENERATION = "store-generation"
 
 
 def _headline(row: Row) -> Headline:
@@ -138,6 +140,26 @@ class SqlStore:
                     (version, migration.name, to_epoch(datetime.now(UTC))),
                 )
             log.info("store migrated to version %d (%s)", version, migration.name)
+
+    async def generation(self) -> str:
+        """This store's identity, kept by every search index built from it.
+
+        A restore gives the store a new one (``new_generation``): its change
+        log went back in time, so an index built before must be rebuilt,
+        however far its change numbers reach.
+        """
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                (GENERATION, secrets.token_hex(8)),
+            )
+            (value,) = await tx.fetchone("SELECT value FROM secrets WHERE name = ?", (GENERATION,))
+        return value
+
+    async def new_generation(self) -> str:
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM secrets WHERE name = ?", (GENERATION,))
+        return await self.generation()
 
     async def schema_version(self) -> int:
         (version,) = await self.db.fetchone("SELECT coalesce(max(version), 0) FROM schema_migrations")

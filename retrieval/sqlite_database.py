@@ -124,5 +124,8 @@ class SQLiteDatabase:
                     raise DiskFullError(f"the disk holding the database ({self.path}) is full") from error
                 raise
 
+    async def columns(self, table: str) -> list[str]:
+        return [row[1] for row in await self.fetchall("SELECT * FROM pragma_table_info(?)", (table,))]
+
     async def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())

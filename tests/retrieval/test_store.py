@@ -83,3 +83,28 @@ async def test_an_archive_from_before_feeds_upgrades_and_reloads_unchanged(
         stored = await upgraded.article(1)
         assert (stored.author, stored.summary) == ("", "")
         assert await upgraded.feeds.all() == []
+
+
+async def test_an_index_from_before_store_generations_is_kept_not_rebuilt(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Upgrading adopts the store's generation into the index; a rebuild (minutes at 1M passages) is not needed."""
+    import json
+
+    from retrieval import index as index_module
+
+    async with await Archive.open(settings) as archive:
+        await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1)]))])
+        generation = await archive.store.generation()
+    params = settings.resolved_index_path / index_module._PARAMS_FILE
+    stored = json.loads(params.read_text())
+    del stored["store"]
+    params.write_text(json.dumps(stored))
+
+    async def no_rebuild(self: Archive) -> int:
+        raise AssertionError("the index was rebuilt")
+
+    monkeypatch.setattr(Archive, "reindex", no_rebuild)
+    async with await Archive.open(settings) as archive:
+        assert archive.index.params.store == generation
+        assert (await archive.search("topic1")).hits
