@@ -184,7 +184,7 @@ class Archive:
                 await archive.reindex()
             else:
                 await archive.sync_index()
-            if store.created and settings.load_seeds:
+            if settings.load_seeds and await store.pristine():
                 await archive.load_seeds()
         except BaseException:
             await archive.close()

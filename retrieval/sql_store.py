@@ -100,7 +100,6 @@ class SqlStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.created = False
         spans = _SPANS_COLUMN[db.dialect]
         self._spans = spans
         self._index_columns = f"a.id, a.title, a.body, a.published, {spans}"
@@ -125,7 +124,6 @@ class SqlStore:
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
             )
         current = await self.schema_version()
-        self.created = current == 0
         for version, migration in enumerate(MIGRATIONS, start=1):
             if version <= current:
                 continue
@@ -140,6 +138,13 @@ class SqlStore:
                     (version, migration.name, to_epoch(datetime.now(UTC))),
                 )
             log.info("store migrated to version %d (%s)", version, migration.name)
+
+    async def pristine(self) -> bool:
+        """True for a new store: no article, and nothing ever loaded (where the demo articles go)."""
+        (empty,) = await self.db.fetchone(
+            "SELECT NOT EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM loads)"
+        )
+        return bool(empty)
 
     async def generation(self) -> str:
         """This store's identity, kept by every search index built from it.

@@ -177,3 +177,19 @@ def test_feeds_commands_from_add_to_remove(
         assert code == 2 and "no feed with id 1" in err
         code, out, _ = run(capsys, "stats")
         assert re.search(r"Articles: +3\n", out) and re.search(r"Feeds: +0\n", out)
+
+
+def test_migrate_and_copy_store_to_another_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "migrate")
+    assert code == 0 and re.fullmatch(r"The database is at schema version \d+\.\n", out)
+    run(capsys, "load", "-q", str(write_jsonl(tmp_path / "a.jsonl", [article(1), article(2)])))
+
+    code, out, _ = run(capsys, "copy-store", str(tmp_path / "copy.sqlite3"))
+    assert code == 0, out
+    # The demo articles too: migrating did not make the store look used.
+    assert re.search(r"articles\s+13 →\s+13  ok", out) and out.endswith("every table holds the same number of rows.\n")
+    code, out, _ = run(capsys, "copy-store", str(tmp_path / "copy.sqlite3"))  # again: nothing left to copy
+    assert code == 0 and "MISMATCH" not in out
+
+    code, _, err = run(capsys, "copy-store", "newsbot-data/newsbot.sqlite3")
+    assert code == 2 and "the target is the archive itself" in err

@@ -15,14 +15,11 @@ import json
 import os
 import shutil
 import signal
-import socket
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import asyncpg
 import pytest
 
@@ -30,16 +27,7 @@ from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article
 from tests.e2e.conftest import ADMIN_ID
 from tests.postgres import fresh_schema
-
-ROOT = Path(__file__).resolve().parents[2]
-SECRET = "replica-secret_1"
-CADDYFILE = ROOT / "deploy" / "Caddyfile.replicas"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.replicas import Cluster
 
 
 def caddy_binary() -> str:
@@ -57,109 +45,9 @@ async def url() -> AsyncIterator[str]:
         yield schema_url
 
 
-class Cluster:
-    """The replicas, the proxy in front of them, and the test as Telegram."""
-
-    def __init__(self, api: FakeBotApi, url: str, tmp_path: Path) -> None:
-        self.api = api
-        self.url = url
-        self.tmp_path = tmp_path
-        self.proxy_port = free_port()
-        self.ports = {"a": free_port(), "b": free_port()}
-        self.processes: dict[str, asyncio.subprocess.Process] = {}
-        self.update_ids = itertools.count(100_000)
-        self.caddy: asyncio.subprocess.Process | None = None
-
-    def log(self, name: str) -> Path:
-        return self.tmp_path / f"{name}.log"
-
-    async def start(self, name: str) -> None:
-        env = {key: value for key, value in os.environ.items() if not key.startswith("NEWSBOT_")}
-        env.update(
-            PYTHONPATH=str(ROOT),
-            NEWSBOT_DATABASE_URL=self.url,
-            NEWSBOT_DB_PATH=str(self.tmp_path / name / "newsbot.sqlite3"),
-            NEWSBOT_BOT_TOKEN=self.api.token,
-            # Each replica calls the Bot API under its own prefix, so its sends can be told apart.
-            NEWSBOT_API_BASE_URL=f"http://127.0.0.1:{self.api.port}/{name}/bot",
-            NEWSBOT_API_FILE_URL=self.api.file_url,
-            NEWSBOT_ADMIN_IDS=str(ADMIN_ID),
-            NEWSBOT_WEBHOOK_URL=f"http://127.0.0.1:{self.proxy_port}/telegram",
-            NEWSBOT_WEBHOOK_PORT=str(self.ports[name]),
-            NEWSBOT_WEBHOOK_SECRET=SECRET,
-        )
-        with self.log(name).open("ab") as log:
-            self.processes[name] = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "run", "--webhook", env=env, stderr=log
-            )
-        await self.wait_healthy(f"http://127.0.0.1:{self.ports[name]}/healthz", name)
-
-    async def start_proxy(self) -> None:
-        env = {
-            **os.environ,
-            "HOME": str(self.tmp_path),
-            "XDG_DATA_HOME": str(self.tmp_path / "caddy"),
-            "XDG_CONFIG_HOME": str(self.tmp_path / "caddy"),
-            "NEWSBOT_PUBLIC_HOST": f"http://127.0.0.1:{self.proxy_port}",
-            "NEWSBOT_REPLICAS": " ".join(f"127.0.0.1:{port}" for port in self.ports.values()),
-        }
-        with self.log("caddy").open("ab") as log:
-            self.caddy = await asyncio.create_subprocess_exec(
-                caddy_binary(), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile", env=env, stderr=log
-            )
-        await self.wait_healthy(f"http://127.0.0.1:{self.proxy_port}/healthz", "caddy")
-
-    async def wait_healthy(self, address: str, name: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        async with aiohttp.ClientSession() as session:
-            while True:
-                process = self.caddy if name == "caddy" else self.processes[name]
-                assert process is not None and process.returncode is None, self.log(name).read_text()[-3000:]
-                try:
-                    async with session.get(address) as response:
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                assert time.monotonic() < deadline, f"{name} not healthy: " + self.log(name).read_text()[-3000:]
-                await asyncio.sleep(0.1)
-
-    async def telegram(self, kind: str, payload: dict, *, to: str | None = None) -> int:
-        """POST one update as Telegram does, again until it gets a 200; returns the deliveries it took."""
-        port = self.ports[to] if to else self.proxy_port
-        update = {"update_id": next(self.update_ids), kind: payload}
-        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-        deadline = time.monotonic() + 60
-        async with aiohttp.ClientSession() as session:
-            for attempt in itertools.count(1):
-                try:
-                    async with session.post(f"http://127.0.0.1:{port}/telegram", json=update, headers=headers) as response:
-                        if response.status == 200:
-                            return attempt
-                except aiohttp.ClientError:
-                    pass
-                assert time.monotonic() < deadline, f"update {update['update_id']} never acknowledged"
-                await asyncio.sleep(0.3)
-        raise AssertionError("unreachable")
-
-    async def stop(self, name: str, sig: int = signal.SIGTERM) -> int:
-        process = self.processes[name]
-        if process.returncode is None:
-            process.send_signal(sig)
-        return await asyncio.wait_for(process.wait(), 60)
-
-    async def close(self) -> None:
-        for name in list(self.processes):
-            await self.stop(name)
-        if self.caddy is not None and self.caddy.returncode is None:
-            self.caddy.terminate()
-            await self.caddy.wait()
-
-
 @pytest.fixture
 async def cluster(api: FakeBotApi, url: str, tmp_path: Path) -> AsyncIterator[Cluster]:
-    caddy_binary()
-    running = Cluster(api, url, tmp_path)
+    running = Cluster(api, url, tmp_path, caddy_binary())
     try:
         yield running
     finally:
