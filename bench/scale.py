@@ -117,7 +117,7 @@ def copy_to_postgres(directory: Path, url: str) -> dict:
     """``newsbot copy-store`` into PostgreSQL, then a replica's first start there."""
     env = {**os.environ, "NEWSBOT_DB_PATH": str(directory / "scale.sqlite3"), "NEWSBOT_LOAD_SEEDS": "false"}
     begin = time.perf_counter()
-    subprocess.run(["newsbot", "copy-store", "--to", url], check=True, env=env)
+    subprocess.run([sys.executable, "-m", "bot.cli", "copy-store", url], check=True, env=env, capture_output=True)
     copied = time.perf_counter() - begin
     replica = directory / "replica"
     shutil.rmtree(replica, ignore_errors=True)
