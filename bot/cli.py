@@ -347,7 +347,11 @@ def cmd_copy_store(settings: BotSettings, args: argparse.Namespace) -> int:
 def cmd_backup(settings: BotSettings, args: argparse.Namespace) -> int:
     """Copy the live database consistently (safe while the bot runs)."""
     if settings.database_url:
-        info = asyncio.run(backup_postgres(settings.database_url, Path(args.path), force=args.force))
+        info = asyncio.run(
+            backup_postgres(
+                settings.database_url, settings.db_path, settings.resolved_index_path, Path(args.path), force=args.force
+            )
+        )
     else:
         info = backup_store(settings.db_path, settings.resolved_index_path, Path(args.path), force=args.force)
     print(f"Backed up {info.articles:,} articles to {info.path} ({format_size(info.size_bytes)}).")

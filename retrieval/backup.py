@@ -58,7 +58,7 @@ def _check_newsbot_database(path: Path) -> int:
 
 def _copy(source: Path, target: Path) -> None:
     """Copy a live database with the online backup API into ``target`` (atomically)."""
-    temporary = _partial(target)
+    temporary = partial_path(target)
     temporary.unlink(missing_ok=True)
     try:
         with connect_read_only(source) as src, sqlite3.connect(temporary) as dst:
@@ -69,7 +69,8 @@ def _copy(source: Path, target: Path) -> None:
         raise
 
 
-def _partial(target: Path) -> Path:
+def partial_path(target: Path) -> Path:
+    """Where a backup is written before it is renamed into place."""
     return target.with_name(target.name + ".partial")
 
 
@@ -94,20 +95,22 @@ def _same_file(path: Path, others: list[Path]) -> bool:
     return False
 
 
-def backup_target(db_path: Path, index_path: Path, target: Path, *, force: bool = False) -> Path:
+def backup_target(
+    db_path: Path, index_path: Path, target: Path, *, force: bool = False, file_name: str | None = None
+) -> Path:
     """Where a backup of ``db_path`` asked for at ``target`` may be written, or BackupError.
 
-    A folder gets a file named like the database inside it.
+    A folder gets a file named ``file_name`` (default: like the database) inside it.
     """
     try:
         if target.is_dir():
-            target = target / db_path.name
+            target = target / (file_name or db_path.name)
         resolved = Path(os.path.realpath(target))
     except OSError as error:
         raise BackupError(f"cannot use {target} as a backup target: {error.strerror or error}") from error
     live = _live_files(db_path)
     index_dir = Path(os.path.realpath(index_path))
-    for candidate in (resolved, _partial(resolved)):
+    for candidate in (resolved, partial_path(resolved)):
         inside_index = candidate == index_dir or index_dir in candidate.parents
         if candidate in live or inside_index or _same_file(candidate, live):
             raise BackupError(

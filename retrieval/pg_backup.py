@@ -17,18 +17,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import stat
 import subprocess
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from retrieval.backup import BackupError, BackupInfo
+from retrieval.backup import BackupError, BackupInfo, backup_target, partial_path
 from retrieval.errors import StoreBusyError
 from retrieval.postgres_database import lock_key
 from retrieval.replicas import SERVING
-from retrieval.sql_store import GENERATION
+from retrieval.sql_store import GENERATION, count_postgres_articles
 
 _TABLE_LINE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ")
 
@@ -56,26 +55,19 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
-async def _count(url: str) -> int:
-    db = await asyncpg.connect(url)
-    try:
-        return await db.fetchval("SELECT count(*) FROM articles")
-    finally:
-        await db.close()
+async def backup_postgres(
+    url: str, db_path: Path, index_path: Path, target: Path, *, force: bool = False
+) -> BackupInfo:
+    """Dump the store at ``url`` to ``target`` (a file, or a folder to put newsbot.dump in).
 
-
-async def backup_postgres(url: str, target: Path, *, force: bool = False) -> BackupInfo:
-    """Dump the store at ``url`` to ``target`` (a file, or a folder to put newsbot.dump in)."""
-    if target.is_dir():
-        target = target / "newsbot.dump"
-    if target.exists() or target.is_symlink():
-        if not stat.S_ISREG(target.lstat().st_mode):
-            raise BackupError(f"{target} exists and is not a regular file")
-        if not force:
-            raise BackupError(f"{target} exists: use --force to replace it")
+    The target is checked as for SQLite (``backup_target``): never this
+    replica's own files or index folder, never a device, an existing file
+    only with ``force``.
+    """
+    target = backup_target(db_path, index_path, target, force=force, file_name="newsbot.dump")
     target.parent.mkdir(parents=True, exist_ok=True)
     address, schema = libpq_url(url)
-    partial = target.with_name(target.name + ".partial")
+    partial = partial_path(target)
     command = [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}"]
     if schema:
         command.append(f"--schema={schema}")
@@ -84,7 +76,7 @@ async def backup_postgres(url: str, target: Path, *, force: bool = False) -> Bac
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return BackupInfo(target, await _count(url), target.stat().st_size)
+    return BackupInfo(target, await count_postgres_articles(url), target.stat().st_size)
 
 
 def _dumped_tables(source: Path) -> set[str]:

@@ -79,7 +79,8 @@ def store_for(settings: Settings) -> SqlStore:
     return SqlStore(SQLiteDatabase(settings.db_path))
 
 
-async def _count_postgres(url: str) -> int:
+async def count_postgres_articles(url: str) -> int:
+    """How many articles the PostgreSQL store at ``url`` holds, on a connection of its own."""
     db = await asyncpg.connect(url, timeout=5)
     try:
         return await db.fetchval("SELECT count(*) FROM articles")
@@ -90,7 +91,7 @@ async def _count_postgres(url: str) -> int:
 def count_articles(settings: Settings) -> int:
     """How many articles the store holds, read without opening (migrating) it; raises if unreachable."""
     if settings.database_url:
-        return asyncio.run(_count_postgres(settings.database_url))
+        return asyncio.run(count_postgres_articles(settings.database_url))
     with connect_read_only(settings.db_path) as db:
         return db.execute("SELECT count(*) FROM articles").fetchone()[0]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, Settings
-from retrieval.backup import BackupError
+from retrieval.backup import BackupError, BackupInfo
 from retrieval.errors import StoreBusyError
 from retrieval.pg_backup import backup_postgres, restore_postgres
 from retrieval.replicas import PostgresReplicas
@@ -25,6 +25,12 @@ async def settings(tmp_path: Path) -> AsyncIterator[Settings]:
         yield Settings(_env_file=None, db_path=tmp_path / "replica" / "x", database_url=url, load_seeds=False)
 
 
+async def dump(settings: Settings, target: Path, *, force: bool = False) -> BackupInfo:
+    return await backup_postgres(
+        settings.database_url, settings.db_path, settings.resolved_index_path, target, force=force
+    )
+
+
 async def _nothing() -> None:
     return None
 
@@ -33,10 +39,12 @@ async def test_a_restore_brings_back_the_store_and_every_index_is_rebuilt(settin
     async with await Archive.open(settings) as archive:
         await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1), article(2)]))])
         (tmp_path / "backups").mkdir()
-        info = await backup_postgres(settings.database_url, tmp_path / "backups")
+        info = await dump(settings, tmp_path / "backups")
         assert info.path.name == "newsbot.dump" and info.articles == 2
         with pytest.raises(BackupError, match="--force"):
-            await backup_postgres(settings.database_url, info.path)
+            await dump(settings, info.path)
+        with pytest.raises(BackupError, match="part of the live archive"):  # never into this replica's index
+            await dump(settings, settings.resolved_index_path / "newsbot.dump")
         await archive.delete("1")
         await archive.load([str(write_jsonl(tmp_path / "b.jsonl", [article(3)]))])
 
@@ -55,7 +63,7 @@ async def test_a_restore_refuses_while_a_replica_serves_and_refuses_other_files(
 ) -> None:
     async with await Archive.open(settings) as archive:
         await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1)]))])
-    info = await backup_postgres(settings.database_url, tmp_path / "b.dump")
+    info = await dump(settings, tmp_path / "b.dump")
     replica = PostgresReplicas(settings.database_url, polling=False, on_change=_nothing, on_lead=_nothing)
     await replica.start()
     try:
