@@ -249,10 +249,11 @@ def real_questions() -> dict[str, list[str]]:
     return {"short": rng.sample(titles, 200), "long": quiz}
 
 
-def archive_settings(directory: Path):
+def archive_settings(directory: Path, database_url: str | None = None):
+    """The benchmark archive in ``directory`` (or in PostgreSQL at ``database_url``, its index still there)."""
     from retrieval import Settings
 
-    return Settings(_env_file=None, db_path=directory / "bench.sqlite3", load_seeds=False)
+    return Settings(_env_file=None, db_path=directory / "bench.sqlite3", database_url=database_url, load_seeds=False)
 
 
 def run_real_build(size: int, directory: Path) -> dict:
@@ -274,6 +275,7 @@ def run_real_build(size: int, directory: Path) -> dict:
         return {
             "build_s": seconds,
             "articles": report.new,
+            "failed": report.failed,
             "passages": stats.store.passages,
             "db_mb": stats.store.db_bytes / 1e6,
             "index_mb": stats.index_bytes / 1e6,
@@ -285,25 +287,28 @@ def run_real_build(size: int, directory: Path) -> dict:
     return result
 
 
-def run_real_serve(directory: Path) -> dict:
+def run_real_serve(directory: Path, database_url: str | None = None, rounds: int = REAL_ROUNDS) -> dict:
+    """Cold start, then each question set ``rounds`` times: latency and the CPU time an answer took."""
     import asyncio
 
     start = time.perf_counter()
     from retrieval import Archive
 
     async def serve() -> dict:
-        archive = await Archive.open(archive_settings(directory))
+        archive = await Archive.open(archive_settings(directory, database_url))
         await archive.search("warm up the index")
         result = {"cold_start_s": time.perf_counter() - start}
         for shape, questions in real_questions().items():
             for question in questions[:10]:
                 await archive.search(question, limit=3)
             samples = []
-            for _ in range(REAL_ROUNDS):
+            cpu = time.process_time()
+            for _ in range(rounds):
                 for question in questions:
                     begin = time.perf_counter()
                     await archive.search(question, limit=3)
                     samples.append((time.perf_counter() - begin) * 1000)
+            result[f"{shape}_cpu_ms"] = (time.process_time() - cpu) * 1000 / len(samples)
             result[f"{shape}_p50_ms"], result[f"{shape}_p99_ms"] = percentiles(samples)
             result[f"{shape}_terms"] = statistics.fmean(len(archive.analyzer.query_terms(q)) for q in questions)
         await archive.close()

@@ -9,7 +9,8 @@ same way); questions are 200 real headlines (short) and the 299 quiz
 questions (long). Each step runs in a child process so its peak RSS is its
 own:
 
-1. build: ``newsbot load`` of the generated file into a SQLite archive;
+1. build: ``Archive.load`` (what ``newsbot load`` runs) of the generated file into SQLite
+   (``engines.run_real_build``);
 2. serve: cold start (open + first answer), then the full answer
    (``Archive.search``, 3 results with quotes) one question at a time, with
    the CPU time it took, which is the cost per question on one core;
@@ -23,10 +24,8 @@ own:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -37,85 +36,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engines import REAL_DATA, percentiles, real_questions, real_text_articles  # noqa: E402
+from engines import REAL_DATA, run_real_build, run_real_serve  # noqa: E402
 
 ROUNDS = 2
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def settings(directory: Path, database_url: str | None = None):
-    from retrieval import Settings
-
-    return Settings(
-        _env_file=None, db_path=directory / "scale.sqlite3", database_url=database_url, load_seeds=False
-    )
-
-
-def folder_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
-
-
-def build(passages: int, directory: Path) -> dict:
-    from retrieval import Archive
-
-    source = directory / "articles.jsonl"
-    with source.open("w", encoding="utf-8") as out:
-        for record in real_text_articles(passages):
-            out.write(json.dumps(record) + "\n")
-
-    async def load() -> dict:
-        async with await Archive.open(settings(directory)) as archive:
-            start = time.perf_counter()
-            report = await archive.load([str(source)])
-            seconds = time.perf_counter() - start
-            stats = await archive.stats()
-        return {
-            "load_s": seconds,
-            "articles": report.new,
-            "failed": report.failed,
-            "passages": stats.store.passages,
-            "db_mb": stats.store.db_bytes / 1e6,
-            "index_mb": folder_mb(directory / "index"),
-            "load_peak_rss_mb": peak_rss_mb(),
-        }
-
-    result = asyncio.run(load())
-    source.unlink()
-    return result
-
-
-def serve(directory: Path, database_url: str | None) -> dict:
-    start = time.perf_counter()
-    from retrieval import Archive
-
-    async def answers() -> dict:
-        archive = await Archive.open(settings(directory, database_url))
-        await archive.search("warm up the index")
-        result: dict[str, float] = {"cold_start_s": time.perf_counter() - start}
-        for shape, questions in real_questions().items():
-            for question in questions[:10]:
-                await archive.search(question, limit=3)
-            samples = []
-            cpu = time.process_time()
-            for _ in range(ROUNDS):
-                for question in questions:
-                    begin = time.perf_counter()
-                    await archive.search(question, limit=3)
-                    samples.append((time.perf_counter() - begin) * 1000)
-            result[f"{shape}_cpu_ms"] = (time.process_time() - cpu) * 1000 / len(samples)
-            result[f"{shape}_p50_ms"], result[f"{shape}_p99_ms"] = percentiles(samples)
-        await archive.close()
-        return result
-
-    return {**asyncio.run(answers()), "serve_peak_rss_mb": peak_rss_mb()}
+DATABASE = "bench.sqlite3"  # the file engines.archive_settings names
 
 
 def copy_to_postgres(directory: Path, url: str) -> dict:
     """``newsbot copy-store`` into PostgreSQL, then a replica's first start there."""
-    env = {**os.environ, "NEWSBOT_DB_PATH": str(directory / "scale.sqlite3"), "NEWSBOT_LOAD_SEEDS": "false"}
+    env = {**os.environ, "NEWSBOT_DB_PATH": str(directory / DATABASE), "NEWSBOT_LOAD_SEEDS": "false"}
     begin = time.perf_counter()
     subprocess.run([sys.executable, "-m", "bot.cli", "copy-store", url], check=True, env=env, capture_output=True)
     copied = time.perf_counter() - begin
@@ -128,9 +57,9 @@ def copy_to_postgres(directory: Path, url: str) -> dict:
 def child(step: str, directory: Path, passages: int, url: str | None) -> None:
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
     if step == "build":
-        result = build(passages, directory)
+        result = run_real_build(passages, directory)
     elif step == "serve":
-        result = serve(directory, url)
+        result = run_real_serve(directory, url, rounds=ROUNDS)
     else:
         result = copy_to_postgres(directory, url or "")
     print(json.dumps(result))
@@ -171,13 +100,13 @@ def main() -> None:
     directory = args.keep or Path(tempfile.mkdtemp(prefix="newsbot-scale-"))
     directory.mkdir(parents=True, exist_ok=True)
     try:
-        if not (directory / "scale.sqlite3").exists():
+        if not (directory / DATABASE).exists():
             built = run("build", directory, args.passages)
             print(
                 f"build: {built['articles']:,} articles ({built['failed']} failed), {built['passages']:,} passages"
-                f" in {built['load_s']:.0f} s ({built['articles'] / built['load_s']:.0f} articles/s),"
+                f" in {built['build_s']:.0f} s ({built['articles'] / built['build_s']:.0f} articles/s),"
                 f" database {built['db_mb']:,.0f} MB, index {built['index_mb']:,.0f} MB,"
-                f" load peak RSS {built['load_peak_rss_mb']:.0f} MB",
+                f" load peak RSS {built['build_peak_rss_mb']:.0f} MB",
                 flush=True,
             )
         report("SQLite", run("serve", directory, args.passages))
