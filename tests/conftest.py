@@ -40,6 +40,13 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(_env_file=None, db_path=tmp_path / "data" / "newsbot.sqlite3", load_seeds=False)
 
 
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL schema's URL, for tests of PostgreSQL alone (see tests/postgres.py)."""
+    async for url in fresh_schema():
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database_url(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
     """Run a test once on each store: None for the SQLite file, else a fresh PostgreSQL schema's URL."""

@@ -26,7 +26,6 @@ import pytest
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article
 from tests.e2e.conftest import ADMIN_ID
-from tests.postgres import fresh_schema
 from tests.replicas import Cluster
 
 
@@ -40,14 +39,8 @@ def caddy_binary() -> str:
 
 
 @pytest.fixture
-async def url() -> AsyncIterator[str]:
-    async for schema_url in fresh_schema():
-        yield schema_url
-
-
-@pytest.fixture
-async def cluster(api: FakeBotApi, url: str, tmp_path: Path) -> AsyncIterator[Cluster]:
-    running = Cluster(api, url, tmp_path, caddy_binary())
+async def cluster(api: FakeBotApi, postgres_url: str, tmp_path: Path) -> AsyncIterator[Cluster]:
+    running = Cluster(api, postgres_url, tmp_path, caddy_binary())
     try:
         yield running
     finally:
@@ -76,7 +69,7 @@ async def burst(cluster: Cluster, users: range, *, midway) -> None:
 
 
 async def test_two_replicas_behind_a_proxy_share_one_store_and_survive_losing_one(
-    cluster: Cluster, api: FakeBotApi, url: str
+    cluster: Cluster, api: FakeBotApi, postgres_url: str
 ) -> None:
     await cluster.start("a")  # the first start creates the schema and loads the demo articles
     await cluster.start("b")
@@ -85,7 +78,7 @@ async def test_two_replicas_behind_a_proxy_share_one_store_and_survive_losing_on
     # Loaded through A (an admin's upload, delivered to A itself), searchable on B within 2 s of its commit.
     upload = json.dumps(article(7, title="Zephyrine residents of Ashraf 3 hold a vigil")) + "\n"
     await cluster.telegram("message", api.document_message(upload.encode(), "new.jsonl", user_id=ADMIN_ID), to="a")
-    store = await asyncpg.connect(url)
+    store = await asyncpg.connect(postgres_url)
     try:
         while not await store.fetchval("SELECT count(*) FROM articles WHERE title LIKE 'Zephyrine%'"):
             await asyncio.sleep(0.01)

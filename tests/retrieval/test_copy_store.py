@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,15 +13,8 @@ from retrieval.copy_store import TABLES, copy_store
 from retrieval.models import OutboxKind
 from retrieval.sql_store import store_for
 from tests.conftest import article, write_jsonl
-from tests.postgres import fresh_schema
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    async for url in fresh_schema():
-        yield url
 
 
 async def _fill(settings: Settings, tmp_path: Path) -> None:

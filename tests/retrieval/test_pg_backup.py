@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,13 @@ from retrieval.errors import StoreBusyError
 from retrieval.pg_backup import backup_postgres, restore_postgres
 from retrieval.replicas import PostgresReplicas
 from tests.conftest import article, write_jsonl
-from tests.postgres import fresh_schema
 
 
 @pytest.fixture
-async def settings(tmp_path: Path) -> AsyncIterator[Settings]:
+def settings(tmp_path: Path, postgres_url: str) -> Settings:
     if shutil.which("pg_dump") is None:
         pytest.skip("PostgreSQL's client tools (pg_dump, pg_restore) are not installed")
-    async for url in fresh_schema():
-        yield Settings(_env_file=None, db_path=tmp_path / "replica" / "x", database_url=url, load_seeds=False)
+    return Settings(_env_file=None, db_path=tmp_path / "replica" / "x", database_url=postgres_url, load_seeds=False)
 
 
 async def dump(settings: Settings, target: Path, *, force: bool = False) -> BackupInfo:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
@@ -12,14 +11,12 @@ import pytest
 from retrieval import Archive, Settings, replicas
 from retrieval.replicas import PostgresReplicas, ReplicaError, SingleProcess
 from tests.conftest import article, write_jsonl
-from tests.postgres import fresh_schema
 
 
 @pytest.fixture
-async def url(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
+def url(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(replicas, "RETRY_SECONDS", 0.1)
-    async for schema_url in fresh_schema():
-        yield schema_url
+    return postgres_url
 
 
 class Replica:
