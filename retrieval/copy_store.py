@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from retrieval.database import Row
+from retrieval.database import Row, marks
 from retrieval.sql_store import SqlStore
 
 BATCH = 5_000
@@ -94,12 +94,12 @@ async def _copy_table(
     order = _quoted(key)
     last: Row | None = None
     if table in _IDENTITY:  # integer ids order alike in both engines: carry on after the last one copied
-        last = await target.db.fetchone(f"SELECT max({order}) FROM {table}")
-        last = None if last is None or last[0] is None else last
+        (top,) = await target.db.fetchone(f"SELECT max({order}) FROM {table}")
+        last = None if top is None else (top,)
     select = f"SELECT {_quoted(columns)} FROM {table}"
-    after = f" WHERE ({order}) > ({', '.join('?' * len(key))})"
+    after = f" WHERE ({order}) > ({marks(key)})"
     insert = (
-        f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        f"INSERT INTO {table} ({_quoted(columns)}) VALUES ({marks(columns)})"
         f" ON CONFLICT ({order}) DO NOTHING"
     )
     positions = [columns.index(name) for name in key]
