@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,11 @@ import aiosqlite
 
 from retrieval.database import Dialect, Params, Row
 from retrieval.errors import DiskFullError, is_disk_full
+
+# How long a connection waits for another one's lock (SQLite's busy timeout).
+BUSY_SECONDS = 10.0
+# Between tries to switch a new file to WAL while another process switches it.
+_WAL_RETRY_SECONDS = 0.05
 
 
 def connect_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
@@ -67,7 +73,7 @@ class SQLiteDatabase:
     async def _connect(self) -> aiosqlite.Connection:
         db = await aiosqlite.connect(self.path, isolation_level=None)
         try:
-            await db.execute("PRAGMA busy_timeout = 10000")
+            await db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA synchronous = FULL")
         except BaseException:
@@ -79,12 +85,31 @@ class SQLiteDatabase:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._connect()
         try:
-            async with self._writer.execute("PRAGMA journal_mode = WAL") as cursor:
-                await cursor.fetchone()  # an unread result would keep its statement, and a lock, open
+            await self._use_wal(self._writer)
             self._reader = await self._connect()
         except BaseException:
             await self.close()
             raise
+
+    @staticmethod
+    async def _use_wal(db: aiosqlite.Connection) -> None:
+        """Put the file in WAL mode (a no-op once it is).
+
+        Switching needs the file to itself, and SQLite answers "database is
+        locked" at once, without its busy timeout, while another process
+        opens the same new file (the bot and ``newsbot load`` started
+        together): so try again until the busy timeout has passed.
+        """
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                async with db.execute("PRAGMA journal_mode = WAL") as cursor:
+                    await cursor.fetchone()  # an unread result would keep its statement, and a lock, open
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(_WAL_RETRY_SECONDS)
 
     async def close(self) -> None:
         for db in (self._reader, self._writer):
