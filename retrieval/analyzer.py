@@ -30,7 +30,7 @@ import re
 import sys
 import threading
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import Stemmer
 
@@ -99,9 +99,8 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One index term and the span of original text it came from."""
+class Token(NamedTuple):
+    """One index term and the span of original text it came from (a tuple: made by the thousand per answer)."""
 
     term: str
     start: int
