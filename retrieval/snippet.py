@@ -37,6 +37,7 @@ HTML) can mark the matched words without re-analysing.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -106,10 +107,13 @@ class _Sentence:
 
     def gain(self, weights: Mapping[str, float], covered: set[str]) -> float:
         new = self.terms - covered
-        again = sum(weights[term] for term in self.terms & covered) * REPEAT_WEIGHT
+        # fsum: a set's order changes with the process's string hashing, and a
+        # plain sum's last bits with it, which would break ties differently
+        # from one process (one replica) to the next.
+        again = math.fsum(weights[term] for term in self.terms & covered) * REPEAT_WEIGHT
         if not new and not again:
             return 0.0
-        return sum(weights[term] for term in new) + again + NOVELTY_WEIGHT * self.novelty
+        return math.fsum(weights[term] for term in new) + again + NOVELTY_WEIGHT * self.novelty
 
     @property
     def length(self) -> int:
@@ -146,7 +150,7 @@ def _probed(text: str, spans: list[Span], weights: Mapping[str, float]) -> list[
     for position, span in enumerate(spans):
         if matched := set(pattern.findall(normalize(text[span.start : span.end]))):
             found[position] = matched
-    ranked = sorted(found, key=lambda position: (-sum(probes[p] for p in found[position]), position))
+    ranked = sorted(found, key=lambda position: (-math.fsum(probes[p] for p in found[position]), position))
     return ranked[:MAX_ANALYSED]
 
 

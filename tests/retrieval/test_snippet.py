@@ -1,5 +1,9 @@
 """The quote: which sentences of an article answer, and how they are cut and marked."""
 
+import os
+import subprocess
+import sys
+
 from retrieval.analyzer import Analyzer
 from retrieval.models import PassageSpan
 from retrieval.snippet import ELLIPSIS, GAP, MAX_SNIPPET_CHARS, Snippet, is_boilerplate, quote_article
@@ -126,3 +130,33 @@ def test_marked_wraps_matches_and_escapes_only_the_text() -> None:
     snippet = Snippet("a<b MEK & c", ((4, 7),))
     assert snippet.marked("**", "**") == "a<b **MEK** & c"
     assert snippet.marked("<b>", "</b>", str.upper) == "A<B <b>MEK</b> & C"
+
+
+_TIE = """
+from retrieval.analyzer import Analyzer
+from retrieval.models import PassageSpan
+from retrieval.snippet import quote_article
+body = "The harbour stayed quiet. Ferries, buses and trams ran late."
+weights = {"harbour": 0.6, "ferri": 0.1, "buse": 0.2, "tram": 0.3}
+print(quote_article(body, [PassageSpan(1, 0, len(body))], weights, Analyzer(), max_chars=40).snippet.text)
+"""
+
+
+def test_the_same_quote_in_every_process() -> None:
+    """Two sentences whose weights tie (0.6 = 0.1 + 0.2 + 0.3) are quoted the same whatever a process's string hashing.
+
+    A plain sum over a set of terms depends on the set's order, which each
+    process's hash seed changes, and 0.1 + 0.2 + 0.3 is not 0.2 + 0.3 + 0.1
+    in floating point: replicas would quote one article differently.
+    """
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _TIE],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for seed in range(8)
+    ]
+    quotes = {run.communicate(timeout=60)[0].strip() for run in runs}
+    assert quotes == {"The harbour stayed quiet."}  # a tie goes to the earlier sentence
