@@ -8,7 +8,9 @@ or into ``--db DIR`` to reuse it on the next run, then asks every question of
 ``questions.jsonl`` with ``Archive.search`` and prints:
 
 * gold article at rank 1 / 3 / 5 / 20 and MRR@20 (gold: any of ``gold_ids``,
-  matched by canonical URL, since a repeated URL is one stored article);
+  matched by canonical URL, since a repeated URL is one stored article;
+  ``--copies`` also counts a copy of one at another URL, the same story by
+  ``retrieval.stories``, which an answer shows once in the gold's place);
 * answer in the top-1 and top-3 quotes (the always-visible snippet text);
 * answer in headline + quote of the top 3 (what a reader sees);
 * answer anywhere in the top-3 / top-5 articles' bodies;
@@ -49,6 +51,7 @@ import engines  # noqa: E402
 from retrieval import Archive, Settings  # noqa: E402
 from retrieval.errors import IngestError  # noqa: E402
 from retrieval.records import canonical_url  # noqa: E402
+from retrieval.stories import Opening, opening, same_story  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rtqa-dev"
 SITE = "https://news.example.com"
@@ -103,6 +106,20 @@ def url_of(record: dict) -> str | None:
         return canonical_url(record["url"], SITE)
     except IngestError:
         return None
+
+
+def published_at(record: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(record.get("published") or "")[:10]).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def with_copies(gold: set[str], openings: dict[str, Opening]) -> set[str]:
+    """``gold`` and the articles at other URLs telling the same story (an answer shows one of them)."""
+    return gold | {
+        url for url, other in openings.items() if any(g in openings and same_story(openings[g], other) for g in gold)
+    }
 
 
 def asked_at(question: dict) -> datetime:
@@ -185,6 +202,9 @@ async def run(args: argparse.Namespace) -> None:
         if url is not None:
             latest[url] = record
     gold_urls = [{url for gid in q["gold_ids"] if gid in by_id and (url := url_of(by_id[gid]))} for q in questions]
+    if args.copies:
+        openings = {url: opening(record["body"], published_at(record)) for url, record in latest.items()}
+        gold_urls = [with_copies(gold, openings) for gold in gold_urls]
     bodies = {url: record["body"] for url, record in latest.items()}
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -230,6 +250,7 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, help="write each question's top results as JSON lines")
     parser.add_argument("--no-bm25s", action="store_true", help="skip the bm25s baseline")
     parser.add_argument("--today", action="store_true", help="ask every question now, not on its quiz date")
+    parser.add_argument("--copies", action="store_true", help="count copies of a gold article at other URLs as gold")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -1,9 +1,10 @@
-"""Answer a question: both index grains → ranked articles → quotes.
+"""Answer a question: both index grains → ranked articles → one of each story → quotes.
 
 The index lookups and the quoting run in a worker thread, so a large index
-never stalls the event loop; the articles to quote come from the store in
-one query. Ranking (``retrieval.ranking``) and quoting (``retrieval.snippet``)
-are pure and tested alone.
+never stalls the event loop; the articles to quote come from the store,
+usually in one query. Ranking (``retrieval.ranking``), leaving out repeated
+stories (``retrieval.stories``) and quoting (``retrieval.snippet``) are
+pure and tested alone.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from retrieval.models import AnswerSource, SearchHit, SearchResult
 from retrieval.ranking import RankedArticle, rank_articles
 from retrieval.snippet import quote_article
 from retrieval.store import Store
+from retrieval.stories import LEAD_CHARS, Opening, first_of_each_story, opening
 from retrieval.workers import Workers
 
 MAX_PAGE_SIZE = 50
@@ -25,6 +27,8 @@ MAX_OFFSET = 1_000
 _CANDIDATES = 30
 # Passages fetched per candidate article: most articles match in a few.
 _PASSAGES_PER_ARTICLE = 4
+# Openings read beyond a page, so a repeated story's place goes to the next one without a second read.
+_SPARE = 2
 
 
 def ranked_articles(index: SearchIndex, terms: Sequence[str], wanted: int, today: int) -> list[RankedArticle]:
@@ -61,6 +65,37 @@ def _hits(
     return hits
 
 
+async def _stories(
+    store: Store, ranked: Sequence[RankedArticle], offset: int, wanted: int
+) -> tuple[list[RankedArticle], dict[int, AnswerSource]]:
+    """The first ``wanted`` of ``ranked`` with repeated stories left out (fewer if it runs out), and sources to quote.
+
+    Pages must agree with each other, so the stories are always counted
+    from the top. Leaving a story out only moves later articles up, so only
+    articles ranked at ``offset`` or below can land on the page: those are
+    read whole (one query for a first page), the ones above it only by their
+    openings. Articles deleted since the index last synced are left out.
+    """
+    sources: dict[int, AnswerSource] = {}
+    openings: dict[int, Opening] = {}
+    stories: list[RankedArticle] = []
+    read = 0
+    while len(stories) < wanted and read < len(ranked):
+        batch = ranked[read : read + wanted - len(stories) + _SPARE]
+        above = [item.article_id for item in batch[: max(0, offset - read)]]
+        rest = [item.article_id for item in batch[max(0, offset - read) :]]
+        read += len(batch)
+        if above:
+            found = await store.openings(above, LEAD_CHARS)
+            openings.update((key, opening(lead, published)) for key, (lead, published) in found.items())
+        if rest:
+            sources.update(await store.answer_sources(rest))
+            openings.update((key, opening(sources[key].body, sources[key].headline.published)) for key in rest if key in sources)
+        present = [item for item in ranked[:read] if item.article_id in openings]
+        stories = first_of_each_story(present, lambda item: openings[item.article_id])
+    return stories[:wanted], sources
+
+
 async def search(
     index: SearchIndex,
     store: Store,
@@ -78,11 +113,11 @@ async def search(
     if not terms:
         return SearchResult(query, terms, (), offset, False)
     today = day_number(now or datetime.now(UTC))
-    ranked = await workers.answer(ranked_articles, index, terms, offset + limit + 1, today)
-    page = ranked[offset : offset + limit]
-    sources = await store.answer_sources([item.article_id for item in page])
+    ranked = await workers.answer(ranked_articles, index, terms, offset + limit + 1 + _SPARE, today)
+    stories, sources = await _stories(store, ranked, offset, offset + limit + 1)
+    page = stories[offset : offset + limit]
     hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
-    return SearchResult(query, terms, tuple(hits), offset, len(ranked) > offset + limit)
+    return SearchResult(query, terms, tuple(hits), offset, len(stories) > offset + limit)
 
 
 async def quote(

@@ -337,6 +337,15 @@ class SqlStore:
         )
         return {row[0]: AnswerSource(_headline(row[:5]), row[5], _unpack_spans(row[6])) for row in rows}
 
+    async def openings(self, article_ids: Sequence[int], chars: int) -> dict[int, tuple[str, datetime | None]]:
+        if not article_ids:
+            return {}
+        rows = await self.db.fetchall(
+            f"SELECT a.id, substr(a.body, 1, ?), a.published FROM articles a WHERE a.id IN ({marks(article_ids)})",
+            (chars, *article_ids),
+        )
+        return {row[0]: (row[1], from_epoch(row[2])) for row in rows}
+
     async def index_documents(self, article_ids: Sequence[int]) -> list[IndexArticle]:
         if not article_ids:
             return []

@@ -63,6 +63,9 @@ class Store(Protocol):
     async def answer_sources(self, article_ids: Sequence[int]) -> dict[int, AnswerSource]:
         """Headline, body and passage offsets of these articles, to quote from; missing ids are left out."""
 
+    async def openings(self, article_ids: Sequence[int], chars: int) -> dict[int, tuple[str, datetime | None]]:
+        """The first ``chars`` characters of these articles' bodies and their publication times; missing ids left out."""
+
     async def index_documents(self, article_ids: Sequence[int]) -> list[IndexArticle]:
         """These articles with their passages' offsets, as the index needs them."""
 

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PURE_MODULES = ["analyzer", "chunker", "sentences", "snippet", "records", "formats", "stopwords", "models", "feeds"]
+PURE_MODULES = ["analyzer", "chunker", "sentences", "snippet", "records", "formats", "stopwords", "models", "feeds", "stories", "ranking"]
 
 
 def imported_modules(path: Path) -> set[str]:

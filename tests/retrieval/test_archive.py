@@ -178,3 +178,34 @@ async def test_a_question_prefers_the_article_of_its_time(archive: Archive, tmp_
     in_2022 = await archive.search(question, now=datetime(2022, 6, 20, tzinfo=UTC))
     assert [h.headline.id for h in in_2019.hits] == [1, 2]
     assert [h.headline.id for h in in_2022.hits] == [2, 1]
+
+
+async def test_a_story_found_twice_is_shown_once_and_pages_agree(archive: Archive, tmp_path: Path) -> None:
+    """The same report at two addresses takes one place; the next story moves up, on every page."""
+    report = (
+        "The city council voted on Tuesday to close the old harbour bridge to cars from next spring, after "
+        "engineers found corrosion in its steel supports. Buses and cyclists may still use it until repairs begin."
+    )
+    await load(
+        archive,
+        tmp_path,
+        [
+            article(1, title="Harbour bridge to close to cars | City News", body=report, published="2024-03-05"),
+            article(2, title="Harbour bridge to close to cars - City News", body=report, published="2024-03-05"),
+            article(
+                3,
+                title="Harbour bridge repairs will take two years",
+                body="Repairs to the harbour bridge will take two years and cost 40 million, the council said.",
+                published="2024-03-06",
+            ),
+        ],
+    )
+    question = "when will the harbour bridge close to cars"
+    whole = await archive.search(question, limit=3)
+    first = await archive.search(question, limit=1)
+    second = await archive.search(question, limit=1, offset=1)
+    shown = [hit.headline.id for hit in whole.hits]
+    assert len(shown) == 2 and 3 in shown and len({1, 2} & set(shown)) == 1
+    assert not whole.has_more
+    assert [hit.headline.id for hit in first.hits + second.hits] == shown
+    assert first.has_more and not second.has_more
