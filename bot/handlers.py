@@ -136,8 +136,7 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
     result = await search
     bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
     user = message.from_user
-    question_id = await bot_services.archive.record_question(user.id, result) if user and result.terms else None
-    key = await bot_services.archive.replies.remember(question_text, question_id, datetime.now(UTC)) if result.hits else ""
+    question_id, key = await bot_services.archive.record_answer(user.id if user else None, result)
     tr = await bot_services.translator(user)
     reply = render.render_answer(result, key, ANSWER_PAGE_SIZE, question_id, tr)
     quote = message.chat.type != ChatType.PRIVATE

@@ -294,11 +294,25 @@ class Archive:
         reader = await self.insights.reader_key(user_id) if user_id is not None else None
         await self.store.record_open(article_id, datetime.now(UTC), via.value if via else "", reader)
 
-    async def record_question(self, user_id: int, result: SearchResult) -> int:
-        """Log a question for the insights (text, analysed terms, how many articles it found); returns its id."""
-        reader = await self.insights.reader_key(user_id)
+    async def record_answer(self, user_id: int | None, result: SearchResult) -> tuple[int | None, str]:
+        """Log an answered question and keep it behind the answer's paging buttons: (its id, the buttons' key).
+
+        The question is logged for the insights (text, analysed terms, how
+        many articles it found) when a reader asked it and it had terms; the
+        key is made when it found articles. Both are written in one
+        transaction, so an answer costs one commit (one disk sync), not two.
+        """
+        reader = await self.insights.reader_key(user_id) if user_id is not None and result.terms else None
+        if reader is None and not result.hits:
+            return None, ""
+        now = datetime.now(UTC)
         found = len(result.hits) + (1 if result.has_more else 0)
-        return await self.insights.record_question(reader, result.query, result.terms, found, datetime.now(UTC))
+        async with self.store.db.transaction() as tx:
+            question_id = None
+            if reader is not None:
+                question_id = await self.insights.add_question(tx, reader, result.query, result.terms, found, now)
+            key = await self.replies.add_page(tx, result.query, question_id, now) if result.hits else ""
+        return question_id, key
 
     async def record_feedback(self, question_id: int, user_id: int, liked: bool) -> tuple[bool, int, int]:
         """Record 👍/👎 once per reader and answer: (counted now, 👍 total, 👎 total)."""

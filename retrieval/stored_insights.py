@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from retrieval.database import from_epoch, to_epoch
+from retrieval.database import Transaction, from_epoch, to_epoch
 from retrieval.errors import NotFoundError
 from retrieval.models import AskedQuestion, FollowedTopic, Headline, Insights, OpenedArticle
 from retrieval.sql_store import SqlStore
@@ -56,13 +56,16 @@ class StoredInsights:
             self._secret = bytes.fromhex(value)
         return hmac.new(self._secret, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
 
-    async def record_question(self, reader: str, text: str, terms: tuple[str, ...], results: int, at: datetime) -> int:
-        async with self.db.transaction() as tx:
-            (question_id,) = await tx.fetchone(
-                "INSERT INTO questions (asked_at, reader, text, terms, results) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (to_epoch(at), reader, text, " ".join(sorted(set(terms))), results),
-            )
-            return question_id
+    @staticmethod
+    async def add_question(
+        tx: Transaction, reader: str, text: str, terms: tuple[str, ...], results: int, at: datetime
+    ) -> int:
+        """Log a question within ``tx`` (the answer's one commit, see ``Archive.record_answer``); returns its id."""
+        (question_id,) = await tx.fetchone(
+            "INSERT INTO questions (asked_at, reader, text, terms, results) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (to_epoch(at), reader, text, " ".join(sorted(set(terms))), results),
+        )
+        return question_id
 
     async def record_feedback(self, question_id: int, reader: str, value: int, at: datetime) -> bool:
         """Record 👍 (1) or 👎 (-1) once per reader and answer; False if this reader had rated it already."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from retrieval.database import to_epoch
+from retrieval.database import Transaction, to_epoch
 from retrieval.sql_store import SqlStore
 
 #: How long an answer's More/Back buttons keep working.
@@ -32,16 +32,16 @@ class StoredReplies:
     def __init__(self, store: SqlStore) -> None:
         self.db = store.db
 
-    async def remember(self, question: str, question_id: int | None, now: datetime) -> str:
-        """Keep the question behind an answer's paging buttons; returns its key."""
+    @staticmethod
+    async def add_page(tx: Transaction, question: str, question_id: int | None, now: datetime) -> str:
+        """Keep the question behind an answer's paging buttons within ``tx``; returns its key."""
         while True:
             key = secrets.token_hex(5)
-            async with self.db.transaction() as tx:
-                stored = await tx.execute(
-                    "INSERT INTO pages (key, question, question_id, created_at) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (key) DO NOTHING",
-                    (key, question, question_id, to_epoch(now)),
-                )
+            stored = await tx.execute(
+                "INSERT INTO pages (key, question, question_id, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
+                (key, question, question_id, to_epoch(now)),
+            )
             if stored:
                 return key
 

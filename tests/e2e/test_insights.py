@@ -114,7 +114,7 @@ def test_readers_are_stored_under_a_keyed_hash_only(tmp_path, monkeypatch: pytes
 
     async def record() -> None:
         async with await Archive.open(settings) as archive:
-            await archive.record_question(123456789, SearchResult("=cmd|' /C calc'!A0", ("cmd", "calc"), (), 0, False))
+            await archive.record_answer(123456789, SearchResult("=cmd|' /C calc'!A0", ("cmd", "calc"), (), 0, False))
 
     asyncio.run(record())
     with sqlite3.connect(tmp_path / "n.sqlite3") as db:

@@ -29,9 +29,10 @@ async def _fill(settings: Settings, tmp_path: Path) -> None:
         await archive.follows.follow(77, "camp albania", ("camp", "albania"), NOW, max_topics=20)
         await archive.follows.set_language(77, "fa", NOW)
         reader = await archive.insights.reader_key(77)
-        question = await archive.insights.record_question(reader, "camp?", ("camp",), 2, NOW)
+        async with archive.store.db.transaction() as tx:
+            question = await archive.insights.add_question(tx, reader, "camp?", ("camp",), 2, NOW)
+            await archive.replies.add_page(tx, "camp?", question, NOW)
         await archive.insights.record_feedback(question, reader, 1, NOW)
-        await archive.replies.remember("camp?", question, NOW)
         await archive.replies.mark_handled(9, NOW)
         await archive.budget.reserve(None, NOW.timestamp())
 
