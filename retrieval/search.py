@@ -29,6 +29,9 @@ _CANDIDATES = 30
 _PASSAGES_PER_ARTICLE = 4
 # Openings read beyond a page, so a repeated story's place goes to the next one without a second read.
 _SPARE = 2
+# Copies are looked for among this many best articles: deeper pages (inline
+# results scroll to 200) list the rest as ranked, reading no more openings.
+STORY_DEPTH = 50
 
 
 def ranked_articles(index: SearchIndex, terms: Sequence[str], wanted: int, today: int) -> list[RankedArticle]:
@@ -68,20 +71,22 @@ def _hits(
 async def _stories(
     store: Store, ranked: Sequence[RankedArticle], offset: int, wanted: int
 ) -> tuple[list[RankedArticle], dict[int, AnswerSource]]:
-    """The first ``wanted`` of ``ranked`` with repeated stories left out (fewer if it runs out), and sources to quote.
+    """The first ``wanted`` of ``ranked`` with repeated stories left out (fewer if it runs out), and sources read.
 
     Pages must agree with each other, so the stories are always counted
-    from the top. Leaving a story out only moves later articles up, so only
-    articles ranked at ``offset`` or below can land on the page: those are
-    read whole (one query for a first page), the ones above it only by their
-    openings. Articles deleted since the index last synced are left out.
+    from the top, among the first ``STORY_DEPTH`` articles. Leaving a story
+    out only moves later articles up, so only articles ranked at ``offset``
+    or below can land on the page: those are read whole (one query for a
+    first page), the ones above it only by their openings. Articles deleted
+    since the index last synced are left out.
     """
     sources: dict[int, AnswerSource] = {}
     openings: dict[int, Opening] = {}
     stories: list[RankedArticle] = []
+    depth = min(len(ranked), STORY_DEPTH)
     read = 0
-    while len(stories) < wanted and read < len(ranked):
-        batch = ranked[read : read + wanted - len(stories) + _SPARE]
+    while len(stories) < wanted and read < depth:
+        batch = ranked[read : min(depth, read + wanted - len(stories) + _SPARE)]
         above = [item.article_id for item in batch[: max(0, offset - read)]]
         rest = [item.article_id for item in batch[max(0, offset - read) :]]
         read += len(batch)
@@ -93,6 +98,8 @@ async def _stories(
             openings.update((key, opening(sources[key].body, sources[key].headline.published)) for key in rest if key in sources)
         present = [item for item in ranked[:read] if item.article_id in openings]
         stories = first_of_each_story(present, lambda item: openings[item.article_id])
+    if len(stories) < wanted:
+        stories += ranked[depth : depth + wanted - len(stories)]
     return stories[:wanted], sources
 
 
@@ -116,6 +123,8 @@ async def search(
     ranked = await workers.answer(ranked_articles, index, terms, offset + limit + 1 + _SPARE, today)
     stories, sources = await _stories(store, ranked, offset, offset + limit + 1)
     page = stories[offset : offset + limit]
+    if unread := [item.article_id for item in page if item.article_id not in sources]:  # beyond STORY_DEPTH
+        sources.update(await store.answer_sources(unread))
     hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
     return SearchResult(query, terms, tuple(hits), offset, len(stories) > offset + limit)
 

@@ -209,3 +209,24 @@ async def test_a_story_found_twice_is_shown_once_and_pages_agree(archive: Archiv
     assert not whole.has_more
     assert [hit.headline.id for hit in first.hits + second.hits] == shown
     assert first.has_more and not second.has_more
+
+
+async def test_pages_agree_when_copies_lie_deeper_than_they_are_looked_for(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copies are looked for among the first STORY_DEPTH articles; deeper pages list the rest as ranked."""
+    monkeypatch.setattr("retrieval.search.STORY_DEPTH", 3)
+    reports = [
+        "The ferry will stop running in winter, the harbour office said, because the old boat needs new engines.",
+        "Islanders protested on Tuesday after learning that the winter ferry would stop running until March.",
+        "A bus will replace the ferry while it is not running this winter, with two trips a day from the harbour.",
+        "Fishermen say the harbour could freeze if the ferry stops running, as it keeps a channel open in winter.",
+    ]
+    bodies = [reports[0], reports[0], reports[1], reports[2], reports[3], reports[3]]
+    await load(archive, tmp_path, [article(n, body=body, published="2024-03-05") for n, body in enumerate(bodies, 1)])
+    question = "ferry stop running in winter harbour"
+    whole = [hit.headline.id for hit in (await archive.search(question, limit=10)).hits]
+    pages = [hit.headline.id for offset in range(6) for hit in (await archive.search(question, limit=1, offset=offset)).hits]
+    assert pages == whole
+    # Ranked 6, 5, 2 | 1, 4, 3 (| the depth): 5 repeats 6 and is left out; 1 repeats 2 but lies beyond the depth.
+    assert whole == [6, 2, 1, 4, 3]
