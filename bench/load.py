@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -54,6 +55,9 @@ from tests.botapi import FakeBotApi  # noqa: E402
 
 ARTICLES = 3_000
 SECRET = "bench_secret"
+# Webhook update ids, increasing across scenarios as Telegram's do for one bot:
+# the store remembers answered ids for a day, and scenarios share the store.
+UPDATE_IDS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ async def run_scenario(scenario: Scenario, mode: str, folder: Path) -> dict:
     async def ask(number: int, chat: int) -> None:
         message = api.text_message(f"topic{number}", user_id=chat)
         if mode == "webhook":
-            update = {"update_id": number, "message": message}
+            update = {"update_id": next(UPDATE_IDS), "message": message}
             pushed[number] = time.monotonic()
             async with session.post(
                 f"http://127.0.0.1:{port}/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
