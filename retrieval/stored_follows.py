@@ -109,12 +109,7 @@ class StoredFollows:
 
     async def set_paused(self, chat_id: int, reason: str | None, now: datetime) -> None:
         """Pause a chat's pushes with ``reason`` (/stop, blocked the bot), or resume them (None)."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO readers (chat_id, paused_reason, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (chat_id) DO UPDATE SET paused_reason = excluded.paused_reason, updated_at = excluded.updated_at",
-                (chat_id, reason, to_epoch(now)),
-            )
+        await self._set_reader(chat_id, "paused_reason", reason, now)
 
     async def resume_if_blocked(self, chat_id: int, now: datetime) -> None:
         """A reader who had blocked the bot and writes again wants their pushes back."""
@@ -127,11 +122,15 @@ class StoredFollows:
 
     async def set_language(self, chat_id: int, language: str | None, now: datetime) -> None:
         """Remember the language a reader chose (None: follow their Telegram app's)."""
+        await self._set_reader(chat_id, "language", language, now)
+
+    async def _set_reader(self, chat_id: int, column: str, value: str | None, now: datetime) -> None:
+        """Set one column of a reader's row (``column`` is one of this module's names, never input)."""
         async with self.db.transaction() as tx:
             await tx.execute(
-                "INSERT INTO readers (chat_id, language, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
-                (chat_id, language, to_epoch(now)),
+                f"INSERT INTO readers (chat_id, {column}, updated_at) VALUES (?, ?, ?)"
+                f" ON CONFLICT (chat_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at",
+                (chat_id, value, to_epoch(now)),
             )
 
     async def language(self, chat_id: int) -> str | None:
