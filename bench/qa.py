@@ -37,7 +37,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,6 +95,24 @@ def gold_outcomes(ranked_urls: list[str], gold: set[str], bodies: list[str], ans
         "body@3": any(holds(b, answers) for b in bodies[:3]),
         "body@5": any(holds(b, answers) for b in bodies[:5]),
     }
+
+
+def read_questions(data: Path) -> list[dict]:
+    return [json.loads(line) for line in (data / "questions.jsonl").read_text().splitlines() if line.strip()]
+
+
+@asynccontextmanager
+async def qa_archive(folder: Path, data: Path) -> AsyncIterator[Archive]:
+    """The archive in ``folder``, holding ``articles.jsonl.gz`` loaded as given (once: an archive with articles is reused)."""
+    settings = Settings(_env_file=None, db_path=folder / "qa.sqlite3", load_seeds=False, site_url=SITE)
+    async with await Archive.open(settings) as archive:
+        if (await archive.stats()).store.articles == 0:
+            start = time.perf_counter()
+            report = await archive.load([str(data / "articles.jsonl.gz")])
+            print(f"loaded articles.jsonl.gz in {time.perf_counter() - start:.0f} s: {report.summary()}")
+            for failure in report.failures[:5]:
+                print(f"  failed: {failure.source}: {failure.reason}")
+        yield archive
 
 
 def read_articles(data: Path) -> list[dict]:
@@ -193,7 +212,7 @@ async def run(args: argparse.Namespace) -> None:
     if not (data / "articles.jsonl.gz").exists() or not (data / "questions.jsonl").exists():
         print(f"skipped: no rtqa-dev data at {data}")
         return
-    questions = [json.loads(line) for line in (data / "questions.jsonl").read_text().splitlines() if line.strip()]
+    questions = read_questions(data)
     records = read_articles(data)
     by_id = {record["id"]: record for record in records}
     latest: dict[str, dict] = {}
@@ -208,15 +227,7 @@ async def run(args: argparse.Namespace) -> None:
     bodies = {url: record["body"] for url, record in latest.items()}
 
     with tempfile.TemporaryDirectory() as scratch:
-        folder = args.db or Path(scratch)
-        settings = Settings(_env_file=None, db_path=folder / "qa.sqlite3", load_seeds=False, site_url=SITE)
-        async with await Archive.open(settings) as archive:
-            if (await archive.stats()).store.articles == 0:
-                start = time.perf_counter()
-                report = await archive.load([str(data / "articles.jsonl.gz")])
-                print(f"loaded {len(records):,} rows in {time.perf_counter() - start:.0f} s: {report.summary()}")
-                for failure in report.failures[:5]:
-                    print(f"  failed: {failure.source}: {failure.reason}")
+        async with qa_archive(args.db or Path(scratch), data) as archive:
             await archive.search("warm up")
             ours, timings = await newsbot(archive, questions, gold_urls, bodies, args)
     p50, p99 = engines.percentiles(timings)

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import re
 import sys
@@ -49,9 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from qa import DEFAULT_DATA, SITE, asked_at, holds  # noqa: E402
+from qa import DEFAULT_DATA, asked_at, holds, qa_archive, read_questions  # noqa: E402
 
-from retrieval import Archive, Settings  # noqa: E402
 from retrieval.index import day_number  # noqa: E402
 from retrieval.models import AnswerSource  # noqa: E402
 from retrieval.search import ranked_articles  # noqa: E402
@@ -244,13 +242,9 @@ def quote_hits(asked: list[Asked], rows: list[Sentence], scores: np.ndarray) -> 
 
 
 async def collect(args) -> tuple[list[Asked], list[Sentence]]:
-    questions = [json.loads(line) for line in (args.data / "questions.jsonl").read_text().splitlines() if line.strip()]
-    settings = Settings(_env_file=None, db_path=args.db / "qa.sqlite3", load_seeds=False, site_url=SITE)
+    questions = read_questions(args.data)
     asked, rows = [], []
-    async with await Archive.open(settings) as archive:
-        if (await archive.stats()).store.articles == 0:
-            print("loading the articles (once; reuse --db next time)…")
-            await archive.load([str(args.data / "articles.jsonl.gz")])
+    async with qa_archive(args.db, args.data) as archive:
         for number, question in enumerate(questions):
             terms = tuple(archive.analyzer.query_terms(question["question"]))
             today = day_number(asked_at(question))
