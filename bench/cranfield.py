@@ -10,7 +10,7 @@ last uses our analyzer (NFKC, case-fold, English stopwords, Snowball):
 * newsbot engine      our index, one document per abstract, no chunking;
 * newsbot pipeline    what the bot runs: abstracts chunked into passages,
                       each document also whole with its title (.T) as the
-                      headline, the two grains fused (retrieval.ranking;
+                      headline, the two grains fused (retrieval.search.ranking;
                       no dates here, so no recency lift);
 * bm25s lucene        k1=1.2, b=0.75 (and k1=0.9, b=0.4);
 * rank-bm25 BM25Okapi defaults (k1=1.5, b=0.75, epsilon=0.25);
@@ -31,11 +31,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval.analyzer import Analyzer  # noqa: E402
-from retrieval.chunker import chunk  # noqa: E402
-from retrieval.index import SearchIndex  # noqa: E402
 from retrieval.models import IndexArticle, PassageSpan  # noqa: E402
-from retrieval.search import ranked_articles  # noqa: E402
+from retrieval.search.index import SearchIndex  # noqa: E402
+from retrieval.search.searcher import ranked_articles  # noqa: E402
+from retrieval.text.analyzer import Analyzer  # noqa: E402
+from retrieval.text.chunker import chunk  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "cranfield"
 Ranker = Callable[[str], list[int]]  # question -> document ids, best first (up to 100)

@@ -24,7 +24,7 @@ is its own). Two sets of 100 queries of 3-7 words:
 
 Engines:
 
-* newsbot   our index (retrieval.index.SearchIndex: tantivy over our
+* newsbot   our index (retrieval.search.index.SearchIndex: tantivy over our
             analyzer's terms, the query through ``informative_terms`` as in
             the bot), built on disk, then reopened in a fresh process to time
             the cold start and the queries, as a restarted bot would; also
@@ -121,8 +121,8 @@ def one_passage_article(number: int, text: str, title: str = ""):
 
 
 def run_newsbot_build(size: int, directory: Path) -> dict:
-    from retrieval.analyzer import Analyzer
-    from retrieval.index import SearchIndex
+    from retrieval.search.index import SearchIndex
+    from retrieval.text.analyzer import Analyzer
 
     start = time.perf_counter()
     index = SearchIndex(directory, Analyzer())
@@ -140,8 +140,8 @@ def run_newsbot_build(size: int, directory: Path) -> dict:
 
 def run_newsbot_serve(size: int, directory: Path) -> dict:
     start = time.perf_counter()
-    from retrieval.analyzer import Analyzer
-    from retrieval.index import SearchIndex
+    from retrieval.search.index import SearchIndex
+    from retrieval.text.analyzer import Analyzer
 
     analyzer = Analyzer()
     index = SearchIndex(directory, analyzer)
@@ -208,7 +208,7 @@ def real_text_articles(passages_wanted: int, seed: int = 5):
     import gzip
     import random
 
-    from retrieval.sentences import sentence_spans
+    from retrieval.text.sentences import sentence_spans
 
     rng = random.Random(seed)
     sentences, titles = [], []

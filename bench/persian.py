@@ -1,4 +1,4 @@
-"""Persian search before and after the Persian rules (retrieval/persian.py), on a set written for it.
+"""Persian search before and after the Persian rules (retrieval/text/persian.py), on a set written for it.
 
     python bench/persian.py
 
@@ -22,7 +22,8 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval import Archive, Settings, analyzer  # noqa: E402
+from retrieval import Archive, Settings  # noqa: E402
+from retrieval.text import analyzer  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "persian"
 

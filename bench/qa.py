@@ -10,7 +10,7 @@ or into ``--db DIR`` to reuse it on the next run, then asks every question of
 * gold article at rank 1 / 3 / 5 / 20 and MRR@20 (gold: any of ``gold_ids``,
   matched by canonical URL, since a repeated URL is one stored article;
   ``--copies`` also counts a copy of one at another URL, the same story by
-  ``retrieval.stories``, which an answer shows once in the gold's place);
+  ``retrieval.search.stories``, which an answer shows once in the gold's place);
 * answer in the top-1 and top-3 quotes (the always-visible snippet text);
 * answer in headline + quote of the top 3 (what a reader sees);
 * answer anywhere in the top-3 / top-5 articles' bodies;
@@ -18,7 +18,7 @@ or into ``--db DIR`` to reuse it on the next run, then asks every question of
 
 Each question is asked on its quiz's date (``now`` of ``Archive.search``), as
 a reader would have asked it; ``--today`` asks them all now instead, which
-turns the recency lift of ``retrieval.ranking`` off for this old archive.
+turns the recency lift of ``retrieval.search.ranking`` off for this old archive.
 
 and the same ranking figures for bm25s (k1 1.2, b 0.75, English stopwords
 and Snowball) over whole articles (title + body) on the same questions.
@@ -51,8 +51,8 @@ import engines  # noqa: E402
 
 from retrieval import Archive, Settings  # noqa: E402
 from retrieval.errors import IngestError  # noqa: E402
-from retrieval.records import canonical_url  # noqa: E402
-from retrieval.stories import Opening, opening, same_story  # noqa: E402
+from retrieval.ingest.records import canonical_url  # noqa: E402
+from retrieval.search.stories import Opening, opening, same_story  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rtqa-dev"
 SITE = "https://news.example.com"

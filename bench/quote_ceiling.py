@@ -25,7 +25,7 @@ asked on its quiz's date):
   for this feature set).
 
 If the learned ranker, which may weigh every signal the hand-written quote
-uses and more, lands where ``retrieval.snippet`` does, the words alone are
+uses and more, lands where ``retrieval.search.quotes`` does, the words alone are
 exhausted and the rest needs a reading model. Skips cleanly when the data
 is absent. Needs ``scipy`` (the ``bench`` extra).
 """
@@ -50,11 +50,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from qa import DEFAULT_DATA, asked_at, holds, qa_archive, read_questions  # noqa: E402
 
-from retrieval.index import day_number  # noqa: E402
 from retrieval.models import AnswerSource  # noqa: E402
-from retrieval.search import ranked_articles  # noqa: E402
-from retrieval.sentences import sentence_spans  # noqa: E402
-from retrieval.snippet import MAX_SNIPPET_CHARS, is_boilerplate, quote_article  # noqa: E402
+from retrieval.search.index import day_number  # noqa: E402
+from retrieval.search.quotes import MAX_SNIPPET_CHARS, is_boilerplate, quote_article  # noqa: E402
+from retrieval.search.searcher import ranked_articles  # noqa: E402
+from retrieval.text.sentences import sentence_spans  # noqa: E402
 
 SHOWN = 3
 REDUNDANCY_ARTICLES = 5
@@ -90,7 +90,7 @@ class Sentence:
     features: list[float]
     answers: bool
     boilerplate: bool
-    looked_in: bool  # where retrieval.snippet looks for its quote
+    looked_in: bool  # where retrieval.search.quotes looks for its quote
 
 
 @dataclass
@@ -146,7 +146,7 @@ def sentence_rows(question: int, question_text: str, answers: list[str], sources
     recurring = _recurring(sources[:REDUNDANCY_ARTICLES], analyzer, weights)
     rows = []
     for rank, (source, passage_ids) in enumerate(zip(sources[:SHOWN], focus)):
-        # Where retrieval.snippet looks: the matching passages and the lead passage.
+        # Where retrieval.search.quotes looks: the matching passages and the lead passage.
         regions = [(p.start, p.end) for i, p in enumerate(source.passages) if i == 0 or p.passage_id in passage_ids]
         article = []
         for position, span in enumerate(sentence_spans(source.body)):
@@ -302,7 +302,7 @@ def main() -> None:
     print(f"{n} questions, {len(rows):,} sentences of their top-{SHOWN} articles\n")
     print("| answer in …                                        | share |")
     print("|----------------------------------------------------|-------|")
-    print(f"| the top-3 quotes (retrieval.snippet, as shown)     | {sum(any(holds(q, a.answers) for q in a.quotes) for a in asked) / n:.3f} |")
+    print(f"| the top-3 quotes (retrieval.search.quotes, as shown)     | {sum(any(holds(q, a.answers) for q in a.quotes) for a in asked) / n:.3f} |")
     print(f"| the learned ranker's quotes, cross-validated       | {quote_hits(asked, rows, scores):.3f} |")
     print(f"| the learned ranker's quotes, in-sample             | {quote_hits(asked, rows, x @ everything):.3f} |")
     print(f"| a sentence the quote looks in (ceiling)            | {sum(a.in_focus for a in asked) / n:.3f} |")

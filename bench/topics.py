@@ -46,9 +46,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import engines  # noqa: E402
 
 from retrieval import Archive, Settings  # noqa: E402
-from retrieval.analyzer import Analyzer  # noqa: E402
-from retrieval.matching import AVERAGE_ARTICLE_TERMS  # noqa: E402
-from retrieval.topics import ArticleScorer, article_terms  # noqa: E402
+from retrieval.follows.matcher import AVERAGE_ARTICLE_TERMS  # noqa: E402
+from retrieval.follows.topics import ArticleScorer, article_terms  # noqa: E402
+from retrieval.text.analyzer import Analyzer  # noqa: E402
 from tests.botapi import FakeBotApi  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)

@@ -26,8 +26,8 @@ from bot.insights_view import render_insights
 from bot.render import Reply
 from bot.services import services, translator
 from retrieval import IndexBusyError, LoadReport, NotFoundError, TopWindow
-from retrieval.ingest import LoadProgress
-from retrieval.sources import is_supported, is_url
+from retrieval.ingest.loader import LoadProgress
+from retrieval.ingest.sources import is_supported, is_url
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from bot.i18n import N_, Translator, languages
 from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
 from retrieval import Archive
-from retrieval.stored_budget import OVERALL
+from retrieval.outbox.budget import OVERALL
 
 log = logging.getLogger(__name__)
 

@@ -26,14 +26,14 @@ from bot.logs import configure_logging
 from bot.settings import BotSettings
 from bot.status import read_status, status_path
 from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
-from retrieval.backup import backup_store, restore_store
-from retrieval.copy_store import TableCopy, copy_store
-from retrieval.ingest import LoadProgress
+from retrieval.feeds.poller import DEFAULT_INTERVAL, PAUSED_BY_ADMIN, describe_interval, parse_interval
+from retrieval.ingest.loader import LoadProgress
 from retrieval.models import Announce
-from retrieval.pg_backup import backup_postgres, restore_postgres
-from retrieval.polling import DEFAULT_INTERVAL, PAUSED_BY_ADMIN, describe_interval, parse_interval
 from retrieval.settings import SettingsError
-from retrieval.sql_store import store_for
+from retrieval.store.articles import store_for
+from retrieval.store.backup import backup_store, restore_store
+from retrieval.store.copy import TableCopy, copy_store
+from retrieval.store.pg_backup import backup_postgres, restore_postgres
 
 MAX_LIST = 100
 

@@ -11,7 +11,7 @@ Such a call did not reach Telegram's chat, so sending it again delivers it
 once; a call Telegram refused (400 Bad Request, 403 Forbidden) is not retried.
 
 ``SharedSendLimiter`` does the same with the budget kept in the store
-(``retrieval.stored_budget``), for replicas that share one bot.
+(``retrieval.outbox.budget``), for replicas that share one bot.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
-from retrieval.stored_budget import StoredBudget
+from retrieval.outbox.budget import StoredBudget
 
 log = logging.getLogger(__name__)
 

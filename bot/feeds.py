@@ -16,7 +16,7 @@ from bot.i18n import Translator
 from bot.render import Reply
 from bot.services import BotServices, services, translator
 from retrieval import IngestError, NotFoundError
-from retrieval.polling import PAUSED_BY_ADMIN, describe_interval
+from retrieval.feeds.poller import PAUSED_BY_ADMIN, describe_interval
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from bot.handlers import edit_message
 from bot.i18n import N_, Translator
 from bot.services import BotServices, services, translator
 from retrieval import NotFoundError
-from retrieval.stored_follows import STOPPED, TopicLimitError
-from retrieval.topics import MAX_TOPIC_TERMS, topic_terms
+from retrieval.follows.table import STOPPED, TopicLimitError
+from retrieval.follows.topics import MAX_TOPIC_TERMS, topic_terms
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from bot.status import STALE_AFTER_SECONDS, read_status, status_path
 from retrieval import Archive, Settings
 from retrieval.archive import check_files
-from retrieval.locks import is_serving
+from retrieval.store.locks import is_serving
 
 
 @dataclass(slots=True)

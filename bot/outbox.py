@@ -3,7 +3,7 @@
 Run by the JobQueue of the serving bot: one channel post every
 ``CHANNEL_POST_EVERY`` seconds at most (about 20 a minute, Telegram's limit
 for one channel), notices as they come. The outbox decides what is sent at
-most once (``retrieval.stored_outbox``); this module renders, sends and
+most once (``retrieval.outbox.table``); this module renders, sends and
 records the outcome:
 
 - sent: recorded with Telegram's message id;

@@ -16,9 +16,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.i18n import ENGLISH, N_, Translator
 from bot.render import MAX_TITLE_CHARS, Reply, escape, join_blocks, link, shorten
+from retrieval.feeds.poller import PAUSED_BY_ADMIN, describe_interval
 from retrieval.models import Article, Feed, Headline, say_stored
-from retrieval.polling import PAUSED_BY_ADMIN, describe_interval
-from retrieval.sentences import lead
+from retrieval.text.sentences import lead
 
 LEAD_CHARS = 350
 MAX_ERROR_CHARS = 200
@@ -92,7 +92,7 @@ def _feed_block(feed: Feed, now: datetime, tr: Translator) -> str:
     return "\n".join(lines)
 
 
-# Feed kinds as ``retrieval.feeds.FeedKind`` names them, for the catalogue.
+# Feed kinds as ``retrieval.feeds.parse.FeedKind`` names them, for the catalogue.
 _KINDS = (N_("feed"), N_("sitemap"), N_("sitemap index"))
 
 

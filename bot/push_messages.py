@@ -17,8 +17,8 @@ from bot.render import (
     link,
     shorten,
 )
+from retrieval.follows.topics import Topic
 from retrieval.models import SearchHit, Snippet
-from retrieval.topics import Topic
 
 # A digest's quotes are shorter than an answer's: several articles share one message.
 DIGEST_QUOTE_CHARS = 200

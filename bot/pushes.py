@@ -4,7 +4,7 @@ Run by the JobQueue every ``PUSH_EVERY`` seconds for up to
 ``CHATS_PER_RUN`` chats, so pushes take at most about 24 of Telegram's 30
 messages a second and readers' answers keep the rest (the shared rate
 limiter holds the total under 30). A chat gets at most one message a run and,
-through the digest window (``retrieval.matching``), one every few minutes.
+through the digest window (``retrieval.follows.matcher``), one every few minutes.
 
 As with channel posts, a push is marked as being sent before it goes out
 and sent after: one a crash cut off is not sent again. 403 (the reader
@@ -26,9 +26,9 @@ from bot import push_messages
 from bot.i18n import Translator, pick_language
 from bot.outbox import record_lost_send
 from retrieval import Archive
-from retrieval.matching import DIGEST_WINDOW
+from retrieval.follows.matcher import DIGEST_WINDOW
+from retrieval.follows.table import BLOCKED
 from retrieval.models import SearchHit
-from retrieval.stored_follows import BLOCKED
 
 log = logging.getLogger(__name__)
 

@@ -35,8 +35,8 @@ from bot.settings import BotSettings
 from bot.status import HEARTBEAT_SECONDS, BotStatus, now_iso, status_path, write_status
 from bot.webhook import WebhookServer
 from retrieval.errors import NewsbotError
-from retrieval.locks import ServingLock
 from retrieval.replicas import ReplicaError, replicas_for
+from retrieval.store.locks import ServingLock
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval.feeds.poller import PollResult, describe_interval
+from retrieval.ingest.records import strip_controls
 from retrieval.models import Feed, say_stored
-from retrieval.polling import PollResult, describe_interval
-from retrieval.records import strip_controls
 
 MAX_FAILURES_SHOWN = 50
 

@@ -20,14 +20,17 @@ from enum import StrEnum
 
 import asyncpg
 
-from retrieval import search as search_module
-from retrieval.analyzer import Analyzer
 from retrieval.errors import DiskFullError, IngestError, NotFoundError, is_disk_full
-from retrieval.fetch import PageFetcher
-from retrieval.index import SearchIndex, index_exists
-from retrieval.ingest import Ingestor, ProgressCallback
-from retrieval.locks import ArchiveLock
-from retrieval.matching import BACKFILL_ARTICLES, FollowMatcher
+from retrieval.feeds.poller import FeedPoller, Say, check_feed_url, english
+from retrieval.feeds.table import StoredFeeds
+from retrieval.follows.matcher import BACKFILL_ARTICLES, FollowMatcher
+from retrieval.follows.table import StoredFollows
+from retrieval.ingest.fetch import PageFetcher
+from retrieval.ingest.loader import Ingestor, ProgressCallback
+from retrieval.ingest.records import canonical_url
+from retrieval.ingest.seeds import seed_file
+from retrieval.ingest.sources import ArticleOrError, articles_from_file
+from retrieval.insights.table import Forgotten, StoredInsights
 from retrieval.models import (
     Announce,
     Article,
@@ -42,18 +45,15 @@ from retrieval.models import (
     SearchResult,
     StoreStats,
 )
-from retrieval.polling import FeedPoller, Say, check_feed_url, english
-from retrieval.records import canonical_url
-from retrieval.seeds import seed_file
+from retrieval.outbox.budget import StoredBudget
+from retrieval.outbox.table import StoredOutbox
+from retrieval.readers.replies import StoredReplies
+from retrieval.search import searcher as search_module
+from retrieval.search.index import SearchIndex, index_exists
 from retrieval.settings import Settings, SettingsError
-from retrieval.sources import ArticleOrError, articles_from_file
-from retrieval.sql_store import SqlStore, count_articles, store_for
-from retrieval.stored_budget import StoredBudget
-from retrieval.stored_feeds import StoredFeeds
-from retrieval.stored_follows import StoredFollows
-from retrieval.stored_insights import Forgotten, StoredInsights
-from retrieval.stored_outbox import StoredOutbox
-from retrieval.stored_replies import StoredReplies
+from retrieval.store.articles import SqlStore, count_articles, store_for
+from retrieval.store.locks import ArchiveLock
+from retrieval.text.analyzer import Analyzer
 from retrieval.workers import Workers
 
 log = logging.getLogger(__name__)

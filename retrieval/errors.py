@@ -67,7 +67,7 @@ class IndexBusyError(NewsbotError):
 
 
 class StoreBusyError(NewsbotError):
-    """Another process holds the archive lock this one needs (see ``retrieval.locks``)."""
+    """Another process holds the archive lock this one needs (see ``retrieval.store.locks``)."""
 
 
 class DiskFullError(NewsbotError):

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
-from retrieval.chunker import Chunk
+from retrieval.text.chunker import Chunk
 
 
 @dataclass(frozen=True, slots=True)

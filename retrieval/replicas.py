@@ -35,8 +35,8 @@ from typing import Protocol
 import asyncpg
 
 from retrieval.errors import NewsbotError
-from retrieval.postgres_database import lock_key
-from retrieval.sql_store import CHANGES_CHANNEL
+from retrieval.store.articles import CHANGES_CHANNEL
+from retrieval.store.postgres import lock_key
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import render
-from retrieval.analyzer import Analyzer
-from retrieval.chunker import chunk
 from retrieval.errors import IngestError
+from retrieval.ingest.sources import articles_from_file
 from retrieval.models import ArticleInput, Headline, PassageSpan, SearchHit, SearchResult, Snippet
-from retrieval.snippet import quote_article
-from retrieval.sources import articles_from_file
+from retrieval.search.quotes import quote_article
+from retrieval.text.analyzer import Analyzer
+from retrieval.text.chunker import chunk
 from tests.botapi import parse_html, utf16_length
 
 settings.register_profile("newsbot", derandomize=True, deadline=None, max_examples=150)

@@ -11,7 +11,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from bot.i18n import LOCALES, Translator, catalogues, pick_language
-from retrieval import polling, sources
+from retrieval.feeds import poller as polling
+from retrieval.ingest import sources
 from tests.botapi import parse_html
 
 BOT = Path(__file__).resolve().parents[2] / "bot"

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from bot import callbacks
 from bot.inline_results import article_of, headline_result, hit_result, result_id
 from bot.push_messages import render_digest, render_push, render_topics
+from retrieval.follows.topics import Topic
 from retrieval.models import Headline, SearchHit, Snippet
-from retrieval.topics import Topic
 from tests.botapi import check_markup, parse_html, utf16_length
 
 

@@ -12,7 +12,7 @@ from bot.render import (
     visible_length,
 )
 from retrieval.models import Article, Headline, LoadReport, SearchHit, SearchResult
-from retrieval.snippet import Snippet
+from retrieval.search.quotes import Snippet
 from tests.botapi import parse_html, utf16_length
 
 

@@ -14,8 +14,8 @@ from bot.app import build_application
 from bot.services import BotServices
 from bot.settings import BotSettings
 from retrieval import Archive
+from retrieval.feeds.poller import PAUSE_AFTER_FAILURES
 from retrieval.models import Announce, OutboxKind
-from retrieval.polling import PAUSE_AFTER_FAILURES
 from tests import feeds
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article, write_jsonl

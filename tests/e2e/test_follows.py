@@ -13,10 +13,11 @@ from bot import pushes
 from bot.app import build_application
 from bot.services import BotServices
 from bot.settings import BotSettings
-from retrieval import Archive, matching
+from retrieval import Archive
+from retrieval.follows import matcher as matching
+from retrieval.follows.table import BLOCKED
+from retrieval.follows.topics import topic_terms
 from retrieval.models import Announce, OutboxKind
-from retrieval.stored_follows import BLOCKED
-from retrieval.topics import topic_terms
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article, write_jsonl
 from tests.e2e.conftest import ADMIN_ID, READER_ID, serving

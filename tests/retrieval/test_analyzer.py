@@ -1,6 +1,6 @@
 import json
 
-from retrieval.analyzer import Analyzer, normalize
+from retrieval.text.analyzer import Analyzer, normalize
 
 analyzer = Analyzer()
 

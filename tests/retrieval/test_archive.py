@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, NotFoundError, Settings, TopWindow
-from retrieval.ingest import prepare
+from retrieval.ingest.loader import prepare
 from retrieval.models import ArticleInput
 from tests.conftest import article, write_jsonl
 
@@ -215,7 +215,7 @@ async def test_pages_agree_when_copies_lie_deeper_than_they_are_looked_for(
     archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Copies are looked for among the first STORY_DEPTH articles; deeper pages list the rest as ranked."""
-    monkeypatch.setattr("retrieval.search.STORY_DEPTH", 3)
+    monkeypatch.setattr("retrieval.search.searcher.STORY_DEPTH", 3)
     reports = [
         "The ferry will stop running in winter, the harbour office said, because the old boat needs new engines.",
         "Islanders protested on Tuesday after learning that the winter ferry would stop running until March.",

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, Settings
-from retrieval.backup import BackupError, backup_store, restore_store
 from retrieval.errors import StoreBusyError
-from retrieval.locks import ArchiveLock, ServingLock
+from retrieval.store.backup import BackupError, backup_store, restore_store
+from retrieval.store.locks import ArchiveLock, ServingLock
 from tests.conftest import article, write_jsonl
 
 

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from retrieval import Archive
-from retrieval.sql_store import store_for
-from retrieval.stored_budget import GROUP, OVERALL, StoredBudget
+from retrieval.outbox.budget import GROUP, OVERALL, StoredBudget
+from retrieval.store.articles import store_for
 
 NOW = 1_800_000_000.0
 

@@ -1,5 +1,5 @@
-from retrieval.chunker import MAX_WORDS, MERGE_SLACK_WORDS, chunk
-from retrieval.sentences import sentence_spans, word_count
+from retrieval.text.chunker import MAX_WORDS, MERGE_SLACK_WORDS, chunk
+from retrieval.text.sentences import sentence_spans, word_count
 
 
 def sentences(n: int, words: int = 20) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, Settings
-from retrieval import copy_store as copying
-from retrieval.copy_store import TABLES, copy_store
 from retrieval.models import OutboxKind
-from retrieval.sql_store import store_for
+from retrieval.store import copy as copying
+from retrieval.store.articles import store_for
+from retrieval.store.copy import TABLES, copy_store
 from tests.conftest import article, write_jsonl
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

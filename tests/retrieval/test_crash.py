@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from retrieval import Archive, Settings
-from retrieval.ingest import prepare
-from retrieval.records import article_from_fields
+from retrieval.ingest.loader import prepare
+from retrieval.ingest.records import article_from_fields
 from tests.conftest import article, write_jsonl
 
 LOADER = """

@@ -9,7 +9,7 @@ import pytest
 
 from retrieval import Archive, Settings
 from retrieval.errors import FetchError
-from retrieval.fetch import PageFetcher, is_public_address
+from retrieval.ingest.fetch import PageFetcher, is_public_address
 from tests.pages import PARAGRAPHS, Route, article_page, serve
 
 

@@ -1,7 +1,7 @@
 import json
 
 from retrieval.errors import IngestError
-from retrieval.formats import RawRow, rows_from_csv, rows_from_json, rows_from_jsonl
+from retrieval.ingest.formats import RawRow, rows_from_csv, rows_from_json, rows_from_jsonl
 
 
 def test_jsonl_rows_and_bad_lines_with_numbers() -> None:

@@ -1,9 +1,9 @@
-"""Article ranking from both index grains and the date (retrieval.ranking): pure."""
+"""Article ranking from both index grains and the date (retrieval.search.ranking): pure."""
 
 import pytest
 
-from retrieval.index import ArticleHit, IndexHit
-from retrieval.ranking import ARTICLE_WEIGHT, RECENCY_BOOST, RECENCY_DAYS, rank_articles, recency_factor
+from retrieval.search.index import ArticleHit, IndexHit
+from retrieval.search.ranking import ARTICLE_WEIGHT, RECENCY_BOOST, RECENCY_DAYS, rank_articles, recency_factor
 
 
 def test_an_article_matching_as_a_whole_beats_one_dense_passage() -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import Archive, sources
+from retrieval import Archive
+from retrieval.ingest import sources
 from retrieval.models import MAX_FAILURES_KEPT
 from tests.conftest import article, write_jsonl
 from tests.pages import PARAGRAPHS, article_page

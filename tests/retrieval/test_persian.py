@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from retrieval import Archive
-from retrieval.analyzer import Analyzer
-from retrieval.persian import join_compound, stem
+from retrieval.text.analyzer import Analyzer
+from retrieval.text.persian import join_compound, stem
 from tests.conftest import write_jsonl
 
 ANALYZER = Analyzer()

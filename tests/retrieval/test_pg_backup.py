@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, Settings
-from retrieval.backup import BackupError, BackupInfo
 from retrieval.errors import StoreBusyError
-from retrieval.pg_backup import backup_postgres, restore_postgres
 from retrieval.replicas import PostgresReplicas
+from retrieval.store.backup import BackupError, BackupInfo
+from retrieval.store.pg_backup import backup_postgres, restore_postgres
 from tests.conftest import article, write_jsonl
 
 

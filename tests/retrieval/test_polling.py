@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, IngestError, Settings
+from retrieval.feeds.poller import LEASE, PAUSE_AFTER_FAILURES
+from retrieval.feeds.table import MAX_ITEM_ATTEMPTS
 from retrieval.models import OutboxKind, say_stored
-from retrieval.polling import LEASE, PAUSE_AFTER_FAILURES
-from retrieval.stored_feeds import MAX_ITEM_ATTEMPTS
 from tests import feeds
 from tests.pages import Route, serve
 

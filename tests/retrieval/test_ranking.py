@@ -13,9 +13,9 @@ import random
 import pytest
 from rank_bm25 import BM25Okapi
 
-from retrieval.analyzer import Analyzer
-from retrieval.index import SearchIndex
 from retrieval.models import IndexArticle, PassageSpan
+from retrieval.search.index import SearchIndex
+from retrieval.text.analyzer import Analyzer
 
 
 def one_passage(article_id: int, text: str, title: str = "") -> IndexArticle:

@@ -3,8 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from retrieval.errors import IngestError
-from retrieval.models import ArticleInput
-from retrieval.records import (
+from retrieval.ingest.records import (
     FALLBACK_TITLE_CHARS,
     article_from_fields,
     canonical_url,
@@ -15,6 +14,7 @@ from retrieval.records import (
     slug_title,
     strip_controls,
 )
+from retrieval.models import ArticleInput
 
 SITE = "https://news.example.com"
 

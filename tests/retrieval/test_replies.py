@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from retrieval import Archive
-from retrieval.stored_replies import HANDLED_TTL, PAGE_TTL
+from retrieval.readers.replies import HANDLED_TTL, PAGE_TTL
 from tests.conftest import article, write_jsonl
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

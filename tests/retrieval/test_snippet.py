@@ -4,9 +4,9 @@ import os
 import subprocess
 import sys
 
-from retrieval.analyzer import Analyzer
 from retrieval.models import PassageSpan
-from retrieval.snippet import ELLIPSIS, GAP, MAX_SNIPPET_CHARS, Snippet, is_boilerplate, quote_article
+from retrieval.search.quotes import ELLIPSIS, GAP, MAX_SNIPPET_CHARS, Snippet, is_boilerplate, quote_article
+from retrieval.text.analyzer import Analyzer
 
 analyzer = Analyzer()
 
@@ -133,9 +133,9 @@ def test_marked_wraps_matches_and_escapes_only_the_text() -> None:
 
 
 _TIE = """
-from retrieval.analyzer import Analyzer
+from retrieval.text.analyzer import Analyzer
 from retrieval.models import PassageSpan
-from retrieval.snippet import quote_article
+from retrieval.search.quotes import quote_article
 body = "The harbour stayed quiet. Ferries, buses and trams ran late."
 weights = {"harbour": 0.6, "ferri": 0.1, "buse": 0.2, "tram": 0.3}
 print(quote_article(body, [PassageSpan(1, 0, len(body))], weights, Analyzer(), max_chars=40).snippet.text)

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, Settings
-from retrieval.migrations import MIGRATIONS
-from retrieval.records import article_from_fields, content_hash
-from retrieval.sql_store import SqlStore, store_for
+from retrieval.ingest.records import article_from_fields, content_hash
+from retrieval.store.articles import SqlStore, store_for
+from retrieval.store.migrations import MIGRATIONS
 from tests.conftest import article, write_jsonl
 
 
@@ -59,7 +59,8 @@ async def test_an_archive_from_before_feeds_upgrades_and_reloads_unchanged(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A store of the first schema gains the feed and outbox tables; its articles keep their hashes."""
-    from retrieval import migrations, sql_store
+    from retrieval.store import articles as sql_store
+    from retrieval.store import migrations
 
     rows = [article(1), article(2)]
     monkeypatch.setattr(sql_store, "MIGRATIONS", migrations.MIGRATIONS[:1])
@@ -90,7 +91,7 @@ async def test_an_index_from_before_store_generations_is_kept_not_rebuilt(
     """Upgrading adopts the store's generation into the index; a rebuild (minutes at 1M passages) is not needed."""
     import json
 
-    from retrieval import index as index_module
+    from retrieval.search import index as index_module
 
     async with await Archive.open(settings) as archive:
         await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1)]))])

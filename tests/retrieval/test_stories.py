@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from retrieval.stories import first_of_each_story, opening, same_story
+from retrieval.search.stories import first_of_each_story, opening, same_story
 
 DAY = datetime(2022, 2, 24, tzinfo=UTC)
 INVASION = (

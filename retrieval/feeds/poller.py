@@ -1,0 +1,333 @@
+"""Poll feeds and sitemaps: fetch, find the new items, load them, remember what was seen.
+
+One poll of one feed, under its lease (``StoredFeeds.claim``):
+
+1. a conditional GET (ETag / Last-Modified); 304 ends the poll;
+2. parse (``retrieval.feeds.parse``); a sitemap index is followed one level down;
+3. drop the items already dealt with, by guid in this feed and by canonical
+   URL in the whole archive, so a re-published or re-ordered feed adds
+   nothing twice; keep the newest ``MAX_ENTRIES_PER_POLL`` (a 50,000-URL
+   sitemap is taken in steps, newest first, one step per poll);
+4. an item whose feed carries the full text is stored from it; the others
+   are fetched and extracted like ``/load`` (the same SSRF guard, size cap
+   and timeout), the feed filling the title, date, author and summary a page
+   lacks;
+5. the feed's state: on success the next poll is one interval away; on
+   failure after ``interval × 2^errors`` (at most a day), and after
+   ``PAUSE_AFTER_FAILURES`` failures in a row the feed is paused and the
+   admins are told once (an outbox notice).
+
+The first poll of a feed is its backfill: its items are loaded but not
+posted to the channel (they are not news any more).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from retrieval.errors import IngestError
+from retrieval.feeds.parse import FeedEntry, FeedKind, ParsedFeed, parse_feed
+from retrieval.ingest.extract import extract_article
+from retrieval.ingest.fetch import shown_url, split_url
+from retrieval.ingest.records import article_from_fields, canonical_url
+from retrieval.models import Announce, ArticleInput, Feed, LoadReport, OutboxKind, nested, notice
+
+if TYPE_CHECKING:
+    from retrieval.archive import Archive
+
+log = logging.getLogger(__name__)
+
+MIN_INTERVAL = timedelta(minutes=5)
+DEFAULT_INTERVAL = timedelta(minutes=15)
+MAX_INTERVAL = timedelta(days=1)
+MAX_BACKOFF = timedelta(days=1)
+PAUSE_AFTER_FAILURES = 8
+MAX_ENTRIES_PER_POLL = 100
+MAX_CHILD_SITEMAPS = 20
+# Pages of one feed fetched at once: enough to take 100 items in a minute,
+# few enough not to hammer the site or crowd out readers' answers.
+PAGE_CONCURRENCY = 4
+# The pause reason of a feed an admin paused (others say why polling gave up).
+PAUSED_BY_ADMIN = "was paused by an admin"
+# How long a poller may hold a feed; one that died frees it when this runs out.
+LEASE = timedelta(minutes=30)
+_INTERVAL = re.compile(r"(\d{1,5})\s*(s|sec|m|min|h|hr|d|day)s?", re.IGNORECASE)
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, "day": 86400}
+
+
+def parse_interval(text: str) -> timedelta:
+    """"15m", "2h", "1d", "90 min" → a polling interval within MIN_INTERVAL..MAX_INTERVAL (ValueError otherwise)."""
+    match = _INTERVAL.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not an interval: write it like 15m, 2h or 1d")
+    interval = timedelta(seconds=int(match[1]) * _UNITS[match[2].lower()])
+    if not MIN_INTERVAL <= interval <= MAX_INTERVAL:
+        raise ValueError(f"the interval must be between {describe_interval(MIN_INTERVAL)} and {describe_interval(MAX_INTERVAL)}")
+    return interval
+
+
+def describe_interval(interval: timedelta) -> str:
+    """15m, 2h, 1d: the short form ``parse_interval`` reads."""
+    seconds = int(interval.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def backoff(interval: timedelta, failures: int) -> timedelta:
+    """How long after its ``failures``-th failure in a row a feed is tried again."""
+    return min(interval * 2 ** min(failures, 20), MAX_BACKOFF)
+
+
+class Say(Protocol):
+    """Puts a message into words: English here, the reader's language in the bot (``bot.i18n.Translator``)."""
+
+    def __call__(self, message: str, **values: object) -> str: ...
+
+
+def english(message: str, **values: object) -> str:
+    return message.format(**values)
+
+
+# The messages a front end shows for polls, in English; the bot's catalogue translates them (bot/locales).
+POLL_BUSY = "being polled already (by the bot or another process)"
+POLL_FAILED = "failed: {error}"
+POLL_PAUSED = "failed: {error} (paused)"
+POLL_NOT_MODIFIED = "not changed since the last poll"
+POLL_LOADED = "{offered} items offered, {new} new, {updated} updated"
+POLL_LOADED_FAILED = "{offered} items offered, {new} new, {updated} updated, {failed} failed"
+PAUSED_FAILING = "failed {count} times in a row"
+PAUSED_NOTICE = (
+    "Feed {feed} ({name}) is paused: it {reason}. Last error: {error}."
+    " Once it is fixed, resume it: /feed resume {feed} (or newsbot feeds resume {feed})."
+)
+MESSAGES = (
+    POLL_BUSY,
+    POLL_FAILED,
+    POLL_PAUSED,
+    POLL_NOT_MODIFIED,
+    POLL_LOADED,
+    POLL_LOADED_FAILED,
+    PAUSED_FAILING,
+    PAUSED_NOTICE,
+)
+
+
+@dataclass(slots=True)
+class PollResult:
+    """What one poll of one feed did."""
+
+    feed_id: int
+    name: str
+    # False when the feed was being polled already (its lease was held).
+    polled: bool = True
+    not_modified: bool = False
+    offered: int = 0
+    report: LoadReport | None = None
+    error: str | None = None
+    # The error of a failed poll, to be said in another language (``error`` is its English text).
+    failure: IngestError | None = None
+    paused_now: bool = False
+
+    def summary(self, say: Say = english) -> str:
+        """What the poll did, in one line; ``say`` translates the messages (the bot's ``Translator``)."""
+        if not self.polled:
+            return say(POLL_BUSY)
+        if self.error:
+            error = say(self.failure.message, **self.failure.values) if self.failure else self.error
+            return say(POLL_PAUSED if self.paused_now else POLL_FAILED, error=error)
+        if self.not_modified:
+            return say(POLL_NOT_MODIFIED)
+        report = self.report or LoadReport()
+        template = POLL_LOADED_FAILED if report.failed else POLL_LOADED
+        return say(template, offered=self.offered, new=report.new, updated=report.updated, failed=report.failed)
+
+
+class FeedPoller:
+    """Polls the feeds of one archive (see the module docstring)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    async def poll_due(self, now: datetime | None = None) -> list[PollResult]:
+        """Poll every feed whose turn has come, one after another."""
+        results = []
+        for feed_id in await self.archive.feeds.due(now or datetime.now(UTC)):
+            if self.archive.ingestor.stopping.is_set():
+                break
+            results.append(await self.poll(feed_id, now))
+        return results
+
+    async def poll(self, feed_id: int, now: datetime | None = None) -> PollResult:
+        """Poll one feed now, whether due or not, unless another process is polling it."""
+        now = now or datetime.now(UTC)
+        feeds = self.archive.feeds
+        feed = await feeds.get(feed_id)
+        result = PollResult(feed.id, feed.name)
+        if not await feeds.claim(feed.id, now, LEASE):
+            result.polled = False
+            return result
+        try:
+            await self._poll_claimed(feed, now, result)
+        except IngestError as error:
+            await self._failed(feed, now, error, result)
+        except BaseException:
+            await feeds.release(feed.id)
+            raise
+        return result
+
+    async def _poll_claimed(self, feed: Feed, now: datetime, result: PollResult) -> None:
+        fetcher = self.archive.fetcher
+        page = await fetcher.fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        if page.not_modified:
+            result.not_modified = True
+            await self._succeeded(feed, now, page.etag, page.last_modified, None, 0)
+            return
+        parsed = await self.archive.workers.load(parse_feed, page.content, feed.url)
+        entries = parsed.entries
+        if parsed.kind is FeedKind.SITEMAP_INDEX:
+            entries = await self._sitemap_entries(parsed)
+        fresh = await self._fresh(feed, entries)
+        result.offered = len(entries)
+        # None: not fetched because the bot is stopping; such items stay fresh for the next poll.
+        items = [(entry, item) for entry, item in await self._articles(feed, fresh) if item is not None]
+        backfill = feed.last_success_at is None
+        report = await self.archive.load_items(
+            iter(item for _, item in items),
+            f"feed {feed.id}: {feed.name}",
+            announce=Announce.NONE if backfill else Announce.AUTO,
+        )
+        result.report = report
+        stored = await self.archive.store.find_ids([item.url for _, item in items if isinstance(item, ArticleInput)])
+        outcomes = []
+        for entry, item in items:
+            if isinstance(item, IngestError):
+                outcomes.append((entry.guid, entry.url, None, item.reason))
+            elif item.url in stored:
+                outcomes.append((entry.guid, entry.url, stored[item.url], None))
+            elif not report.interrupted:  # cut off by a shutdown, it is simply taken next time
+                outcomes.append((entry.guid, entry.url, None, "could not be stored"))
+        await self.archive.feeds.record_items(feed.id, outcomes, now)
+        await self._succeeded(feed, now, page.etag, page.last_modified, parsed, report.new)
+
+    async def _sitemap_entries(self, index: ParsedFeed) -> tuple[FeedEntry, ...]:
+        """The entries of a sitemap index's children (the first ``MAX_CHILD_SITEMAPS``; failures logged)."""
+        entries: list[FeedEntry] = []
+        errors = []
+        for child in index.sitemaps[:MAX_CHILD_SITEMAPS]:
+            try:
+                page = await self.archive.fetcher.fetch_feed(child)
+                parsed = await self.archive.workers.load(parse_feed, page.content, child)
+            except IngestError as error:
+                errors.append(error)
+                continue
+            entries += parsed.entries
+        if errors and not entries:
+            raise IngestError("none of its sitemaps could be read ({error})", error=errors[0].reason)
+        for error in errors:
+            log.warning("sitemap skipped: %s", error)
+        return tuple(entries)
+
+    async def _fresh(self, feed: Feed, entries: tuple[FeedEntry, ...]) -> list[FeedEntry]:
+        """Entries not dealt with before, canonical URLs: the newest ``MAX_ENTRIES_PER_POLL``, oldest first.
+
+        Oldest first so they are stored, and posted to the channel, in the
+        order they were published: the newest post ends up at the bottom.
+        """
+        site_url = self.archive.settings.site_url
+        unique: dict[str, FeedEntry] = {}
+        for entry in entries:
+            try:
+                url = canonical_url(entry.url, site_url)
+            except IngestError:
+                continue
+            if url not in unique:
+                unique[url] = replace(entry, url=url)
+        candidates = list(unique.values())
+        guids, urls = await self.archive.feeds.settled(feed.id, [e.guid for e in candidates], list(unique))
+        fresh = [entry for entry in candidates if entry.guid not in guids and entry.url not in urls]
+        fresh.sort(key=lambda entry: entry.published or datetime.min.replace(tzinfo=UTC), reverse=True)
+        return fresh[:MAX_ENTRIES_PER_POLL][::-1]
+
+    async def _articles(
+        self, feed: Feed, entries: list[FeedEntry]
+    ) -> list[tuple[FeedEntry, ArticleInput | IngestError | None]]:
+        """Each entry as an article (from the feed's full text or its page), or why not.
+
+        None for a page not fetched because the bot is stopping: a shutdown
+        waits for at most the pages being fetched, not for the whole feed.
+        """
+        gate = asyncio.Semaphore(PAGE_CONCURRENCY)
+        source = f"feed {feed.id}"
+        stopping = self.archive.ingestor.stopping
+
+        async def article(entry: FeedEntry) -> tuple[FeedEntry, ArticleInput | IngestError | None]:
+            try:
+                if entry.full_text:
+                    return entry, article_from_fields(entry.fields(), site_url=self.archive.settings.site_url, source=source, where=entry.url)
+                async with gate:
+                    if stopping.is_set():
+                        return entry, None
+                    page = await self.archive.fetcher.fetch(entry.url)
+                return entry, await self.archive.workers.load(
+                    extract_article,
+                    page.content,
+                    url=page.url,
+                    site_url=self.archive.settings.site_url,
+                    source=source,
+                    defaults=entry.fields(),
+                )
+            except IngestError as error:
+                return entry, error.moved(shown_url(entry.url))
+
+        return list(await asyncio.gather(*(article(entry) for entry in entries)))
+
+    async def _succeeded(
+        self, feed: Feed, now: datetime, etag: str | None, modified: str | None, parsed: ParsedFeed | None, added: int
+    ) -> None:
+        await self.archive.feeds.record_success(
+            feed.id,
+            now,
+            title=parsed.title if parsed else "",
+            kind=parsed.kind.value if parsed else "",
+            etag=etag,
+            last_modified=modified,
+            added=added,
+        )
+
+    async def _failed(self, feed: Feed, now: datetime, error: IngestError, result: PollResult) -> None:
+        failures = feed.error_count + 1
+        reason = error.reason
+        result.error, result.failure = reason, error
+        pause = None
+        if failures >= PAUSE_AFTER_FAILURES:
+            pause = notice(PAUSED_FAILING, count=failures)
+            result.paused_now = True
+            await self.archive.outbox.queue(
+                OutboxKind.NOTICE,
+                f"feed-paused:{feed.id}:{int(now.timestamp())}",
+                now,
+                payload=notice(
+                    PAUSED_NOTICE,
+                    feed=feed.id,
+                    name=shown_url(feed.name, 100),
+                    reason=nested(PAUSED_FAILING, count=failures),
+                    error=nested(error.message, **error.values),
+                ),
+            )
+        retry = now + backoff(timedelta(seconds=feed.interval_seconds), failures)
+        await self.archive.feeds.record_failure(feed.id, now, notice(error.message, **error.values), retry, pause)
+        log.warning("feed %d failed (%d in a row): %s", feed.id, failures, reason)
+
+
+def check_feed_url(url: str) -> str:
+    """``url`` stripped, if it is an http(s) URL a feed can live at (FetchError otherwise)."""
+    url = url.strip()
+    split_url(url)
+    return url

@@ -1,0 +1,210 @@
+"""Load articles into the store and index: batching, progress, the report.
+
+Parsing, extraction and chunking are CPU or blocking work, so they run in a
+worker thread, ``BATCH_SIZE`` articles at a time; each batch is then stored
+in one transaction (an article is all-or-nothing, see ``Store.upsert``) and
+indexed before the next is read, so a long load is searchable as it goes
+and a crash loses at most the batch in flight, never half an article.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from retrieval.errors import DiskFullError, IngestError
+from retrieval.ingest.extract import extract_article
+from retrieval.ingest.fetch import PageFetcher, shown_url
+from retrieval.ingest.records import content_hash
+from retrieval.ingest.sources import ArticleOrError, articles_from_file, estimate_rows, expand_paths
+from retrieval.models import ArticleInput, LoadReport, Outcome, PreparedArticle
+from retrieval.store.interface import Store
+from retrieval.text.chunker import chunk
+from retrieval.workers import Workers
+
+BATCH_SIZE = 200
+# A batch of 200 articles of the largest size (1M characters) would hold
+# 200M characters in memory at once; a batch stops at this many instead.
+BATCH_CHARS = 20_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProgress:
+    """Where a load stands: articles processed of an estimated total."""
+
+    done: int
+    total: int | None
+    report: LoadReport
+
+
+ProgressCallback = Callable[[LoadProgress], Awaitable[None]]
+
+
+def prepare(article: ArticleInput) -> PreparedArticle:
+    """Derive passages and the content hash; raise if nothing is searchable."""
+    chunks = tuple(chunk(article.body))
+    if not chunks:
+        raise IngestError("the body has no sentences to index", where=article.url, field="body")
+    return PreparedArticle(article, content_hash(article), chunks)
+
+
+def _prepare_or_error(item: ArticleOrError) -> PreparedArticle | IngestError:
+    if isinstance(item, IngestError):
+        return item
+    try:
+        return prepare(item)
+    except IngestError as error:
+        return error
+
+
+def _take_prepared(items: Iterator[ArticleOrError], count: int) -> list[PreparedArticle | IngestError]:
+    """The next batch: ``count`` items, or fewer once their text reaches ``BATCH_CHARS`` (big articles)."""
+    batch: list[PreparedArticle | IngestError] = []
+    chars = 0
+    for item in itertools.islice(items, count):
+        batch.append(_prepare_or_error(item))
+        chars += len(item.body) if isinstance(item, ArticleInput) else 0
+        if chars >= BATCH_CHARS:
+            break
+    return batch
+
+
+class Ingestor:
+    """Runs loads; ``after_batch`` keeps the index in step with the store."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: PageFetcher,
+        site_url: str,
+        after_batch: Callable[[], Awaitable[None]],
+        workers: Workers,
+    ) -> None:
+        self.store = store
+        self.workers = workers
+        self.fetcher = fetcher
+        self.site_url = site_url
+        self.after_batch = after_batch
+        # Set on shutdown: loads stop between batches; what is stored stays.
+        self.stopping = asyncio.Event()
+
+    async def load(self, inputs: Sequence[str], progress: ProgressCallback | None = None) -> LoadReport:
+        """Load files, folders, ZIPs and URLs; every failure is in the report."""
+        started = datetime.now(UTC)
+        report = LoadReport()
+        targets = list(expand_paths(inputs))
+        total = await self.workers.load(_estimate_total, targets)
+        await _stop_on_full_disk(self._load_targets(targets, report, total, progress), report)
+        await self._record(_describe(inputs), report, started)
+        return report
+
+    async def _load_targets(
+        self, targets: list[Path | str | IngestError], report: LoadReport, total: int | None, progress: ProgressCallback | None
+    ) -> None:
+        for target in targets:
+            if self.stopping.is_set():
+                report.interrupted = True
+                return
+            if isinstance(target, IngestError):
+                _fail(report, target)
+            elif isinstance(target, Path):
+                await self._load_items(articles_from_file(target, self.site_url), report, total, progress)
+            else:
+                await self._load_url(target, report, total, progress)
+
+    async def _record(self, label: str, report: LoadReport, started: datetime) -> None:
+        """Remember the load for stats, unless the disk is too full even for that."""
+        try:
+            await self.store.record_load(label, report, started, datetime.now(UTC))
+        except DiskFullError:
+            pass
+
+    async def load_items(
+        self, items: Iterator[ArticleOrError], label: str, progress: ProgressCallback | None = None
+    ) -> LoadReport:
+        """Load articles from any iterator (seeds, a feed, an uploaded file)."""
+        started = datetime.now(UTC)
+        report = LoadReport()
+        await _stop_on_full_disk(self._load_items(items, report, None, progress), report)
+        await self._record(label, report, started)
+        return report
+
+    async def _load_items(
+        self,
+        items: Iterator[ArticleOrError],
+        report: LoadReport,
+        total: int | None,
+        progress: ProgressCallback | None,
+    ) -> None:
+        while batch := await self.workers.load(_take_prepared, items, BATCH_SIZE):
+            await self._store_batch(batch, report)
+            if self.stopping.is_set():
+                report.interrupted = True
+                return
+            if progress is not None:
+                await progress(LoadProgress(report.processed, total, report))
+
+    async def _store_batch(self, batch: list[PreparedArticle | IngestError], report: LoadReport) -> None:
+        prepared = []
+        for item in batch:
+            if isinstance(item, IngestError):
+                _fail(report, item)
+            else:
+                prepared.append(item)
+        results = await self.store.upsert(prepared) if prepared else []
+        for item, (outcome, article_id, error) in zip(prepared, results):
+            if outcome is Outcome.FAILED:
+                report.fail(item.article.url, error or "could not store")
+            else:
+                report.count(outcome, article_id)
+        await self.after_batch()
+
+    async def _load_url(
+        self, url: str, report: LoadReport, total: int | None, progress: ProgressCallback | None
+    ) -> None:
+        try:
+            page = await self.fetcher.fetch(url)
+            article = await self.workers.load(
+                extract_article, page.content, url=page.url, site_url=self.site_url, source=url
+            )
+            item: PreparedArticle | IngestError = await self.workers.load(prepare, article)
+        except IngestError as error:
+            item = error.moved(shown_url(url))
+        await self._store_batch([item], report)
+        if progress is not None:
+            await progress(LoadProgress(report.processed, total, report))
+
+
+def _fail(report: LoadReport, error: IngestError) -> None:
+    """Count an input that could not be loaded, keeping its reason in a form that can be translated."""
+    report.fail(error.where or "", error.detail, error.message, error.values, error.field)
+
+
+async def _stop_on_full_disk(work: Awaitable[None], report: LoadReport) -> None:
+    """Run a load's ``work``; a full disk stops it, the reason in the report (what is stored stays)."""
+    try:
+        await work
+    except DiskFullError as error:
+        report.stopped = f"{error}; what was stored stays, and loading again skips it"
+
+
+def _estimate_total(targets: list[Path | str | IngestError]) -> int | None:
+    total = 0
+    for target in targets:
+        if isinstance(target, Path):
+            rows = estimate_rows(target)
+            if rows is None:
+                return None
+            total += rows
+        else:
+            total += 1
+    return total
+
+
+def _describe(inputs: Sequence[str]) -> str:
+    shown = ", ".join(inputs[:3])
+    return shown + (f" and {len(inputs) - 3} more" if len(inputs) > 3 else "")

@@ -1,0 +1,264 @@
+"""Validate raw article fields into ``ArticleInput``: pure, no I/O.
+
+Every rule a row can break raises ``IngestError`` naming the field, so a load
+report can say "line 4, field 'published': ...". Also the canonical form of
+URLs (the store's unique key) and the content hash that makes re-loading an
+unchanged article a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from retrieval.errors import IngestError
+from retrieval.models import ArticleInput
+from retrieval.text.sentences import sentence_spans
+
+MAX_TITLE_CHARS = 1_000
+MAX_AUTHOR_CHARS = 200
+MAX_SUMMARY_CHARS = 1_000
+MAX_VIEWS = 2**63 - 1  # SQLite's INTEGER
+EARLIEST_YEAR = 1800
+LATEST_YEAR = 2200
+# A headline made for an article that has none: its first sentence of at least
+# this many words (a dateline such as "Washington CNN —" is skipped), cut to
+# FALLBACK_TITLE_CHARS on a word boundary.
+FALLBACK_TITLE_MIN_WORDS = 5
+FALLBACK_TITLE_CHARS = 120
+_SLUG_NOISE = {"index", "index.html", "index.htm", "article", "story", "amp"}
+MAX_BODY_CHARS = 1_000_000
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKING_PREFIXES = ("utm_",)
+_TRACKING_KEYS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"}
+
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings,
+# overrides and isolates that can make a line read backwards ("Trojan
+# source"); the marks LRM/RLM/ALM and ZWNJ, which Persian text needs, stay.
+_CONTROLS = {
+    code: None
+    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
+    if code not in (0x09, 0x0A)
+}
+_CONTROLS[0x0D] = "\n"
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters a terminal or a chat could act on (escapes, bell, NUL, bidi overrides).
+
+    Carriage returns become line breaks.
+    """
+    return text.replace("\r\n", "\n").translate(_CONTROLS)
+
+
+def canonical_url(url: str, site_url: str) -> str:
+    """Return the form of ``url`` stored as an article's unique key.
+
+    Paths starting with "/" are resolved against ``site_url``. The scheme and
+    host are lower-cased, default ports, fragments and tracking parameters
+    (utm_*, fbclid, ...) dropped, so the same page shared two ways is stored
+    once.
+    """
+    url = url.strip()
+    if url.startswith("/") and not url.startswith("//"):
+        url = urljoin(site_url.rstrip("/") + "/", url.lstrip("/"))
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise IngestError("not a valid URL: {url} ({error})", field="url", url=repr(url), error=str(error)) from error
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise IngestError("not an absolute http(s) URL: {url}", field="url", url=repr(url))
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = urlencode(
+        [
+            (key, value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            if key.lower() not in _TRACKING_KEYS and not key.lower().startswith(_TRACKING_PREFIXES)
+        ]
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def parse_published(value: object) -> datetime | None:
+    """Parse an ISO 8601 or RFC 2822 date; naive times are taken as UTC.
+
+    Years outside ``EARLIEST_YEAR``-``LATEST_YEAR`` are refused: no news is
+    dated there, and the extremes overflow when moved to UTC.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise IngestError("expected a date string, got {kind}", field="published", kind=type(value).__name__)
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            raise IngestError("not an ISO 8601 or RFC 2822 date: {text}", field="published", text=repr(text)) from None
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise IngestError(
+            "year {year} is outside {first}-{last}: {text}",
+            field="published",
+            year=str(moment.year),
+            first=str(EARLIEST_YEAR),
+            last=str(LATEST_YEAR),
+            text=repr(text),
+        )
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def parse_views(value: object) -> int | None:
+    """Parse an optional non-negative view count."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise IngestError("expected a whole number, got true/false", field="views")
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        if not (text.isascii() and text.isdigit()):  # "²" is a digit to str.isdigit
+            raise IngestError("expected a whole number, got {value}", field="views", value=repr(shorten(value)))
+        number = int(text[:40])
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        raise IngestError("expected a whole number, got {value}", field="views", value=shorten(repr(value)))
+    if number < 0:
+        raise IngestError("must not be negative, got {number}", field="views", number=str(number))
+    if number > MAX_VIEWS:
+        raise IngestError("too large (at most {most})", field="views", most=MAX_VIEWS)
+    return number
+
+
+def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
+    value = fields.get(name)
+    if value is None:
+        raise IngestError("missing", field=name)
+    if not isinstance(value, str):
+        raise IngestError("expected text, got {kind}", field=name, kind=type(value).__name__)
+    text = strip_controls(value).strip()
+    if not text:
+        raise IngestError("empty", field=name)
+    if len(text) > limit:
+        raise IngestError("too long ({length} characters, at most {most})", field=name, length=len(text), most=limit)
+    return text
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters on a word boundary, with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:—–-") + "…"
+
+
+def slug_title(url: str) -> str:
+    """Words of a URL's last meaningful path segment: ".../senate-gun-deal/index.html" → "Senate gun deal"."""
+    segments = [unquote(part) for part in urlsplit(url).path.split("/") if part]
+    for segment in reversed(segments):
+        stem = segment.rsplit(".", 1)[0] if segment.lower().endswith((".html", ".htm", ".php", ".aspx")) else segment
+        if segment.lower() in _SLUG_NOISE or stem.lower() in _SLUG_NOISE:
+            continue
+        words = stem.replace("-", " ").replace("_", " ").replace("+", " ").split()
+        if sum(word.isalpha() for word in words) >= 2:
+            text = " ".join(words)
+            return shorten(text[0].upper() + text[1:], FALLBACK_TITLE_CHARS)
+    return ""
+
+
+def fallback_title(body: str, url: str) -> str:
+    """A headline for an article that came without one.
+
+    The first sentence that reads like one (at least
+    ``FALLBACK_TITLE_MIN_WORDS`` words: datelines and bylines are shorter),
+    else the URL's slug, else the host name: an article is never refused
+    for lacking a headline.
+    """
+    for paragraph in body.split("\n"):
+        if len(paragraph.split()) < FALLBACK_TITLE_MIN_WORDS:
+            continue
+        for span in sentence_spans(paragraph):
+            sentence = " ".join(paragraph[span.start : span.end].split())
+            if len(sentence.split()) >= FALLBACK_TITLE_MIN_WORDS:
+                return shorten(sentence, FALLBACK_TITLE_CHARS)
+    return slug_title(url) or urlsplit(url).hostname or url
+
+
+def _title(fields: Mapping[str, object], body: str, url: str) -> str:
+    """The row's headline, white space collapsed; made from the text when missing or empty."""
+    value = fields.get("title")
+    if value is not None and not isinstance(value, str):
+        raise IngestError("expected text, got {kind}", field="title", kind=type(value).__name__)
+    title = " ".join(strip_controls(value or "").split())
+    if len(title) > MAX_TITLE_CHARS:
+        raise IngestError(
+            "too long ({length} characters, at most {most})", field="title", length=len(title), most=MAX_TITLE_CHARS
+        )
+    return title or fallback_title(body, url)
+
+
+def _optional_text(fields: Mapping[str, object], name: str, limit: int) -> str:
+    """An optional text field, white space collapsed and cut to ``limit`` characters ("" when absent)."""
+    value = fields.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise IngestError("expected text, got {kind}", field=name, kind=type(value).__name__)
+    return shorten(" ".join(strip_controls(value).split()), limit)
+
+
+def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: str, where: str) -> ArticleInput:
+    """Validate one row's fields (url, title, body, published, views, author, summary).
+
+    A missing or empty title is made from the body or the URL (``fallback_title``).
+    """
+    try:
+        url_value = fields.get("url")
+        if not isinstance(url_value, str) or not url_value.strip():
+            if url_value in (None, ""):
+                raise IngestError("missing", field="url")
+            raise IngestError("expected text", field="url")
+        url = canonical_url(url_value, site_url)
+        body = _required_text(fields, "body", MAX_BODY_CHARS)
+        return ArticleInput(
+            url=url,
+            title=_title(fields, body, url),
+            body=body,
+            published=parse_published(fields.get("published")),
+            views=parse_views(fields.get("views")),
+            source=source,
+            author=_optional_text(fields, "author", MAX_AUTHOR_CHARS),
+            summary=_optional_text(fields, "summary", MAX_SUMMARY_CHARS),
+        )
+    except IngestError as error:
+        raise error.moved(where) from None
+
+
+def content_hash(article: ArticleInput) -> str:
+    """Hash of what the index and readers see; views are left out on purpose.
+
+    Author and summary count only when present, so articles stored before
+    they existed keep their hash (re-loading them stays "unchanged").
+    """
+    published = article.published.isoformat() if article.published else ""
+    digest = hashlib.sha256()
+    extras = (article.author, article.summary) if article.author or article.summary else ()
+    for part in (article.title, article.body, published, *extras):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()

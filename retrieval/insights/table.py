@@ -1,0 +1,146 @@
+"""Questions, feedback and what the newsroom learns from them; a reader's right to be forgotten.
+
+Readers are never stored by their Telegram id: ``reader_key`` is an HMAC of
+it under a random secret kept in this database, so the rows of one reader
+can be found (for /forget) and counted without their id in clear, and a
+copy of the questions alone names nobody. Everything here is deleted after
+``NEWSBOT_RETENTION_DAYS`` (``purge``).
+
+Questions are grouped by their analysed terms, so "MEK camp Albania?" and
+"albania mek camps" count as one question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from retrieval.errors import NotFoundError
+from retrieval.models import AskedQuestion, FollowedTopic, Headline, Insights, OpenedArticle
+from retrieval.store.articles import SqlStore
+from retrieval.store.database import Transaction, from_epoch, to_epoch
+
+TOP = 10
+_SECRET = "reader-key"
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What /forget deleted."""
+
+    questions: int
+    feedback: int
+    topics: int
+    opens: int
+
+
+class StoredInsights:
+    """The question and feedback tables of one store."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.db = store.db
+        self._secret: bytes | None = None
+
+    async def reader_key(self, user_id: int) -> str:
+        """The keyed hash a reader is stored under."""
+        if self._secret is None:
+            async with self.db.transaction() as tx:
+                await tx.execute(
+                    "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                    (_SECRET, secrets.token_hex(32)),
+                )
+                (value,) = await tx.fetchone("SELECT value FROM secrets WHERE name = ?", (_SECRET,))
+            self._secret = bytes.fromhex(value)
+        return hmac.new(self._secret, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
+
+    @staticmethod
+    async def add_question(
+        tx: Transaction, reader: str, text: str, terms: tuple[str, ...], results: int, at: datetime
+    ) -> int:
+        """Log a question within ``tx`` (the answer's one commit, see ``Archive.record_answer``); returns its id."""
+        (question_id,) = await tx.fetchone(
+            "INSERT INTO questions (asked_at, reader, text, terms, results) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (to_epoch(at), reader, text, " ".join(sorted(set(terms))), results),
+        )
+        return question_id
+
+    async def record_feedback(self, question_id: int, reader: str, value: int, at: datetime) -> bool:
+        """Record 👍 (1) or 👎 (-1) once per reader and answer; False if this reader had rated it already."""
+        async with self.db.transaction() as tx:
+            if await tx.fetchone("SELECT 1 FROM questions WHERE id = ?", (question_id,)) is None:
+                raise NotFoundError(f"no question {question_id} (it may have been forgotten)")
+            given = await tx.execute(
+                "INSERT INTO feedback (question_id, reader, value, given_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (question_id, reader) DO NOTHING",
+                (question_id, reader, value, to_epoch(at)),
+            )
+            return given == 1
+
+    async def feedback_counts(self, question_id: int) -> tuple[int, int]:
+        up, down = await self.db.fetchone(
+            "SELECT count(*) FILTER (WHERE value > 0), count(*) FILTER (WHERE value < 0) FROM feedback"
+            " WHERE question_id = ?",
+            (question_id,),
+        )
+        return up, down
+
+    async def insights(self, since: datetime | None) -> Insights:
+        start = to_epoch(since) if since is not None else 0
+        db = self.db
+        questions, readers, nothing = await db.fetchone(
+            "SELECT count(*), count(DISTINCT reader), count(*) FILTER (WHERE results = 0) FROM questions"
+            " WHERE asked_at >= ?",
+            (start,),
+        )
+        liked, disliked = await db.fetchone(
+            "SELECT count(*) FILTER (WHERE f.value > 0), count(*) FILTER (WHERE f.value < 0) FROM feedback f"
+            " JOIN questions q ON q.id = f.question_id WHERE q.asked_at >= ?",
+            (start,),
+        )
+        grouped = (
+            "SELECT min(q.text) AS example, count(*) AS asked, count(*) FILTER (WHERE q.results = 0) AS found_nothing,"
+            " (SELECT count(*) FROM feedback f JOIN questions o ON o.id = f.question_id"
+            "  WHERE o.terms = q.terms AND f.value < 0 AND o.asked_at >= ?) AS disliked"
+            " FROM questions q WHERE q.asked_at >= ? AND q.terms != '' GROUP BY q.terms"
+        )
+        rows = await db.fetchall(f"{grouped} ORDER BY asked DESC, min(q.id) LIMIT ?", (start, start, TOP))
+        most_asked = tuple(AskedQuestion(*row) for row in rows)
+        rows = await db.fetchall(
+            f"SELECT * FROM ({grouped}) g WHERE found_nothing > 0 OR disliked > 0"
+            " ORDER BY found_nothing + disliked DESC, asked DESC LIMIT ?",
+            (start, start, TOP),
+        )
+        gaps = tuple(AskedQuestion(*row) for row in rows)
+        rows = await db.fetchall(
+            "SELECT min(words), count(DISTINCT chat_id) FROM topics GROUP BY terms ORDER BY 2 DESC, min(id) LIMIT ?", (TOP,)
+        )
+        followed = tuple(FollowedTopic(*row) for row in rows)
+        rows = await db.fetchall(
+            "SELECT a.id, a.url, a.title, a.published, a.views + a.opens, count(*) FROM opens o"
+            " JOIN articles a ON a.id = o.article_id WHERE o.via = 'answer' AND o.opened_at >= ?"
+            " GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT ?",
+            (start, TOP),
+        )
+        opened = tuple(OpenedArticle(Headline(row[0], row[1], row[2], from_epoch(row[3]), row[4]), row[5]) for row in rows)
+        return Insights(since, questions, readers, nothing, liked, disliked, most_asked, gaps, followed, opened)
+
+    async def forget(self, reader: str, chat_id: int) -> Forgotten:
+        """Delete a reader's questions, feedback and topics, and unlink their opens (the counts stay)."""
+        async with self.db.transaction() as tx:
+            feedback = await tx.execute("DELETE FROM feedback WHERE reader = ?", (reader,))
+            questions = await tx.execute("DELETE FROM questions WHERE reader = ?", (reader,))
+            topics = await tx.execute("DELETE FROM topics WHERE chat_id = ?", (chat_id,))
+            await tx.execute("DELETE FROM readers WHERE chat_id = ?", (chat_id,))
+            await tx.execute("DELETE FROM outbox WHERE chat_id = ? AND status = 'queued'", (chat_id,))
+            opens = await tx.execute("UPDATE opens SET reader = NULL WHERE reader = ?", (reader,))
+        return Forgotten(questions, feedback, topics, opens)
+
+    async def purge(self, before: datetime) -> int:
+        """Delete questions (with their feedback) asked before ``before``; unlink older opens. Returns questions deleted."""
+        async with self.db.transaction() as tx:
+            deleted = await tx.execute("DELETE FROM questions WHERE asked_at < ?", (to_epoch(before),))
+            await tx.execute("UPDATE opens SET reader = NULL WHERE reader IS NOT NULL AND opened_at < ?", (to_epoch(before),))
+            return deleted

@@ -1,0 +1,81 @@
+"""Telegram's send budget kept in the store, so replicas share it rather than each spending it whole.
+
+Telegram allows a bot about 30 messages a second in all and 20 a minute in
+one group or channel, and answers more with 429 and a wait. Each limit is a
+row of ``send_budget`` holding the time it is next free, reserved with one
+atomic upsert per message (the generic cell rate algorithm): a message may
+go at ``max(now, due - tolerance)`` and moves ``due`` on by one ``gap``. A
+429 one replica hears pushes the shared row to the end of the wait, so the
+others hold back too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from retrieval.store.articles import SqlStore
+from retrieval.store.database import Transaction
+
+ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most one message per ``gap`` seconds, after a burst of ``1 + tolerance / gap``."""
+
+    gap: float
+    tolerance: float = 0.0
+
+
+# Just under Telegram's ceiling of about 30 sends a second for one bot, and
+# spaced (one per 1/29 s) rather than "29 per second", which lets 29 go at
+# once and 29 more within the same second after a pause: Telegram answers
+# that with 429s, and every request waiting then goes at once (bench/load.py).
+# A single process (SQLite) spends it through AIORateLimiter at this spacing.
+OVERALL = Limit(gap=1 / 29)
+# 20 a minute in one group or channel, 20 of them at once at most.
+GROUP = Limit(gap=3.0, tolerance=57.0)
+
+
+class StoredBudget:
+    """The ``send_budget`` table of one store."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.db = store.db
+
+    async def reserve(self, group: str | None, now: float) -> float:
+        """Reserve the next free moment (Unix seconds) for one message, to a group/channel when ``group`` is given."""
+        async with self.db.transaction() as tx:
+            start = await _reserve(tx, ALL, OVERALL, now)
+            if group is not None:
+                start = max(start, await _reserve(tx, f"group:{group}", GROUP, now))
+        return start
+
+    async def wait_turn(self, group: str | None) -> None:
+        """Sleep until a message may go."""
+        now = time.time()
+        start = await self.reserve(group, now)
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    async def pause(self, until: float) -> None:
+        """Telegram said to wait: no replica sends before ``until`` (Unix seconds)."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO send_budget (key, due) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET due = CASE WHEN send_budget.due > excluded.due"
+                " THEN send_budget.due ELSE excluded.due END",
+                (ALL, until),
+            )
+
+
+async def _reserve(tx: Transaction, key: str, limit: Limit, now: float) -> float:
+    (due,) = await tx.fetchone(
+        "INSERT INTO send_budget (key, due) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET due = CASE WHEN send_budget.due > ? THEN send_budget.due ELSE ? END + ?"
+        " RETURNING due",
+        (key, now + limit.gap, now, now, limit.gap),
+    )
+    return max(now, due - limit.gap - limit.tolerance)

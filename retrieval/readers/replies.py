@@ -1,0 +1,70 @@
+"""What a reply needs remembered beyond one process: paging keys and the updates already answered.
+
+Telegram's buttons carry at most 64 bytes, so an answer's More/Back
+buttons carry a short random key and the question is kept here (a random
+key, not the question's id, so a forged button cannot page through another
+reader's question). Kept in the store, a button pressed on a message one
+replica sent works on any other, and after a restart.
+
+``handled`` makes webhook delivery answer an update once across replicas:
+Telegram sends an update again when its first delivery got no 200 (a
+replica died holding it), and the replica that gets it next skips it if it
+was answered already.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from retrieval.store.articles import SqlStore
+from retrieval.store.database import Transaction, to_epoch
+
+#: How long an answer's More/Back buttons keep working.
+PAGE_TTL = timedelta(hours=24)
+#: How long an answered update id is remembered (Telegram gives up re-sending long before).
+HANDLED_TTL = timedelta(days=1)
+
+
+class StoredReplies:
+    """The ``pages`` and ``handled_updates`` tables of one store."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.db = store.db
+
+    @staticmethod
+    async def add_page(tx: Transaction, question: str, question_id: int | None, now: datetime) -> str:
+        """Keep the question behind an answer's paging buttons within ``tx``; returns its key."""
+        while True:
+            key = secrets.token_hex(5)
+            stored = await tx.execute(
+                "INSERT INTO pages (key, question, question_id, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
+                (key, question, question_id, to_epoch(now)),
+            )
+            if stored:
+                return key
+
+    async def recall(self, key: str, now: datetime) -> tuple[str, int | None] | None:
+        """The question (and its logged id) behind a paging key; None once expired or forgotten."""
+        row = await self.db.fetchone(
+            "SELECT question, question_id FROM pages WHERE key = ? AND created_at >= ?",
+            (key, to_epoch(now - PAGE_TTL)),
+        )
+        return None if row is None else (row[0], row[1])
+
+    async def was_handled(self, update_id: int) -> bool:
+        return await self.db.fetchone("SELECT 1 FROM handled_updates WHERE update_id = ?", (update_id,)) is not None
+
+    async def mark_handled(self, update_id: int, now: datetime) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?) ON CONFLICT (update_id) DO NOTHING",
+                (update_id, to_epoch(now)),
+            )
+
+    async def purge(self, now: datetime) -> None:
+        """Forget expired paging keys and old update ids."""
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM pages WHERE created_at < ?", (to_epoch(now - PAGE_TTL),))
+            await tx.execute("DELETE FROM handled_updates WHERE handled_at < ?", (to_epoch(now - HANDLED_TTL),))
