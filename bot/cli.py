@@ -28,7 +28,7 @@ from bot.status import read_status, status_path
 from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
 from retrieval.feeds.poller import DEFAULT_INTERVAL, PAUSED_BY_ADMIN, describe_interval, parse_interval
 from retrieval.ingest.loader import LoadProgress
-from retrieval.models import Announce
+from retrieval.outbox.models import Announce
 from retrieval.settings import SettingsError
 from retrieval.store.articles import store_for
 from retrieval.store.backup import backup_store, restore_store

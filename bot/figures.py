@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.i18n import ENGLISH, Translator
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats
-from retrieval.models import FeedStats
+from retrieval.feeds.models import FeedStats
 
 
 def format_size(num_bytes: float) -> str:

@@ -8,7 +8,7 @@ import io
 from bot.i18n import ENGLISH, N_, Translator
 from bot.render import MAX_TITLE_CHARS, escape, join_blocks, link, shorten
 from bot.terminal import shown
-from retrieval.models import AskedQuestion, Insights
+from retrieval.insights.models import AskedQuestion, Insights
 
 _WINDOWS = {"week": N_("the last 7 days"), "month": N_("the last 30 days"), "all": N_("all the time kept")}
 

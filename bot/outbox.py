@@ -28,7 +28,8 @@ from bot.i18n import ENGLISH, N_, Translator, pick_language
 from bot.render import Reply
 from retrieval import Archive, NotFoundError
 from retrieval.archive import CHANNEL_POSTS
-from retrieval.models import OutboxKind, OutboxMessage, notice, say_stored
+from retrieval.messages import notice, say_stored
+from retrieval.outbox.models import OutboxKind, OutboxMessage
 
 log = logging.getLogger(__name__)
 

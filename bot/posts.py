@@ -16,8 +16,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks
 from bot.i18n import ENGLISH, N_, Translator
 from bot.render import MAX_TITLE_CHARS, Reply, escape, join_blocks, link, shorten
+from retrieval.feeds.models import Feed
 from retrieval.feeds.poller import PAUSED_BY_ADMIN, describe_interval
-from retrieval.models import Article, Feed, Headline, say_stored
+from retrieval.messages import say_stored
+from retrieval.models import Article, Headline
 from retrieval.text.sentences import lead
 
 LEAD_CHARS = 350

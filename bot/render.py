@@ -22,6 +22,7 @@ from bot.i18n import ENGLISH, Translator
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Article, Headline, LoadReport, SearchHit, SearchResult
 from retrieval.models import Failure, Snippet
+from retrieval.text.shorten import shorten
 
 MAX_VISIBLE = 4096
 MAX_TITLE_CHARS = 200
@@ -76,14 +77,6 @@ def join_blocks(blocks: Iterable[str], separator: str = "\n\n", limit: int = MAX
 def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
-
-def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` to ``limit`` characters on a word boundary, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
-    return cut.rstrip(",;:") + "…"
 
 
 def link(text: str, url: str) -> str:

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from bot.figures import stats_rows
 from bot.metrics import MetricsSnapshot
 from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval.feeds.models import Feed
 from retrieval.feeds.poller import PollResult, describe_interval
 from retrieval.ingest.records import strip_controls
-from retrieval.models import Feed, say_stored
+from retrieval.messages import say_stored
 
 MAX_FAILURES_SHOWN = 50
 

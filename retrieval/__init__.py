@@ -3,9 +3,9 @@
 Knows nothing about Telegram. Front ends open an ``Archive`` and call it.
 """
 
-from retrieval.archive import Archive, ArchiveStats, TopWindow
+from retrieval.archive import Archive, ArchiveStats
 from retrieval.errors import FetchError, IndexBusyError, IngestError, NewsbotError, NotFoundError
-from retrieval.models import Article, Headline, LoadReport, SearchHit, SearchResult
+from retrieval.models import Article, Headline, LoadReport, SearchHit, SearchResult, TopWindow
 from retrieval.settings import Settings, SettingsError, load_settings
 
 __all__ = [

@@ -16,12 +16,12 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 
 import asyncpg
 
 from retrieval.errors import DiskFullError, IngestError, NotFoundError, is_disk_full
-from retrieval.feeds.poller import FeedPoller, Say, check_feed_url, english
+from retrieval.feeds.models import Feed, FeedStats
+from retrieval.feeds.poller import FeedPoller, check_feed_url
 from retrieval.feeds.table import StoredFeeds
 from retrieval.follows.matcher import BACKFILL_ARTICLES, FollowMatcher
 from retrieval.follows.table import StoredFollows
@@ -30,22 +30,12 @@ from retrieval.ingest.loader import Ingestor, ProgressCallback
 from retrieval.ingest.records import canonical_url
 from retrieval.ingest.seeds import seed_file
 from retrieval.ingest.sources import ArticleOrError, articles_from_file
+from retrieval.insights.models import Insights
 from retrieval.insights.table import Forgotten, StoredInsights
-from retrieval.models import (
-    Announce,
-    Article,
-    Feed,
-    FeedStats,
-    Headline,
-    Insights,
-    LoadReport,
-    OpenedVia,
-    OutboxKind,
-    SearchHit,
-    SearchResult,
-    StoreStats,
-)
+from retrieval.messages import Say, english
+from retrieval.models import Article, Headline, LoadReport, OpenedVia, SearchHit, SearchResult, StoreStats, TopWindow
 from retrieval.outbox.budget import StoredBudget
+from retrieval.outbox.models import Announce, OutboxKind
 from retrieval.outbox.table import StoredOutbox
 from retrieval.readers.replies import StoredReplies
 from retrieval.search import searcher as search_module
@@ -66,16 +56,6 @@ CHANNEL_POSTS = (OutboxKind.ARTICLE, OutboxKind.SUMMARY)
 SUMMARY_HEADLINES = 5
 
 
-class TopWindow(StrEnum):
-    """Which views rank /top: opens in the last week or month, or all views."""
-
-    WEEK = "week"
-    MONTH = "month"
-    ALL = "all"
-
-    def since(self, now: datetime) -> datetime | None:
-        days = {TopWindow.WEEK: 7, TopWindow.MONTH: 30}.get(self)
-        return None if days is None else now - timedelta(days=days)
 
 
 @dataclass(frozen=True, slots=True)

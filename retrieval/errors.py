@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import errno
 
-from retrieval.models import english_text
+from retrieval.messages import english_text
 
 
 class NewsbotError(Exception):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -234,142 +233,6 @@ class StoreStats:
     db_bytes: int
 
 
-@dataclass(frozen=True, slots=True)
-class Feed:
-    """A feed or sitemap the archive polls, with where its polling stands."""
-
-    id: int
-    url: str
-    title: str
-    kind: str
-    interval_seconds: int
-    added_at: datetime
-    # None while the feed is polled; why not, otherwise (an admin paused it, or it kept failing).
-    paused_reason: str | None
-    etag: str | None
-    last_modified: str | None
-    last_polled_at: datetime | None
-    last_success_at: datetime | None
-    next_poll_at: datetime
-    error_count: int
-    last_error: str | None
-    polls: int
-    items_added: int
-
-    @property
-    def paused(self) -> bool:
-        return self.paused_reason is not None
-
-    @property
-    def name(self) -> str:
-        return self.title or self.url
-
-    @property
-    def error_text(self) -> str:
-        """The last error in English ("" if none)."""
-        return say_stored(self.last_error) if self.last_error else ""
-
-
-class Announce(StrEnum):
-    """Which new articles of a load are posted to the channel (when NEWSBOT_CHANNEL_ID is set).
-
-    AUTO: each one, unless the load added more than NEWSBOT_CHANNEL_BULK_LIMIT
-    (a backfill): then one summary post. EACH: every one (``--announce``).
-    NONE: nothing (demo articles, a feed's first poll).
-    """
-
-    AUTO = "auto"
-    EACH = "each"
-    NONE = "none"
-
-
-class OutboxKind(StrEnum):
-    """What an outbox message is: a channel post of one article or of a bulk load, a note to the admins, a push."""
-
-    ARTICLE = "article"
-    SUMMARY = "summary"
-    NOTICE = "notice"
-    # A new article for a chat following a topic it matched (payload: the topic's words).
-    PUSH = "push"
-
-
-class OutboxStatus(StrEnum):
-    QUEUED = "queued"
-    # Being sent right now; found at start it means a crash mid-send (see Outbox.recover).
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    # Queued too long ago to still be news when the bot could send it.
-    EXPIRED = "expired"
-
-
-def nested(message: str, **values: object) -> dict[str, object]:
-    """A message inside another's values (said in the same language as the outer one)."""
-    return {"message": message, "values": values}
-
-
-def notice(message: str, **values: object) -> str:
-    """A message as the store keeps it (an admin notice, a feed's last error): the English template and its
-    values, as JSON, so a front end can say it in another language."""
-    return json.dumps(nested(message, **values), ensure_ascii=False)
-
-
-def read_notice(payload: str) -> tuple[str, dict[str, object]]:
-    """The message and values of a stored message (plain text, as stored before, is a message of its own)."""
-    try:
-        data = json.loads(payload)
-    except ValueError:
-        return payload, {}
-    if not isinstance(data, dict) or not isinstance(data.get("message"), str):
-        return payload, {}
-    return data["message"], dict(data.get("values") or {})
-
-
-def say_stored(payload: str, say: Callable[..., str] | None = None) -> str:
-    """A stored message in words: English by default, or through ``say`` (a translator), nested messages too."""
-    message, values = read_notice(payload)
-
-    def word(value: object) -> object:
-        if isinstance(value, dict) and isinstance(value.get("message"), str):
-            inner = {name: word(item) for name, item in dict(value.get("values") or {}).items()}
-            return say(value["message"], **inner) if say else english_text(value["message"], inner)
-        return value
-
-    filled = {name: word(value) for name, value in values.items()}
-    return say(message, **filled) if say else english_text(message, filled)
-
-
-def english_text(message: str, values: dict[str, object]) -> str:
-    """``message`` filled with ``values``, whole numbers with thousands separators (the retrieval core's English)."""
-    if not values:
-        return message
-    return message.format(**{name: f"{value:,}" if isinstance(value, int) else value for name, value in values.items()})
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxMessage:
-    """One message waiting to go out; ``payload`` is a notice's text or a summary's JSON."""
-
-    id: int
-    kind: OutboxKind
-    article_id: int | None
-    payload: str
-    attempts: int
-    queued_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class FeedStats:
-    """Feeds and channel posts, for /stats and ``newsbot stats``."""
-
-    feeds: int
-    paused: int
-    failing: int
-    last_poll_at: datetime | None
-    new_today: int
-    posts: dict[str, int]
-
-
 class OpenedVia(StrEnum):
     """Where a reader opened an article from."""
 
@@ -379,39 +242,13 @@ class OpenedVia(StrEnum):
     INLINE = "inline"
 
 
-@dataclass(frozen=True, slots=True)
-class AskedQuestion:
-    """Questions asked in the same analysed words: how often, one way it was written, how often nothing was found."""
+class TopWindow(StrEnum):
+    """Which views rank /top: opens in the last week or month, or all views."""
 
-    example: str
-    asked: int
-    found_nothing: int
-    disliked: int
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
 
-
-@dataclass(frozen=True, slots=True)
-class OpenedArticle:
-    headline: Headline
-    opens: int
-
-
-@dataclass(frozen=True, slots=True)
-class FollowedTopic:
-    words: str
-    chats: int
-
-
-@dataclass(frozen=True, slots=True)
-class Insights:
-    """What readers asked since ``since``, what they did not find, what they follow and open."""
-
-    since: datetime | None
-    questions: int
-    readers: int
-    found_nothing: int
-    liked: int
-    disliked: int
-    most_asked: tuple[AskedQuestion, ...]
-    gaps: tuple[AskedQuestion, ...]
-    most_followed: tuple[FollowedTopic, ...]
-    most_opened: tuple[OpenedArticle, ...]
+    def since(self, now: datetime) -> datetime | None:
+        days = {TopWindow.WEEK: 7, TopWindow.MONTH: 30}.get(self)
+        return None if days is None else now - timedelta(days=days)

@@ -28,14 +28,17 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from retrieval.errors import IngestError
+from retrieval.feeds.models import Feed
 from retrieval.feeds.parse import FeedEntry, FeedKind, ParsedFeed, parse_feed
 from retrieval.ingest.extract import extract_article
 from retrieval.ingest.fetch import shown_url, split_url
 from retrieval.ingest.records import article_from_fields, canonical_url
-from retrieval.models import Announce, ArticleInput, Feed, LoadReport, OutboxKind, nested, notice
+from retrieval.messages import Say, english, nested, notice
+from retrieval.models import ArticleInput, LoadReport
+from retrieval.outbox.models import Announce, OutboxKind
 
 if TYPE_CHECKING:
     from retrieval.archive import Archive
@@ -85,14 +88,6 @@ def backoff(interval: timedelta, failures: int) -> timedelta:
     return min(interval * 2 ** min(failures, 20), MAX_BACKOFF)
 
 
-class Say(Protocol):
-    """Puts a message into words: English here, the reader's language in the bot (``bot.i18n.Translator``)."""
-
-    def __call__(self, message: str, **values: object) -> str: ...
-
-
-def english(message: str, **values: object) -> str:
-    return message.format(**values)
 
 
 # The messages a front end shows for polls, in English; the bot's catalogue translates them (bot/locales).

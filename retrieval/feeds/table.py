@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from retrieval.errors import IngestError, NotFoundError
-from retrieval.models import Feed, FeedStats
+from retrieval.feeds.models import Feed, FeedStats
 from retrieval.store.articles import SqlStore
 from retrieval.store.database import Row, chunks, from_epoch, marks, to_epoch
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from retrieval.follows.topics import ArticleScorer, ArticleTerms, article_terms
-from retrieval.models import OutboxKind
+from retrieval.outbox.models import OutboxKind
 
 if TYPE_CHECKING:
     from retrieval.archive import Archive

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlun
 from retrieval.errors import IngestError
 from retrieval.models import ArticleInput
 from retrieval.text.sentences import sentence_spans
+from retrieval.text.shorten import shorten
 
 MAX_TITLE_CHARS = 1_000
 MAX_AUTHOR_CHARS = 200
@@ -157,14 +158,6 @@ def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
         raise IngestError("too long ({length} characters, at most {most})", field=name, length=len(text), most=limit)
     return text
 
-
-def shorten(text: str, limit: int = 60) -> str:
-    """``text`` cut to ``limit`` characters on a word boundary, with "…" when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:—–-") + "…"
 
 
 def slug_title(url: str) -> str:

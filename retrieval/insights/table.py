@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from retrieval.errors import NotFoundError
-from retrieval.models import AskedQuestion, FollowedTopic, Headline, Insights, OpenedArticle
+from retrieval.insights.models import AskedQuestion, FollowedTopic, Insights, OpenedArticle
+from retrieval.models import Headline
 from retrieval.store.articles import SqlStore
 from retrieval.store.database import Transaction, from_epoch, to_epoch
 

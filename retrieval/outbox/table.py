@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from retrieval.models import OutboxKind, OutboxMessage, OutboxStatus
+from retrieval.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
 from retrieval.store.articles import SqlStore
 from retrieval.store.database import Row, from_epoch, marks, to_epoch
 

@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import sentencex
 
+from retrieval.text.shorten import shorten
+
 
 class Span(NamedTuple):
     """A half-open character range ``text[start:end]``."""
@@ -87,9 +89,5 @@ def lead(text: str, max_chars: int = 300) -> str:
             if chosen and len(candidate) > max_chars:
                 break
             chosen = candidate
-        chosen = " ".join(chosen.split())
-        if len(chosen) <= max_chars:
-            return chosen
-        cut = chosen[: max_chars - 1].rsplit(" ", 1)[0]
-        return cut.rstrip(",;:") + "…"
+        return shorten(chosen, max_chars)
     return " ".join(text.split())[:max_chars]

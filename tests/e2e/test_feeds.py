@@ -15,7 +15,7 @@ from bot.services import BotServices
 from bot.settings import BotSettings
 from retrieval import Archive
 from retrieval.feeds.poller import PAUSE_AFTER_FAILURES
-from retrieval.models import Announce, OutboxKind
+from retrieval.outbox.models import Announce, OutboxKind
 from tests import feeds
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article, write_jsonl

@@ -17,7 +17,7 @@ from retrieval import Archive
 from retrieval.follows import matcher as matching
 from retrieval.follows.table import BLOCKED
 from retrieval.follows.topics import topic_terms
-from retrieval.models import Announce, OutboxKind
+from retrieval.outbox.models import Announce, OutboxKind
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article, write_jsonl
 from tests.e2e.conftest import ADMIN_ID, READER_ID, serving

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, Settings
-from retrieval.models import OutboxKind
+from retrieval.outbox.models import OutboxKind
 from retrieval.store import copy as copying
 from retrieval.store.articles import store_for
 from retrieval.store.copy import TABLES, copy_store

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from retrieval import Archive
-from retrieval.models import OutboxKind, OutboxStatus
+from retrieval.outbox.models import OutboxKind, OutboxStatus
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

@@ -12,7 +12,8 @@ import pytest
 from retrieval import Archive, IngestError, Settings
 from retrieval.feeds.poller import LEASE, PAUSE_AFTER_FAILURES
 from retrieval.feeds.table import MAX_ITEM_ATTEMPTS
-from retrieval.models import OutboxKind, say_stored
+from retrieval.messages import say_stored
+from retrieval.outbox.models import OutboxKind
 from tests import feeds
 from tests.pages import Route, serve
 

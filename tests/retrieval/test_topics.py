@@ -9,7 +9,7 @@ import pytest
 from retrieval import Archive
 from retrieval.follows.table import BLOCKED, TopicLimitError
 from retrieval.follows.topics import MIN_PROMINENCE, ArticleScorer, Topic, article_terms, topic_terms
-from retrieval.models import OutboxKind
+from retrieval.outbox.models import OutboxKind
 from retrieval.text.analyzer import Analyzer
 from tests.conftest import article, write_jsonl
 
@@ -91,7 +91,7 @@ async def test_new_articles_queue_one_push_per_chat_and_none_for_the_demo_or_a_r
 
 async def test_a_backfill_is_not_pushed_unless_announced(archive: Archive, tmp_path) -> None:
     from retrieval.follows.matcher import BACKFILL_ARTICLES
-    from retrieval.models import Announce
+    from retrieval.outbox.models import Announce
 
     await archive.follows.follow(1, "MEK", ("mek",), NOW, 5)
     rows = [article(n, title=f"MEK story {n}", body=f"The MEK story number {n}.") for n in range(BACKFILL_ARTICLES + 1)]
