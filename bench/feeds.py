@@ -49,6 +49,7 @@ import engines  # noqa: E402
 from load import free_port, rss_mb  # noqa: E402
 
 from retrieval import Archive, Settings  # noqa: E402
+from retrieval.feeds.table import StoredFeeds  # noqa: E402
 from tests.botapi import FakeBotApi  # noqa: E402
 
 ARCHIVE_ARTICLES = 5_000
@@ -219,7 +220,7 @@ async def main(args: argparse.Namespace) -> None:
             settings = Settings(_env_file=None, db_path=data / "news.sqlite3", load_seeds=False, allow_private_urls=True)
             async with await Archive.open(settings) as archive:
                 for url in feed_urls:
-                    await archive.feeds.add(url, timedelta(minutes=15), datetime.now(UTC))
+                    await StoredFeeds(archive.store.db).add(url, timedelta(minutes=15), datetime.now(UTC))  # polled by the bot
                 before = (await archive.stats()).store.articles
             polling = await run_bot(data, questions, args.rate, until_articles=before + total_items, seconds=0)
         finally:

@@ -36,7 +36,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +111,7 @@ async def matching_speed(rows: list[dict], folder: Path) -> None:
         await archive.load([str(source)])
         inserted = 0
         for size in (1_000, 100_000):
-            async with archive.store.transaction() as db:
+            async with archive.store.db.transaction() as db:
                 for topic_id in range(inserted + 1, size + 1):
                     terms = tuple(sorted(set(rng.sample(vocabulary, rng.choice((1, 2, 2, 3))))))
                     await db.execute(
@@ -146,7 +145,7 @@ async def push_throughput(rows: list[dict], folder: Path, followers: int) -> Non
     settings = Settings(_env_file=None, db_path=db, load_seeds=False)
     async with await Archive.open(settings) as archive:
         for chat in range(followers):
-            await archive.follows.follow(500_000 + chat, "Albania camp", ("albania", "camp"), datetime.now(UTC), 20)
+            await archive.follows.follow(500_000 + chat, "Albania camp", max_topics=20)
     bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, stderr=asyncio.subprocess.DEVNULL)
     await api.wait_for(lambda call: call.method == "deleteWebhook", timeout=120)
     source = folder / "news.jsonl"

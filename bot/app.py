@@ -27,13 +27,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, feeds, follows, handlers, inline, jobs, language
-from bot.delivery import ChatOrderProcessor, SendLimiter, SharedSendLimiter
+from bot.admin import feeds
+from bot.admin import load as admin
 from bot.i18n import N_, Translator, languages
+from bot.readers import answers as handlers
+from bot.readers import follows, inline, language
+from bot.sending import jobs
+from bot.sending.delivery import ChatOrderProcessor, SendLimiter, SharedSendLimiter
 from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
 from retrieval import Archive
-from retrieval.outbox.budget import OVERALL
+from retrieval.outbox.models import OVERALL
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ ADMIN_COMMANDS = READER_COMMANDS + [
     BotCommand("insights", N_("What readers ask and miss")),
     BotCommand("reindex", N_("Rebuild the search index")),
 ]
-# Sends answered 429 are retried this many times (failures on the way: bot.delivery).
+# Sends answered 429 are retried this many times (failures on the way: bot.sending.delivery).
 SEND_RETRIES = 5
 CONCURRENT_UPDATES = 32
 
@@ -75,7 +79,7 @@ def build_application(settings: BotSettings) -> Application:
     async def open_services(application: Application) -> None:
         archive = await Archive.open(settings)
         if isinstance(limiter, SharedSendLimiter):
-            limiter.attach(archive.budget)
+            limiter.attach(archive.send_budget)
         install(application.bot_data, BotServices(settings=settings, archive=archive))
         await register_commands(application, settings)
         jobs.schedule(application)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.i18n import N_
 from retrieval import TopWindow
-from retrieval.feeds.poller import DEFAULT_INTERVAL, parse_interval
+from retrieval.feeds.intervals import DEFAULT_INTERVAL, parse_interval
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20

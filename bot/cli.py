@@ -13,27 +13,23 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from tqdm import tqdm
 
-from bot import terminal
-from bot.figures import format_size
-from bot.health import check_offline
-from bot.insights_view import insights_csv, insights_text
-from bot.logs import configure_logging
+from bot.monitoring.health import check_offline
+from bot.monitoring.logs import configure_logging
+from bot.monitoring.status import read_status, status_path
+from bot.render import terminal
+from bot.render.figures import format_size
+from bot.render.insights import insights_csv, insights_text
 from bot.settings import BotSettings
-from bot.status import read_status, status_path
 from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
-from retrieval.feeds.poller import DEFAULT_INTERVAL, PAUSED_BY_ADMIN, describe_interval, parse_interval
+from retrieval.feeds.intervals import DEFAULT_INTERVAL, describe_interval, parse_interval
 from retrieval.ingest.loader import LoadProgress
 from retrieval.outbox.models import Announce
-from retrieval.settings import SettingsError
-from retrieval.store.articles import store_for
-from retrieval.store.backup import backup_store, restore_store
-from retrieval.store.copy import TableCopy, copy_store
-from retrieval.store.pg_backup import backup_postgres, restore_postgres
+from retrieval.store.maintenance import backup, copy_into, migrate_store, restore
 
 MAX_LIST = 100
 
@@ -51,29 +47,28 @@ async def cmd_ask(archive: Archive, args: argparse.Namespace) -> int:
 async def cmd_feeds(archive: Archive, args: argparse.Namespace) -> int:
     """newsbot feeds add|list|pause|resume|remove|check."""
     feeds = archive.feeds
-    now = datetime.now(UTC)
     if args.action == "add":
-        feed, first_poll = await archive.add_feed(args.url, args.every)
+        feed, first_poll = await feeds.add(args.url, args.every)
         print(f"Added feed {feed.id}: {terminal.shown(feed.name)} ({feed.kind}), polled every {describe_interval(args.every)}.")
         print(f"First poll: {first_poll} (not posted to the channel: a backfill).")
     elif args.action == "list":
         print(terminal.render_feeds(await feeds.all()))
     elif args.action == "pause":
-        feed = await feeds.set_paused(args.id, PAUSED_BY_ADMIN, now)
+        feed = await feeds.pause(args.id)
         print(f"Paused feed {feed.id}.")
     elif args.action == "resume":
-        feed = await feeds.set_paused(args.id, None, now)
+        feed = await feeds.resume(args.id)
         print(f"Resumed feed {feed.id}: it is polled on the next check.")
     elif args.action == "remove":
         feed = await feeds.remove(args.id)
         print(f"Removed feed {feed.id} ({terminal.shown(feed.name)}); the articles it brought stay.")
     else:
         if args.id is not None:
-            results = [await archive.poller.poll(args.id)]
+            results = [await feeds.poll(args.id)]
         elif args.all:
-            results = [await archive.poller.poll(feed.id) for feed in await feeds.all() if not feed.paused]
+            results = await feeds.poll_active()
         else:
-            results = await archive.poller.poll_due()
+            results = await feeds.poll_due()
         for result in results:
             print(terminal.render_poll(result))
         if not results:
@@ -293,47 +288,19 @@ def cmd_health(settings: BotSettings, args: argparse.Namespace) -> int:
 
 def cmd_migrate(settings: BotSettings, args: argparse.Namespace) -> int:
     """Migrate the store's schema without loading demo articles or touching the index."""
-
-    async def migrate() -> int:
-        store = store_for(settings)
-        await store.open()
-        try:
-            return await store.schema_version()
-        finally:
-            await store.close()
-
-    print(f"The database is at schema version {asyncio.run(migrate())}.")
+    print(f"The database is at schema version {asyncio.run(migrate_store(settings))}.")
     return 0
 
 
 def cmd_copy_store(settings: BotSettings, args: argparse.Namespace) -> int:
     """Copy every table into another store and verify the counts; run it again to finish an interrupted copy."""
-    target_settings = settings.model_copy(
-        update={"database_url": args.to} if args.to.startswith(("postgresql://", "postgres://"))
-        else {"database_url": None, "db_path": Path(args.to)}
-    )  # fmt: skip
-    if (target_settings.database_url, target_settings.db_path) == (settings.database_url, settings.db_path):
-        raise SettingsError("the target is the archive itself: name another store")
+    with tqdm(unit=" rows", disable=not sys.stderr.isatty()) as bar:
 
-    async def copy() -> list[TableCopy]:
-        source, target = store_for(settings), store_for(target_settings)
-        await source.open()
-        try:
-            await target.open()
-            try:
-                with tqdm(unit=" rows", disable=not sys.stderr.isatty()) as bar:
+        def progress(table: str, rows: int) -> None:
+            bar.set_description(table)
+            bar.update(rows)
 
-                    def progress(table: str, rows: int) -> None:
-                        bar.set_description(table)
-                        bar.update(rows)
-
-                    return await copy_store(source, target, progress)
-            finally:
-                await target.close()
-        finally:
-            await source.close()
-
-    tables = asyncio.run(copy())
+        tables = asyncio.run(copy_into(settings, args.to, progress))
     for table in tables:
         mark = "ok" if table.complete else "MISMATCH"
         print(f"{table.table:16} {table.source_rows:>12,} → {table.target_rows:>12,}  {mark}")
@@ -346,26 +313,15 @@ def cmd_copy_store(settings: BotSettings, args: argparse.Namespace) -> int:
 
 def cmd_backup(settings: BotSettings, args: argparse.Namespace) -> int:
     """Copy the live database consistently (safe while the bot runs)."""
-    if settings.database_url:
-        info = asyncio.run(
-            backup_postgres(
-                settings.database_url, settings.db_path, settings.resolved_index_path, Path(args.path), force=args.force
-            )
-        )
-    else:
-        info = backup_store(settings.db_path, settings.resolved_index_path, Path(args.path), force=args.force)
+    info = asyncio.run(backup(settings, Path(args.path), force=args.force))
     print(f"Backed up {info.articles:,} articles to {info.path} ({format_size(info.size_bytes)}).")
     return 0
 
 
 def cmd_restore(settings: BotSettings, args: argparse.Namespace) -> int:
     """Replace the database with a backup; refuses while the bot runs."""
-    if settings.database_url:
-        info = asyncio.run(restore_postgres(settings.database_url, Path(args.path)))
-        print(f"Restored {info.articles:,} articles; every replica rebuilds its search index when it starts.")
-        return 0
-    info = restore_store(Path(args.path), settings.db_path, settings.resolved_index_path)
-    print(f"Restored {info.articles:,} articles into {info.path}; the search index is rebuilt on the next start.")
+    info = asyncio.run(restore(settings, Path(args.path)))
+    print(f"Restored {info.articles:,} articles into {info.store}; the search index is rebuilt when the bot next starts.")
     return 0
 
 

@@ -23,18 +23,17 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from functools import partial
 
-import asyncpg
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from bot import jobs
 from bot.app import build_application
+from bot.monitoring.status import HEARTBEAT_SECONDS, BotStatus, now_iso, status_path, write_status
+from bot.sending import jobs
 from bot.services import BotServices, services_in
 from bot.settings import BotSettings
-from bot.status import HEARTBEAT_SECONDS, BotStatus, now_iso, status_path, write_status
 from bot.webhook import WebhookServer
-from retrieval.errors import NewsbotError
+from retrieval.errors import NewsbotError, StoreUnavailableError
 from retrieval.replicas import ReplicaError, replicas_for
 from retrieval.store.locks import ServingLock
 
@@ -124,7 +123,7 @@ async def serving(
     )
     try:
         await replicas.start()
-    except (ReplicaError, OSError, asyncpg.PostgresError) as error:
+    except (ReplicaError, StoreUnavailableError) as error:
         await application.shutdown()
         await application.post_shutdown(application)
         raise BotStopError(f"cannot serve beside the other replicas: {error}") from None

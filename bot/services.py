@@ -9,7 +9,7 @@ from telegram import User
 from telegram.ext import ContextTypes
 
 from bot.i18n import Translator, pick_language
-from bot.metrics import Metrics
+from bot.monitoring.metrics import Metrics
 from bot.settings import BotSettings
 from retrieval import Archive
 from retrieval.replicas import Replicas
@@ -43,7 +43,7 @@ class BotServices:
         their Telegram app's."""
         if user is None:
             return Translator(self.settings.language)
-        chosen = await self.archive.follows.language(user.id)
+        chosen = await self.archive.language(user.id)
         return Translator(pick_language(chosen, user.language_code, self.settings.language))
 
 

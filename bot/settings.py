@@ -33,7 +33,7 @@ class BotSettings(Settings):
     language: str = Field(
         "en",
         description="Language of channel posts and of readers whose Telegram app's language the bot does not speak"
-        " (a file in bot/locales, or en).",
+        " (a file in bot/i18n/locales, or en).",
     )
     max_topics: int = Field(
         20, ge=1, le=1000, description="Topics one reader (or group) may follow with /follow."

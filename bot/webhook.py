@@ -17,14 +17,13 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.health import check_running
+from bot.monitoring.health import check_running
 from bot.services import BotServices
 from bot.settings import BotSettings
 
@@ -73,7 +72,7 @@ class WebhookServer:
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")
-        if await self.services.archive.replies.was_handled(update.update_id):
+        if await self.services.archive.was_handled(update.update_id):
             return web.Response(text="ok")  # answered already: Telegram sent it again
         handling = self.application.create_task(self._handle(update), update)
         try:
@@ -86,7 +85,7 @@ class WebhookServer:
         """Answer an update in its chat's turn (``ChatOrderProcessor``), then remember it was answered."""
         application = self.application
         await application.update_processor.process_update(update, application.process_update(update))
-        await self.services.archive.replies.mark_handled(update.update_id, datetime.now(UTC))
+        await self.services.archive.mark_handled(update.update_id)
 
     async def _health(self, request: web.Request) -> web.Response:
         report = await check_running(self.services.archive, self.services.last_update_text)

@@ -9,7 +9,8 @@ Every error carries a message a person can read; front ends (CLI, bot) show
     ├── NotFoundError      no article with that id or URL
     ├── IndexBusyError     another process holds the index writer
     ├── StoreBusyError     another process holds the archive (serving it, or restoring it)
-    └── DiskFullError      the disk holding the database or the index is full
+    ├── DiskFullError      the disk holding the database or the index is full
+    └── StoreUnavailableError  the database server cannot be reached (down, restarting, connection dropped)
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ class StoreBusyError(NewsbotError):
 
 class DiskFullError(NewsbotError):
     """No space left for the database or the index; what was stored before stays whole."""
+
+
+class StoreUnavailableError(NewsbotError):
+    """The database server did not answer or dropped the connection; trying again later may work."""
 
 
 def is_disk_full(error: BaseException) -> bool:

@@ -32,19 +32,13 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import Protocol
 
-import asyncpg
-
-from retrieval.errors import NewsbotError
+from retrieval.errors import NewsbotError, StoreUnavailableError
 from retrieval.store.articles import CHANGES_CHANNEL
-from retrieval.store.postgres import lock_key
+from retrieval.store.postgres import LEADER_LOCK, PostgresSession
 
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 10.0
-# The server drops a replica's session (and its locks) about 25 s after its machine vanishes.
-KEEPALIVES = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"}
-SERVING = "serving"
-LEADER = "leader"
 
 Callback = Callable[[], Awaitable[None]]
 
@@ -90,17 +84,17 @@ class PostgresReplicas:
     """One replica among several on a PostgreSQL store (see the module docstring)."""
 
     def __init__(self, url: str, *, polling: bool, on_change: Callback, on_lead: Callback) -> None:
-        self.url = url
         self.polling = polling
         self.leading = False
+        self._session = PostgresSession(url)
         self._on_change = on_change
         self._on_lead = on_lead
-        self._db: asyncpg.Connection | None = None
         self._changed = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        """Take the serving lock and start listening and trying to lead (ReplicaError if refused)."""
+        """Take the serving lock and start listening and trying to lead (ReplicaError if refused,
+        StoreUnavailableError if PostgreSQL cannot be reached)."""
         await self._connect()
         self._tasks = [asyncio.create_task(self._lead()), asyncio.create_task(self._sync())]
 
@@ -115,42 +109,30 @@ class PostgresReplicas:
         await self._disconnect()
 
     async def _connect(self) -> None:
-        db = await asyncpg.connect(self.url, server_settings=KEEPALIVES)
-        try:
-            take = "pg_try_advisory_lock" if self.polling else "pg_try_advisory_lock_shared"
-            if not await db.fetchval(f"SELECT {take}($1)", lock_key(SERVING)):
-                raise ReplicaError(POLLING_REFUSED if self.polling else WEBHOOK_REFUSED)
-            await db.add_listener(CHANGES_CHANNEL, self._heard)
-        except BaseException:
-            await db.close()
-            raise
-        self._db = db
+        if not await self._session.connect(
+            exclusive_serving=self.polling, channel=CHANGES_CHANNEL, on_notify=self._changed.set
+        ):
+            raise ReplicaError(POLLING_REFUSED if self.polling else WEBHOOK_REFUSED)
         self._changed.set()  # catch up on whatever changed while nobody listened here
 
     async def _disconnect(self) -> None:
         self.leading = False
-        if self._db is not None:
-            db, self._db = self._db, None
-            with suppress(Exception):  # a broken connection cannot be closed politely
-                await db.close(timeout=2)
-
-    def _heard(self, *_: object) -> None:
-        self._changed.set()
+        await self._session.close()
 
     async def _lead(self) -> None:
         while True:
             try:
-                if self._db is None:
+                if not self._session.connected:
                     await self._connect()
                     log.info("reconnected to PostgreSQL")
                 if self.leading:
-                    await self._db.fetchval("SELECT 1")
-                elif await self._db.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(LEADER)):
+                    await self._session.ping()
+                elif await self._session.try_lock(LEADER_LOCK):
                     self.leading = True
                     log.info("this replica now runs the scheduled jobs")
                     await self._on_lead()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ReplicaError) as error:
-                if self._db is not None:
+            except (StoreUnavailableError, ReplicaError) as error:
+                if self._session.connected:
                     log.warning("lost the PostgreSQL session that leads and listens (%s); reconnecting", error)
                 await self._disconnect()
             except Exception:  # the take-over work failed: still leading, logged

@@ -6,11 +6,19 @@ import json
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from retrieval import Archive, Settings
+from retrieval.feeds.table import StoredFeeds
+from retrieval.follows.table import StoredFollows
+from retrieval.insights.table import StoredInsights
+from retrieval.outbox.budget import StoredBudget
+from retrieval.outbox.table import StoredOutbox
+from retrieval.readers.replies import StoredReplies
+from retrieval.readers.table import StoredReaders
 from tests.postgres import fresh_schema
 
 
@@ -64,6 +72,32 @@ async def archive(settings: Settings) -> AsyncIterator[Archive]:
         yield opened
     finally:
         await opened.close()
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The tables of an open archive, for tests of their own rules (front ends reach them through the archive)."""
+
+    feeds: StoredFeeds
+    outbox: StoredOutbox
+    topics: StoredFollows
+    readers: StoredReaders
+    insights: StoredInsights
+    replies: StoredReplies
+    budget: StoredBudget
+
+
+def tables_of(archive: Archive) -> Tables:
+    db = archive.store.db
+    return Tables(
+        StoredFeeds(db), StoredOutbox(db), StoredFollows(db), StoredReaders(db), StoredInsights(db), StoredReplies(db),
+        StoredBudget(db),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def tables(archive: Archive) -> Tables:
+    return tables_of(archive)
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

@@ -16,7 +16,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import render
+from bot.render.answers import render_answer
+from bot.render.html import MAX_VISIBLE
 from retrieval.errors import IngestError
 from retrieval.ingest.sources import articles_from_file
 from retrieval.models import ArticleInput, Headline, PassageSpan, SearchHit, SearchResult, Snippet
@@ -89,9 +90,9 @@ MARKS = st.lists(st.tuples(st.integers(0, 500), st.integers(1, 8)), max_size=200
 @settings(suppress_health_check=[HealthCheck.too_slow])
 def test_answers_are_valid_telegram_html_within_the_limits(results: list, question: str) -> None:
     hits = tuple(_hit(n, title, quote, marks, passage) for n, (title, quote, marks, passage) in enumerate(results, 1))
-    reply = render.render_answer(SearchResult(question, ("x",), hits, 0, True), "k", 3)
+    reply = render_answer(SearchResult(question, ("x",), hits, 0, True), "k", 3)
     shown = parse_html(reply.text)  # raises like Telegram on bad markup
-    assert utf16_length(shown) <= render.MAX_VISIBLE
+    assert utf16_length(shown) <= MAX_VISIBLE
     assert reply.text.count("</") <= 100  # one closing tag per entity; Telegram allows 100
 
 

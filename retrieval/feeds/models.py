@@ -7,6 +7,9 @@ from datetime import datetime
 
 from retrieval.messages import say_stored
 
+# The pause reason of a feed an admin paused (others say why polling gave up); lists show it as "paused".
+PAUSED_BY_ADMIN = "was paused by an admin"
+
 
 @dataclass(frozen=True, slots=True)
 class Feed:

@@ -25,72 +25,42 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from retrieval.errors import IngestError
+from retrieval.feeds.intervals import backoff
 from retrieval.feeds.models import Feed
 from retrieval.feeds.parse import FeedEntry, FeedKind, ParsedFeed, parse_feed
+from retrieval.feeds.table import StoredFeeds
 from retrieval.ingest.extract import extract_article
-from retrieval.ingest.fetch import shown_url, split_url
+from retrieval.ingest.fetch import PageFetcher, shown_url
 from retrieval.ingest.records import article_from_fields, canonical_url
+from retrieval.ingest.sources import ArticleOrError
 from retrieval.messages import Say, english, nested, notice
 from retrieval.models import ArticleInput, LoadReport
 from retrieval.outbox.models import Announce, OutboxKind
+from retrieval.outbox.table import StoredOutbox
+from retrieval.store.interface import Store
+from retrieval.workers import Workers
 
-if TYPE_CHECKING:
-    from retrieval.archive import Archive
+# Loads a feed's items and announces the new ones (``Archive.load_items``): handed in by the archive.
+LoadItems = Callable[[Iterator[ArticleOrError], str, Announce], Awaitable[LoadReport]]
 
 log = logging.getLogger(__name__)
 
-MIN_INTERVAL = timedelta(minutes=5)
-DEFAULT_INTERVAL = timedelta(minutes=15)
-MAX_INTERVAL = timedelta(days=1)
-MAX_BACKOFF = timedelta(days=1)
 PAUSE_AFTER_FAILURES = 8
 MAX_ENTRIES_PER_POLL = 100
 MAX_CHILD_SITEMAPS = 20
 # Pages of one feed fetched at once: enough to take 100 items in a minute,
 # few enough not to hammer the site or crowd out readers' answers.
 PAGE_CONCURRENCY = 4
-# The pause reason of a feed an admin paused (others say why polling gave up).
-PAUSED_BY_ADMIN = "was paused by an admin"
 # How long a poller may hold a feed; one that died frees it when this runs out.
 LEASE = timedelta(minutes=30)
-_INTERVAL = re.compile(r"(\d{1,5})\s*(s|sec|m|min|h|hr|d|day)s?", re.IGNORECASE)
-_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, "day": 86400}
 
 
-def parse_interval(text: str) -> timedelta:
-    """"15m", "2h", "1d", "90 min" → a polling interval within MIN_INTERVAL..MAX_INTERVAL (ValueError otherwise)."""
-    match = _INTERVAL.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(f"{text!r} is not an interval: write it like 15m, 2h or 1d")
-    interval = timedelta(seconds=int(match[1]) * _UNITS[match[2].lower()])
-    if not MIN_INTERVAL <= interval <= MAX_INTERVAL:
-        raise ValueError(f"the interval must be between {describe_interval(MIN_INTERVAL)} and {describe_interval(MAX_INTERVAL)}")
-    return interval
-
-
-def describe_interval(interval: timedelta) -> str:
-    """15m, 2h, 1d: the short form ``parse_interval`` reads."""
-    seconds = int(interval.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
-
-
-def backoff(interval: timedelta, failures: int) -> timedelta:
-    """How long after its ``failures``-th failure in a row a feed is tried again."""
-    return min(interval * 2 ** min(failures, 20), MAX_BACKOFF)
-
-
-
-
-# The messages a front end shows for polls, in English; the bot's catalogue translates them (bot/locales).
+# The messages a front end shows for polls, in English; the bot's catalogue translates them (bot/i18n/locales).
 POLL_BUSY = "being polled already (by the bot or another process)"
 POLL_FAILED = "failed: {error}"
 POLL_PAUSED = "failed: {error} (paused)"
@@ -145,16 +115,34 @@ class PollResult:
 
 
 class FeedPoller:
-    """Polls the feeds of one archive (see the module docstring)."""
+    """Polls the feeds of one store (see the module docstring)."""
 
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
+    def __init__(
+        self,
+        feeds: StoredFeeds,
+        outbox: StoredOutbox,
+        store: Store,
+        fetcher: PageFetcher,
+        workers: Workers,
+        load_items: LoadItems,
+        site_url: str,
+        stopping: asyncio.Event,
+    ) -> None:
+        self.feeds = feeds
+        self.outbox = outbox
+        self.store = store
+        self.fetcher = fetcher
+        self.workers = workers
+        self.load_items = load_items
+        self.site_url = site_url
+        # Set when the process is stopping: no new poll starts, no new page is fetched.
+        self.stopping = stopping
 
     async def poll_due(self, now: datetime | None = None) -> list[PollResult]:
         """Poll every feed whose turn has come, one after another."""
         results = []
-        for feed_id in await self.archive.feeds.due(now or datetime.now(UTC)):
-            if self.archive.ingestor.stopping.is_set():
+        for feed_id in await self.feeds.due(now or datetime.now(UTC)):
+            if self.stopping.is_set():
                 break
             results.append(await self.poll(feed_id, now))
         return results
@@ -162,7 +150,7 @@ class FeedPoller:
     async def poll(self, feed_id: int, now: datetime | None = None) -> PollResult:
         """Poll one feed now, whether due or not, unless another process is polling it."""
         now = now or datetime.now(UTC)
-        feeds = self.archive.feeds
+        feeds = self.feeds
         feed = await feeds.get(feed_id)
         result = PollResult(feed.id, feed.name)
         if not await feeds.claim(feed.id, now, LEASE):
@@ -178,13 +166,12 @@ class FeedPoller:
         return result
 
     async def _poll_claimed(self, feed: Feed, now: datetime, result: PollResult) -> None:
-        fetcher = self.archive.fetcher
-        page = await fetcher.fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        page = await self.fetcher.fetch_feed(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         if page.not_modified:
             result.not_modified = True
             await self._succeeded(feed, now, page.etag, page.last_modified, None, 0)
             return
-        parsed = await self.archive.workers.load(parse_feed, page.content, feed.url)
+        parsed = await self.workers.load(parse_feed, page.content, feed.url)
         entries = parsed.entries
         if parsed.kind is FeedKind.SITEMAP_INDEX:
             entries = await self._sitemap_entries(parsed)
@@ -193,13 +180,13 @@ class FeedPoller:
         # None: not fetched because the bot is stopping; such items stay fresh for the next poll.
         items = [(entry, item) for entry, item in await self._articles(feed, fresh) if item is not None]
         backfill = feed.last_success_at is None
-        report = await self.archive.load_items(
+        report = await self.load_items(
             iter(item for _, item in items),
             f"feed {feed.id}: {feed.name}",
-            announce=Announce.NONE if backfill else Announce.AUTO,
+            Announce.NONE if backfill else Announce.AUTO,
         )
         result.report = report
-        stored = await self.archive.store.find_ids([item.url for _, item in items if isinstance(item, ArticleInput)])
+        stored = await self.store.find_ids([item.url for _, item in items if isinstance(item, ArticleInput)])
         outcomes = []
         for entry, item in items:
             if isinstance(item, IngestError):
@@ -208,7 +195,7 @@ class FeedPoller:
                 outcomes.append((entry.guid, entry.url, stored[item.url], None))
             elif not report.interrupted:  # cut off by a shutdown, it is simply taken next time
                 outcomes.append((entry.guid, entry.url, None, "could not be stored"))
-        await self.archive.feeds.record_items(feed.id, outcomes, now)
+        await self.feeds.record_items(feed.id, outcomes, now)
         await self._succeeded(feed, now, page.etag, page.last_modified, parsed, report.new)
 
     async def _sitemap_entries(self, index: ParsedFeed) -> tuple[FeedEntry, ...]:
@@ -217,8 +204,8 @@ class FeedPoller:
         errors = []
         for child in index.sitemaps[:MAX_CHILD_SITEMAPS]:
             try:
-                page = await self.archive.fetcher.fetch_feed(child)
-                parsed = await self.archive.workers.load(parse_feed, page.content, child)
+                page = await self.fetcher.fetch_feed(child)
+                parsed = await self.workers.load(parse_feed, page.content, child)
             except IngestError as error:
                 errors.append(error)
                 continue
@@ -235,7 +222,7 @@ class FeedPoller:
         Oldest first so they are stored, and posted to the channel, in the
         order they were published: the newest post ends up at the bottom.
         """
-        site_url = self.archive.settings.site_url
+        site_url = self.site_url
         unique: dict[str, FeedEntry] = {}
         for entry in entries:
             try:
@@ -245,7 +232,7 @@ class FeedPoller:
             if url not in unique:
                 unique[url] = replace(entry, url=url)
         candidates = list(unique.values())
-        guids, urls = await self.archive.feeds.settled(feed.id, [e.guid for e in candidates], list(unique))
+        guids, urls = await self.feeds.settled(feed.id, [e.guid for e in candidates], list(unique))
         fresh = [entry for entry in candidates if entry.guid not in guids and entry.url not in urls]
         fresh.sort(key=lambda entry: entry.published or datetime.min.replace(tzinfo=UTC), reverse=True)
         return fresh[:MAX_ENTRIES_PER_POLL][::-1]
@@ -260,21 +247,21 @@ class FeedPoller:
         """
         gate = asyncio.Semaphore(PAGE_CONCURRENCY)
         source = f"feed {feed.id}"
-        stopping = self.archive.ingestor.stopping
+        stopping = self.stopping
 
         async def article(entry: FeedEntry) -> tuple[FeedEntry, ArticleInput | IngestError | None]:
             try:
                 if entry.full_text:
-                    return entry, article_from_fields(entry.fields(), site_url=self.archive.settings.site_url, source=source, where=entry.url)
+                    return entry, article_from_fields(entry.fields(), site_url=self.site_url, source=source, where=entry.url)
                 async with gate:
                     if stopping.is_set():
                         return entry, None
-                    page = await self.archive.fetcher.fetch(entry.url)
-                return entry, await self.archive.workers.load(
+                    page = await self.fetcher.fetch(entry.url)
+                return entry, await self.workers.load(
                     extract_article,
                     page.content,
                     url=page.url,
-                    site_url=self.archive.settings.site_url,
+                    site_url=self.site_url,
                     source=source,
                     defaults=entry.fields(),
                 )
@@ -286,7 +273,7 @@ class FeedPoller:
     async def _succeeded(
         self, feed: Feed, now: datetime, etag: str | None, modified: str | None, parsed: ParsedFeed | None, added: int
     ) -> None:
-        await self.archive.feeds.record_success(
+        await self.feeds.record_success(
             feed.id,
             now,
             title=parsed.title if parsed else "",
@@ -304,7 +291,7 @@ class FeedPoller:
         if failures >= PAUSE_AFTER_FAILURES:
             pause = notice(PAUSED_FAILING, count=failures)
             result.paused_now = True
-            await self.archive.outbox.queue(
+            await self.outbox.queue(
                 OutboxKind.NOTICE,
                 f"feed-paused:{feed.id}:{int(now.timestamp())}",
                 now,
@@ -317,12 +304,6 @@ class FeedPoller:
                 ),
             )
         retry = now + backoff(timedelta(seconds=feed.interval_seconds), failures)
-        await self.archive.feeds.record_failure(feed.id, now, notice(error.message, **error.values), retry, pause)
+        await self.feeds.record_failure(feed.id, now, notice(error.message, **error.values), retry, pause)
         log.warning("feed %d failed (%d in a row): %s", feed.id, failures, reason)
 
-
-def check_feed_url(url: str) -> str:
-    """``url`` stripped, if it is an http(s) URL a feed can live at (FetchError otherwise)."""
-    url = url.strip()
-    split_url(url)
-    return url

@@ -15,8 +15,7 @@ from datetime import datetime, timedelta
 
 from retrieval.errors import IngestError, NotFoundError
 from retrieval.feeds.models import Feed, FeedStats
-from retrieval.store.articles import SqlStore
-from retrieval.store.database import Row, chunks, from_epoch, marks, to_epoch
+from retrieval.store.database import Database, Row, chunks, from_epoch, marks, to_epoch
 
 _FEED_COLUMNS = (
     "id, url, title, kind, interval_seconds, added_at, paused_reason, etag, last_modified, last_polled_at,"
@@ -50,8 +49,8 @@ def _feed(row: Row) -> Feed:
 class StoredFeeds:
     """The feed tables of one store."""
 
-    def __init__(self, store: SqlStore) -> None:
-        self.db = store.db
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     async def add(self, url: str, interval: timedelta, now: datetime) -> Feed:
         """Add a feed, due at once (IngestError if that URL is a feed already)."""

@@ -15,51 +15,63 @@ together as one digest message.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
+from retrieval.follows.table import StoredFollows
 from retrieval.follows.topics import ArticleScorer, ArticleTerms, article_terms
-from retrieval.outbox.models import OutboxKind
+from retrieval.outbox.models import DIGEST_WINDOW, OutboxKind
+from retrieval.outbox.table import StoredOutbox
+from retrieval.store.interface import Store
+from retrieval.text.analyzer import Analyzer
+from retrieval.workers import Workers
 
-if TYPE_CHECKING:
-    from retrieval.archive import Archive
+# The search index's idf of each term (``SearchIndex.term_weights``), handed in so follows need no search.
+TermWeights = Callable[[Sequence[str]], dict[str, float]]
 
 log = logging.getLogger(__name__)
 
-DIGEST_WINDOW = timedelta(minutes=5)
-# A load adding more new articles than this is a backfill of old news: not pushed to followers
-# (unless announced on purpose, ``newsbot load --announce``). A feed poll adds at most 100.
-BACKFILL_ARTICLES = 200
 # Mean terms of a news article after stopwords (BM25's avgdl; rtqa-dev's 12,000 articles: bench/topics.py).
 AVERAGE_ARTICLE_TERMS = 820
 _BATCH = 100
 
 
 class FollowMatcher:
-    """Matches the new articles of one archive against its followed topics."""
+    """Matches new articles against the followed topics of one store and queues their pushes."""
 
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
+    def __init__(
+        self,
+        topics: StoredFollows,
+        outbox: StoredOutbox,
+        store: Store,
+        analyzer: Analyzer,
+        term_weights: TermWeights,
+        workers: Workers,
+    ) -> None:
+        self.topics = topics
+        self.outbox = outbox
+        self.store = store
+        self.analyzer = analyzer
+        self.term_weights = term_weights
+        self.workers = workers
 
     async def match(self, article_ids: Sequence[int], now: datetime | None = None) -> int:
         """Queue a push per (following chat, matching article); returns how many were queued."""
-        archive = self.archive
-        if not article_ids or not await archive.follows.has_topics():
+        if not article_ids or not await self.topics.has_topics():
             return 0
         now = now or datetime.now(UTC)
         queued = 0
         waits: dict[int, datetime] = {}
         for start in range(0, len(article_ids), _BATCH):
-            documents = await archive.store.index_documents(article_ids[start : start + _BATCH])
+            documents = await self.store.index_documents(article_ids[start : start + _BATCH])
             for document in documents:
-                terms = await archive.workers.load(
-                    article_terms, archive.analyzer, document.article_id, document.title, document.body
+                terms = await self.workers.load(
+                    article_terms, self.analyzer, document.article_id, document.title, document.body
                 )
                 for chat_id, words in await self._matching_chats(terms):
                     if chat_id not in waits:
                         waits[chat_id] = await self._send_after(chat_id, now)
-                    queued += await archive.outbox.queue(
+                    queued += await self.outbox.queue(
                         OutboxKind.PUSH,
                         f"push:{chat_id}:{document.article_id}",
                         now,
@@ -74,11 +86,10 @@ class FollowMatcher:
 
     async def _matching_chats(self, article: ArticleTerms) -> list[tuple[int, str]]:
         """(chat, topic words) for every topic ``article`` matches, one per chat."""
-        archive = self.archive
-        topics = await archive.follows.candidates(article.headline | article.counts.keys())
+        topics = await self.topics.candidates(article.headline | article.counts.keys())
         if not topics:
             return []
-        idf = await archive.workers.load(archive.index.term_weights, sorted({t for topic in topics for t in topic.terms}))
+        idf = await self.workers.load(self.term_weights, sorted({t for topic in topics for t in topic.terms}))
         scorer = ArticleScorer(article, idf, AVERAGE_ARTICLE_TERMS)
         chats: dict[int, str] = {}
         for topic in topics:
@@ -88,5 +99,5 @@ class FollowMatcher:
 
     async def _send_after(self, chat_id: int, now: datetime) -> datetime:
         """Now, or the end of the digest window opened by the chat's last push."""
-        last = await self.archive.outbox.last_push_at(chat_id)
+        last = await self.outbox.last_push_at(chat_id)
         return now if last is None else max(now, last + DIGEST_WINDOW)

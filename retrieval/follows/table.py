@@ -1,4 +1,4 @@
-"""Followed topics and readers' push state, beside the articles in the same store.
+"""Followed topics, beside the articles in the same store.
 
 A chat follows at most ``max_topics`` topics; the same words written twice
 (any order, any case or inflection: the analysed terms are the key) are
@@ -15,18 +15,12 @@ from datetime import datetime
 
 from retrieval.errors import NewsbotError, NotFoundError
 from retrieval.follows.topics import Topic
-from retrieval.store.articles import SqlStore
-from retrieval.store.database import Row, to_epoch
+from retrieval.store.database import Database, Row, to_epoch
 
 _TOPIC_COLUMNS = "t.id, t.chat_id, t.words, t.terms"
 # Distinct terms of one article looked up (SQLite takes 32,766 parameters, asyncpg 32,767; an article has a few
 # thousand at most).
 _MAX_ARTICLE_TERMS = 30_000
-
-
-# Why a chat's pushes are paused.
-STOPPED = "you sent /stop"
-BLOCKED = "you had blocked the bot"
 
 
 class TopicLimitError(NewsbotError):
@@ -40,8 +34,8 @@ def _topic(row: Row) -> Topic:
 class StoredFollows:
     """The topic and reader tables of one store."""
 
-    def __init__(self, store: SqlStore) -> None:
-        self.db = store.db
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     async def follow(
         self, chat_id: int, words: str, terms: tuple[str, ...], now: datetime, max_topics: int
@@ -107,35 +101,6 @@ class StoredFollows:
         (found,) = await self.db.fetchone("SELECT EXISTS (SELECT 1 FROM topics)")
         return bool(found)
 
-    async def set_paused(self, chat_id: int, reason: str | None, now: datetime) -> None:
-        """Pause a chat's pushes with ``reason`` (/stop, blocked the bot), or resume them (None)."""
-        await self._set_reader(chat_id, "paused_reason", reason, now)
-
-    async def resume_if_blocked(self, chat_id: int, now: datetime) -> None:
-        """A reader who had blocked the bot and writes again wants their pushes back."""
-        if await self.paused_reason(chat_id) == BLOCKED:
-            await self.set_paused(chat_id, None, now)
-
-    async def paused_reason(self, chat_id: int) -> str | None:
-        row = await self.db.fetchone("SELECT paused_reason FROM readers WHERE chat_id = ?", (chat_id,))
-        return None if row is None else row[0]
-
-    async def set_language(self, chat_id: int, language: str | None, now: datetime) -> None:
-        """Remember the language a reader chose (None: follow their Telegram app's)."""
-        await self._set_reader(chat_id, "language", language, now)
-
-    async def _set_reader(self, chat_id: int, column: str, value: str | None, now: datetime) -> None:
-        """Set one column of a reader's row (``column`` is one of this module's names, never input)."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                f"INSERT INTO readers (chat_id, {column}, updated_at) VALUES (?, ?, ?)"
-                f" ON CONFLICT (chat_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at",
-                (chat_id, value, to_epoch(now)),
-            )
-
-    async def language(self, chat_id: int) -> str | None:
-        row = await self.db.fetchone("SELECT language FROM readers WHERE chat_id = ?", (chat_id,))
-        return None if row is None else row[0]
 
     async def counts(self) -> tuple[int, int]:
         """Topics followed, and chats following at least one."""

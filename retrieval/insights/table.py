@@ -21,8 +21,7 @@ from datetime import datetime
 from retrieval.errors import NotFoundError
 from retrieval.insights.models import AskedQuestion, FollowedTopic, Insights, OpenedArticle
 from retrieval.models import Headline
-from retrieval.store.articles import SqlStore
-from retrieval.store.database import Transaction, from_epoch, to_epoch
+from retrieval.store.database import Database, Transaction, from_epoch, to_epoch
 
 TOP = 10
 _SECRET = "reader-key"
@@ -41,8 +40,8 @@ class Forgotten:
 class StoredInsights:
     """The question and feedback tables of one store."""
 
-    def __init__(self, store: SqlStore) -> None:
-        self.db = store.db
+    def __init__(self, db: Database) -> None:
+        self.db = db
         self._secret: bytes | None = None
 
     async def reader_key(self, user_id: int) -> str:

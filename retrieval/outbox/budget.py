@@ -13,37 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
 
-from retrieval.store.articles import SqlStore
-from retrieval.store.database import Transaction
+from retrieval.outbox.models import GROUP, OVERALL, Limit
+from retrieval.store.database import Database, Transaction
 
 ALL = "all"
-
-
-@dataclass(frozen=True, slots=True)
-class Limit:
-    """At most one message per ``gap`` seconds, after a burst of ``1 + tolerance / gap``."""
-
-    gap: float
-    tolerance: float = 0.0
-
-
-# Just under Telegram's ceiling of about 30 sends a second for one bot, and
-# spaced (one per 1/29 s) rather than "29 per second", which lets 29 go at
-# once and 29 more within the same second after a pause: Telegram answers
-# that with 429s, and every request waiting then goes at once (bench/load.py).
-# A single process (SQLite) spends it through AIORateLimiter at this spacing.
-OVERALL = Limit(gap=1 / 29)
-# 20 a minute in one group or channel, 20 of them at once at most.
-GROUP = Limit(gap=3.0, tolerance=57.0)
 
 
 class StoredBudget:
     """The ``send_budget`` table of one store."""
 
-    def __init__(self, store: SqlStore) -> None:
-        self.db = store.db
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     async def reserve(self, group: str | None, now: float) -> float:
         """Reserve the next free moment (Unix seconds) for one message, to a group/channel when ``group`` is given."""

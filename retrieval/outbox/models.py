@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -18,6 +18,10 @@ class Announce(StrEnum):
     AUTO = "auto"
     EACH = "each"
     NONE = "none"
+
+
+# A chat's pushes that come within this of its last one wait for its end and go together, as one digest.
+DIGEST_WINDOW = timedelta(minutes=5)
 
 
 class OutboxKind(StrEnum):
@@ -51,3 +55,22 @@ class OutboxMessage:
     attempts: int
     queued_at: datetime
 
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most one message per ``gap`` seconds, after a burst of ``1 + tolerance / gap``."""
+
+    gap: float
+    tolerance: float = 0.0
+
+
+# Just under Telegram's ceiling of about 30 sends a second for one bot, and
+# spaced (one per 1/29 s) rather than "29 per second", which lets 29 go at
+# once and 29 more within the same second after a pause: Telegram answers
+# that with 429s, and every request waiting then goes at once (bench/load.py).
+# A single process (SQLite) spends it through AIORateLimiter at this spacing.
+OVERALL = Limit(gap=1 / 29)
+
+
+# 20 a minute in one group or channel, 20 of them at once at most.
+GROUP = Limit(gap=3.0, tolerance=57.0)

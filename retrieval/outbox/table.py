@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from retrieval.outbox.models import OutboxKind, OutboxMessage, OutboxStatus
-from retrieval.store.articles import SqlStore
-from retrieval.store.database import Row, from_epoch, marks, to_epoch
+from retrieval.store.database import Database, Row, from_epoch, marks, to_epoch
 
 INTERRUPTED = "the bot stopped while sending this; it is not sent again, as it may have gone out"
 
@@ -32,8 +31,8 @@ def _message(row: Row) -> OutboxMessage:
 class StoredOutbox:
     """The outbox table of one store."""
 
-    def __init__(self, store: SqlStore) -> None:
-        self.db = store.db
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     async def queue(
         self,

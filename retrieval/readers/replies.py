@@ -17,8 +17,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from retrieval.store.articles import SqlStore
-from retrieval.store.database import Transaction, to_epoch
+from retrieval.store.database import Database, Transaction, to_epoch
 
 #: How long an answer's More/Back buttons keep working.
 PAGE_TTL = timedelta(hours=24)
@@ -29,8 +28,8 @@ HANDLED_TTL = timedelta(days=1)
 class StoredReplies:
     """The ``pages`` and ``handled_updates`` tables of one store."""
 
-    def __init__(self, store: SqlStore) -> None:
-        self.db = store.db
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     @staticmethod
     async def add_page(tx: Transaction, question: str, question_id: int | None, now: datetime) -> str:

@@ -1,19 +1,17 @@
 """The store: articles, passages, opens and the change log, in SQL that SQLite and PostgreSQL both run.
 
-One implementation of ``Store`` over a ``Database`` (``retrieval.store.database``):
-the embedded default is one SQLite file, and several bot replicas share one
-PostgreSQL database through the same code (``open_store``).
+One implementation of ``Store`` (``retrieval.store.interface``) over a
+``Database`` (``retrieval.store.database``): the embedded default is one
+SQLite file, and several bot replicas share one PostgreSQL database through
+the same code (``retrieval.store.connect.open_store``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
-
-import asyncpg
 
 from retrieval.errors import NotFoundError, is_disk_full
 from retrieval.models import (
@@ -27,11 +25,9 @@ from retrieval.models import (
     PreparedArticle,
     StoreStats,
 )
-from retrieval.settings import Settings
 from retrieval.store.database import Database, Row, Transaction, chunks, from_epoch, marks, to_epoch
-from retrieval.store.migrations import MIGRATIONS
-from retrieval.store.postgres import PostgresDatabase
-from retrieval.store.sqlite import SQLiteDatabase, connect_read_only
+from retrieval.store.locks import ArchiveLock
+from retrieval.store.migrations import migrate
 
 log = logging.getLogger(__name__)
 
@@ -72,73 +68,37 @@ def _index_article(row: Row) -> IndexArticle:
     return IndexArticle(row[0], row[1], row[2], from_epoch(row[3]), _unpack_spans(row[4]))
 
 
-def store_for(settings: Settings) -> SqlStore:
-    """The store ``settings`` name: PostgreSQL when NEWSBOT_DATABASE_URL is set, else the SQLite file."""
-    if settings.database_url:
-        return SqlStore(PostgresDatabase(settings.database_url))
-    return SqlStore(SQLiteDatabase(settings.db_path))
-
-
-async def count_postgres_articles(url: str) -> int:
-    """How many articles the PostgreSQL store at ``url`` holds, on a connection of its own."""
-    db = await asyncpg.connect(url, timeout=5)
-    try:
-        return await db.fetchval("SELECT count(*) FROM articles")
-    finally:
-        await db.close()
-
-
-def count_articles(settings: Settings) -> int:
-    """How many articles the store holds, read without opening (migrating) it; raises if unreachable."""
-    if settings.database_url:
-        return asyncio.run(count_postgres_articles(settings.database_url))
-    with connect_read_only(settings.db_path) as db:
-        return db.execute("SELECT count(*) FROM articles").fetchone()[0]
-
-
 class SqlStore:
     """Articles, passages, opens and the change log of one database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, lock: ArchiveLock | None = None) -> None:
         self.db = db
+        # Held shared from open to close, so a restore cannot replace the file under this process (SQLite only).
+        self.lock = lock
         spans = _SPANS_COLUMN[db.dialect]
         self._spans = spans
         self._index_columns = f"a.id, a.title, a.body, a.published, {spans}"
 
     async def open(self) -> None:
-        await self.db.open()
+        """Take the archive lock, connect and migrate; nothing is left open if any of it fails."""
+        if self.lock is not None:
+            self.lock.acquire()
         try:
-            await self._migrate()
+            await self.db.open()
+            try:
+                await migrate(self.db)
+            except BaseException:
+                await self.db.close()
+                raise
         except BaseException:
-            await self.db.close()
+            if self.lock is not None:
+                self.lock.release()
             raise
 
     async def close(self) -> None:
         await self.db.close()
-
-    async def _migrate(self) -> None:
-        """Bring the schema to the newest version; several processes starting at once apply each version once."""
-        async with self.db.transaction() as tx:
-            await tx.serialize("migrations")
-            await tx.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-            )
-        current = await self.schema_version()
-        for version, migration in enumerate(MIGRATIONS, start=1):
-            if version <= current:
-                continue
-            async with self.db.transaction() as tx:
-                await tx.serialize("migrations")
-                (applied,) = await tx.fetchone("SELECT count(*) FROM schema_migrations WHERE version = ?", (version,))
-                if applied:
-                    continue  # another replica applied it while this one waited
-                await migration.apply(tx, self.db.dialect)
-                await tx.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (version, migration.name, to_epoch(datetime.now(UTC))),
-                )
-            log.info("store migrated to version %d (%s)", version, migration.name)
+        if self.lock is not None:
+            self.lock.release()
 
     async def pristine(self) -> bool:
         """True for a new store: no article, and nothing ever loaded (where the demo articles go)."""
@@ -167,9 +127,6 @@ class SqlStore:
             await tx.execute("DELETE FROM secrets WHERE name = ?", (GENERATION,))
         return await self.generation()
 
-    async def schema_version(self) -> int:
-        (version,) = await self.db.fetchone("SELECT coalesce(max(version), 0) FROM schema_migrations")
-        return version
 
     async def upsert(self, batch: Sequence[PreparedArticle]) -> list[tuple[Outcome, int | None, str | None]]:
         results: list[tuple[Outcome, int | None, str | None]] = []

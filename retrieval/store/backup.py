@@ -37,9 +37,13 @@ class BackupError(NewsbotError):
 
 @dataclass(frozen=True, slots=True)
 class BackupInfo:
+    """What a backup wrote, or what a restore read: the file, its articles and size, and the store restored."""
+
     path: Path
     articles: int
     size_bytes: int
+    # The store a restore replaced, for messages ("" for a backup).
+    store: str = ""
 
 
 def _check_newsbot_database(path: Path) -> int:
@@ -178,4 +182,4 @@ def restore_store(source: Path, db_path: Path, index_path: Path) -> BackupInfo:
             shutil.rmtree(index_path, ignore_errors=True)
     finally:
         serving.release()
-    return BackupInfo(db_path, articles, db_path.stat().st_size)
+    return BackupInfo(source, articles, source.stat().st_size, str(db_path))

@@ -48,6 +48,12 @@ class Store(Protocol):
     async def find_id(self, url: str) -> int | None:
         """Return the id of the article stored under ``url``, if any."""
 
+    async def find_ids(self, urls: Sequence[str]) -> dict[str, int]:
+        """The ids of the articles stored under these URLs (unknown URLs left out)."""
+
+    async def generation(self) -> str:
+        """This store's identity: a restore gives it a new one, so every index built before is rebuilt."""
+
     async def article(self, article_id: int) -> Article:
         """Return one article (NotFoundError if absent)."""
 

@@ -9,9 +9,13 @@ quotes the passages' ``"end"`` column, a reserved word there.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from retrieval.store.database import Dialect, Transaction
+from retrieval.store.database import Database, Dialect, Transaction, to_epoch
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,3 +282,38 @@ MIGRATIONS: list[Migration] = [
     ADD_READER_LANGUAGE,
     ADD_REPLICA_STATE,
 ]
+
+
+async def schema_version(db: Database) -> int:
+    """The newest migration applied to ``db`` (0 for a new database)."""
+    (version,) = await db.fetchone("SELECT coalesce(max(version), 0) FROM schema_migrations")
+    return version
+
+
+async def migrate(db: Database) -> int:
+    """Bring the schema to the newest version; several processes starting at once apply each version once.
+
+    Returns the version reached.
+    """
+    async with db.transaction() as tx:
+        await tx.serialize("migrations")
+        await tx.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+        )
+    current = await schema_version(db)
+    for version, migration in enumerate(MIGRATIONS, start=1):
+        if version <= current:
+            continue
+        async with db.transaction() as tx:
+            await tx.serialize("migrations")
+            (applied,) = await tx.fetchone("SELECT count(*) FROM schema_migrations WHERE version = ?", (version,))
+            if applied:
+                continue  # another replica applied it while this one waited
+            await migration.apply(tx, db.dialect)
+            await tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, migration.name, to_epoch(datetime.now(UTC))),
+            )
+        log.info("store migrated to version %d (%s)", version, migration.name)
+    return await schema_version(db)

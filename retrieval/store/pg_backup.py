@@ -24,10 +24,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import asyncpg
 
 from retrieval.errors import StoreBusyError
-from retrieval.replicas import SERVING
-from retrieval.store.articles import GENERATION, count_postgres_articles
+from retrieval.store.articles import GENERATION
 from retrieval.store.backup import BackupError, BackupInfo, backup_target, partial_path
-from retrieval.store.postgres import lock_key
+from retrieval.store.postgres import SERVING_LOCK, count_articles_at, lock_key
 
 _TABLE_LINE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ")
 
@@ -76,7 +75,7 @@ async def backup_postgres(
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return BackupInfo(target, await count_postgres_articles(url), target.stat().st_size)
+    return BackupInfo(target, await count_articles_at(url), target.stat().st_size)
 
 
 def _dumped_tables(source: Path) -> set[str]:
@@ -98,7 +97,7 @@ async def restore_postgres(url: str, source: Path) -> BackupInfo:
     address, schema = libpq_url(url)
     db = await asyncpg.connect(url)
     try:
-        if not await db.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(SERVING)):
+        if not await db.fetchval("SELECT pg_try_advisory_lock($1)", lock_key(SERVING_LOCK)):
             raise StoreBusyError("a newsbot replica is serving this database: stop every replica, then restore")
         env = {**os.environ, "PGOPTIONS": f"-c search_path={schema}"} if schema else None
         _run(
@@ -115,4 +114,4 @@ async def restore_postgres(url: str, source: Path) -> BackupInfo:
         articles = await db.fetchval("SELECT count(*) FROM articles")
     finally:
         await db.close()
-    return BackupInfo(source, articles, source.stat().st_size)
+    return BackupInfo(source, articles, source.stat().st_size, "PostgreSQL at " + url.split("@")[-1])

@@ -13,16 +13,23 @@ lock (``Transaction.serialize``).
 from __future__ import annotations
 
 import zlib
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
 from functools import lru_cache
 
 import asyncpg
 
-from retrieval.errors import DiskFullError, is_disk_full
+from retrieval.errors import DiskFullError, StoreUnavailableError, is_disk_full
 from retrieval.store.database import Dialect, Params, Row
 
 POOL_SIZE = 10
+# Session advisory locks of the serving processes (see ``PostgresSession``).
+SERVING_LOCK = "serving"
+LEADER_LOCK = "leader"
+# The server drops a replica's session (and its locks) about 25 s after its machine vanishes.
+KEEPALIVES = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"}
+# What a lost or refused connection raises, as asyncpg and the OS say it.
+CONNECTION_ERRORS = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError)
 
 
 @lru_cache(maxsize=4096)
@@ -45,6 +52,15 @@ def numbered(sql: str) -> str:
 def lock_key(name: str) -> int:
     """A stable advisory lock key for a name (the same in every process)."""
     return zlib.crc32(f"newsbot:{name}".encode())
+
+
+async def count_articles_at(url: str) -> int:
+    """How many articles the PostgreSQL store at ``url`` holds, on a connection of its own."""
+    db = await asyncpg.connect(url, timeout=5)
+    try:
+        return await db.fetchval("SELECT count(*) FROM articles")
+    finally:
+        await db.close()
 
 
 def _changed(status: str) -> int:
@@ -131,3 +147,66 @@ class PostgresDatabase:
 
     async def size_bytes(self) -> int:
         return await self.pool.fetchval("SELECT pg_database_size(current_database())")
+
+
+class PostgresSession:
+    """A replica's own connection, outside the pool: session advisory locks and LISTEN.
+
+    Session locks last as long as the connection, so a process that dies
+    frees them; that is what ``retrieval.replicas`` builds leadership on.
+    Every failure of the connection comes out as ``StoreUnavailableError``.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._db: asyncpg.Connection | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._db is not None
+
+    async def connect(self, *, exclusive_serving: bool, channel: str, on_notify: Callable[[], None]) -> bool:
+        """Connect, take the serving lock (exclusive or shared) and listen on ``channel``.
+
+        False, and no connection kept, when another process holds the serving lock the other way.
+        """
+        try:
+            db = await asyncpg.connect(self.url, server_settings=KEEPALIVES)
+        except CONNECTION_ERRORS as error:
+            raise StoreUnavailableError(f"cannot reach PostgreSQL ({error})") from error
+        try:
+            take = "pg_try_advisory_lock" if exclusive_serving else "pg_try_advisory_lock_shared"
+            if not await db.fetchval(f"SELECT {take}($1)", lock_key(SERVING_LOCK)):
+                await db.close()
+                return False
+            await db.add_listener(channel, lambda *_: on_notify())
+        except CONNECTION_ERRORS as error:
+            with suppress(*CONNECTION_ERRORS):
+                await db.close()
+            raise StoreUnavailableError(f"lost PostgreSQL while connecting ({error})") from error
+        self._db = db
+        return True
+
+    async def try_lock(self, name: str) -> bool:
+        """Take the session advisory lock ``name`` if nobody holds it."""
+        return bool(await self._call("SELECT pg_try_advisory_lock($1)", lock_key(name)))
+
+    async def ping(self) -> None:
+        """StoreUnavailableError if the connection (and with it every lock) is gone."""
+        await self._call("SELECT 1")
+
+    async def _call(self, sql: str, *params: object) -> object:
+        if self._db is None:
+            raise StoreUnavailableError("not connected to PostgreSQL")
+        try:
+            return await self._db.fetchval(sql, *params)
+        except CONNECTION_ERRORS as error:
+            raise StoreUnavailableError(f"lost the PostgreSQL session ({error})") from error
+
+    async def close(self) -> None:
+        """Drop the connection and its locks (a broken one cannot be closed politely)."""
+        if self._db is not None:
+            db, self._db = self._db, None
+            with suppress(Exception):
+                await db.close(timeout=2)
+

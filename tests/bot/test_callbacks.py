@@ -1,7 +1,7 @@
 import pytest
 
 from bot import callbacks
-from bot.admin import safe_file_name
+from bot.admin.load import safe_file_name
 from bot.arguments import UsageError, parse_count_and_window
 from bot.settings import BotSettings
 from retrieval import SettingsError, TopWindow, load_settings

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import terminal
 from bot.cli import main
+from bot.render import terminal
 from retrieval.models import Headline, SearchHit, SearchResult, Snippet
 from tests import feeds
 from tests.conftest import article, write_jsonl

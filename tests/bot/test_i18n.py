@@ -13,6 +13,7 @@ from babel.messages.extract import extract_from_dir
 from bot.i18n import LOCALES, Translator, catalogues, pick_language
 from retrieval.feeds import poller as polling
 from retrieval.ingest import sources
+from retrieval.readers.table import PAUSE_REASONS
 from tests.botapi import parse_html
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
@@ -34,7 +35,12 @@ def html_messages() -> set[str]:
 
 def plain_messages() -> set[str]:
     """The reasons the retrieval core gives (IngestError, polls): plain text, escaped where shown."""
-    return _extracted(RETRIEVAL, {"IngestError": None, "FetchError": None}) | set(polling.MESSAGES) | {sources.UNSUPPORTED}
+    return (
+        _extracted(RETRIEVAL, {"IngestError": None, "FetchError": None})
+        | set(polling.MESSAGES)
+        | set(PAUSE_REASONS)
+        | {sources.UNSUPPORTED}
+    )
 
 
 def messages_in_code() -> set[str]:

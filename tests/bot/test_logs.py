@@ -3,8 +3,8 @@ import logging
 
 import pytest
 
-from bot.logs import REDACTED, JsonFormatter, RedactingFormatter, configure_logging
-from bot.metrics import Metrics
+from bot.monitoring.logs import REDACTED, JsonFormatter, RedactingFormatter, configure_logging
+from bot.monitoring.metrics import Metrics
 
 TOKEN = "123456789:AAHsecretPartOfTheToken"
 

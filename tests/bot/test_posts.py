@@ -8,9 +8,9 @@ import pytest
 
 from bot import callbacks
 from bot.arguments import UsageError, parse_feed_command
-from bot.posts import render_channel_post, render_feeds, render_remove_question, render_summary_post
-from retrieval.feeds.models import Feed
-from retrieval.feeds.poller import PAUSED_BY_ADMIN
+from bot.render.feeds import render_feeds, render_remove_question
+from bot.render.posts import render_channel_post, render_summary_post
+from retrieval.feeds.models import PAUSED_BY_ADMIN, Feed
 from retrieval.models import Article, Headline
 from retrieval.text.sentences import lead
 from tests.botapi import check_markup, parse_html, utf16_length

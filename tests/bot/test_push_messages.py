@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot import callbacks
-from bot.inline_results import article_of, headline_result, hit_result, result_id
-from bot.push_messages import render_digest, render_push, render_topics
+from bot.render.follows import render_digest, render_push, render_topics
+from bot.render.inline import article_of, headline_result, hit_result, result_id
 from retrieval.follows.topics import Topic
 from retrieval.models import Headline, SearchHit, Snippet
 from tests.botapi import check_markup, parse_html, utf16_length

@@ -1,18 +1,12 @@
 from datetime import UTC, datetime
 
 from bot import callbacks
-from bot.render import (
-    MAX_VISIBLE,
-    join_blocks,
-    render_answer,
-    render_article,
-    render_headlines,
-    render_load_report,
-    shorten,
-    visible_length,
-)
+from bot.render.answers import render_answer, render_article, render_headlines
+from bot.render.html import MAX_VISIBLE, join_blocks, visible_length
+from bot.render.reports import render_load_report
 from retrieval.models import Article, Headline, LoadReport, SearchHit, SearchResult
 from retrieval.search.quotes import Snippet
+from retrieval.text.shorten import shorten
 from tests.botapi import parse_html, utf16_length
 
 

@@ -56,7 +56,7 @@ async def test_admin_uploads_a_gzipped_file_with_a_headline_less_article(api: Fa
 async def test_big_upload_shows_progress_in_one_status_message(
     api: FakeBotApi, bot: BotServices, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.admin.PROGRESS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr("bot.admin.load.PROGRESS_EVERY_SECONDS", 0.0)
     records = [article(n) for n in range(1, 1201)]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import jobs, outbox
 from bot.app import build_application
+from bot.sending import channel, jobs
 from bot.services import BotServices
 from bot.settings import BotSettings
 from retrieval import Archive
@@ -30,8 +30,8 @@ START = datetime(2026, 11, 1, 8, tzinfo=UTC)
 def _fast_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     """The jobs' turns, shortened from a minute and three seconds so a test takes seconds."""
     monkeypatch.setattr(jobs, "FEED_CHECK_EVERY", 0.3)
-    monkeypatch.setattr(outbox, "CHANNEL_POST_EVERY", 0.1)
-    monkeypatch.setattr(outbox, "NOTICES_EVERY", 0.2)
+    monkeypatch.setattr(channel, "CHANNEL_POST_EVERY", 0.1)
+    monkeypatch.setattr(channel, "NOTICES_EVERY", 0.2)
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ async def test_admin_adds_a_feed_and_the_job_queue_posts_new_items_to_the_channe
 
     # New items: the running bot's JobQueue polls the feed when it is due, and posts them once.
     routes["/feed.xml"] = Route(body=feeds.rss2(base, items), content_type="application/rss+xml")
-    await bot.archive.feeds.set_paused(1, None, datetime.now(UTC))  # due now, as a resumed feed is
+    await bot.archive.feeds.resume(1)  # due now, as a resumed feed is
     await wait_until(lambda: _count(api, 2))
     await asyncio.sleep(0.5)
     posts = channel_posts(api)
@@ -121,7 +121,7 @@ async def _count(api: FakeBotApi, wanted: int) -> bool:
 async def test_feeds_list_and_buttons_and_strangers_are_refused(api: FakeBotApi, bot: BotServices, site) -> None:
     base, routes = site
     routes["/feed.xml"] = Route(body=feeds.rss2(base, feeds.stories(1, start=START)))
-    await bot.archive.add_feed(base + "/feed.xml", timedelta(hours=1))
+    await bot.archive.feeds.add(base + "/feed.xml", timedelta(hours=1))
 
     mark = api.mark()
     await api.send_text("/feeds", user_id=ADMIN_ID)
@@ -226,9 +226,9 @@ async def test_restart_sends_queued_posts_once_and_never_resends_one_cut_off_mid
     path = write_jsonl(tmp_path / "three.jsonl", [article(n) for n in range(1, 4)])
     async with await Archive.open(channel_settings) as archive:
         report = await archive.load([str(path)], announce=Announce.EACH)
-        cut_off = await archive.outbox.next_due((OutboxKind.ARTICLE,), datetime.now(UTC), timedelta(days=1))
+        cut_off = await archive.outbox.next_post()
         assert cut_off is not None and report.new == 3
-        assert await archive.outbox.claim(cut_off.id)
+        assert await archive.outbox.claim([cut_off.message])
 
     async with serving(build_application(channel_settings), channel_settings) as bot_services:
         await wait_until(lambda: _count(api, 2))
@@ -264,11 +264,11 @@ async def _outbox_is(bot: BotServices, counts: dict[str, int]) -> bool:
 async def test_a_feed_that_keeps_failing_is_paused_and_the_admins_told_once(api: FakeBotApi, bot: BotServices, site) -> None:
     base, routes = site
     routes["/feed.xml"] = Route(body=feeds.rss2(base, feeds.stories(1, start=START)))
-    feed, _ = await bot.archive.add_feed(base + "/feed.xml", timedelta(minutes=15))
+    feed, _ = await bot.archive.feeds.add(base + "/feed.xml", timedelta(minutes=15))
     routes["/feed.xml"] = Route(status=502)
     state = feed
     for _ in range(PAUSE_AFTER_FAILURES):  # what eight failed polls over a day and a half leave behind
-        await bot.archive.poller.poll(feed.id)
+        await bot.archive.feeds.poll(feed.id)
         state = await bot.archive.feeds.get(feed.id)
     assert state.paused
     notice = await api.next_call("sendMessage", chat_id=ADMIN_ID)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot import pushes
 from bot.app import build_application
+from bot.sending import pushes
 from bot.services import BotServices
 from bot.settings import BotSettings
 from retrieval import Archive
 from retrieval.follows import matcher as matching
-from retrieval.follows.table import BLOCKED
-from retrieval.follows.topics import topic_terms
 from retrieval.outbox.models import Announce, OutboxKind
+from retrieval.readers.table import BLOCKED
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article, write_jsonl
 from tests.e2e.conftest import ADMIN_ID, READER_ID, serving
@@ -134,10 +132,10 @@ async def test_follow_this_topic_button_following_list_and_unfollow(api: FakeBot
     assert (await says(api, "/unfollow 1")) == "Unfollowed “Albania MEK camp”."
     assert (await says(api, "/unfollow nothing here")).startswith("You do not follow “nothing here”")
     # Someone else's topic cannot be unfollowed by forging the button.
-    topic = (await bot.archive.follows.topics_of(READER_ID))[0]
+    topic = (await bot.archive.follows.topics(READER_ID))[0]
     callback = await api.press(api.stored(listing), f"u|{topic.id}", user_id=7777)
     await api.wait_for(lambda c: c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == callback)
-    assert len(await bot.archive.follows.topics_of(READER_ID)) == 1
+    assert len(await bot.archive.follows.topics(READER_ID)) == 1
 
 
 async def test_in_a_group_only_admins_choose_topics(api: FakeBotApi, bot: BotServices, tmp_path: Path) -> None:
@@ -154,9 +152,8 @@ async def test_in_a_group_only_admins_choose_topics(api: FakeBotApi, bot: BotSer
 
 async def test_300_followers_and_429s_each_get_exactly_one_message(api: FakeBotApi, bot: BotServices, tmp_path: Path) -> None:
     followers = list(range(200_000, 200_300))
-    terms = topic_terms(bot.archive.analyzer, "Albania camp")
     for chat in followers:
-        await bot.archive.follows.follow(chat, "Albania camp", terms, datetime.now(UTC), 3)
+        await bot.archive.follows.follow(chat, "Albania camp", max_topics=3)
     api.fail_next("sendMessage", status=429, retry_after=1, times=3)
     await bot.archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1, **MEK_ALBANIA)]))])
     deadline = asyncio.get_running_loop().time() + 60
@@ -174,7 +171,7 @@ async def test_restart_with_queued_pushes_sends_each_once(
 ) -> None:
     async with await Archive.open(follow_settings) as archive:  # the bot is down: `newsbot load` queues
         for chat in (301, 302):
-            await archive.follows.follow(chat, "MEK", ("mek",), datetime.now(UTC), 3)
+            await archive.follows.follow(chat, "MEK", max_topics=3)
         await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1, **MEK_ALBANIA)]))], announce=Announce.AUTO)
         assert await archive.outbox.counts((OutboxKind.PUSH,)) == {"queued": 2}
     for _ in range(2):

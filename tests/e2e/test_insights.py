@@ -14,6 +14,7 @@ from bot.cli import main
 from bot.services import BotServices
 from retrieval import TopWindow
 from tests.botapi import FakeBotApi, parse_html
+from tests.conftest import tables_of
 from tests.e2e.conftest import ADMIN_ID, READER_ID
 
 QUESTION = "Albania MEK camp"
@@ -92,14 +93,14 @@ async def test_forget_deletes_a_readers_questions_ratings_and_topics(api: FakeBo
     assert reply.startswith("🗑 Done. I deleted everything I kept about you: 1 questions, 1 ratings and 1 followed topics")
     insights = await bot.archive.reader_insights(TopWindow.ALL)
     assert insights.questions == 1 and insights.readers == 1 and insights.liked == 0
-    assert await bot.archive.follows.topics_of(READER_ID) == []
+    assert await bot.archive.follows.topics(READER_ID) == []
 
 
 async def test_questions_are_deleted_after_the_retention_period(api: FakeBotApi, bot: BotServices) -> None:
     await ask(api, QUESTION)
     archive = bot.archive
-    assert await archive.insights.purge(datetime.now(UTC) - timedelta(days=1)) == 0
-    assert await archive.insights.purge(datetime.now(UTC) + timedelta(seconds=5)) == 1
+    assert await tables_of(archive).insights.purge(datetime.now(UTC) - timedelta(days=1)) == 0
+    assert await tables_of(archive).insights.purge(datetime.now(UTC) + timedelta(seconds=5)) == 1
     assert (await archive.reader_insights(TopWindow.ALL)).questions == 0
 
 

@@ -40,7 +40,7 @@ async def test_language_command_switches_and_is_remembered(api: FakeBotApi, bot:
     await api.press(api.stored(choice), buttons[1]["callback_data"], user_id=READER_ID)
     confirm = await api.next_call("sendMessage", chat_id=READER_ID, after=mark)
     assert parse_html(confirm.params["text"]).startswith("از این پس فارسی می‌نویسم.")
-    assert await bot.archive.follows.language(READER_ID) == "fa"
+    assert await bot.archive.language(READER_ID) == "fa"
     reply = parse_html((await ask(api, "/follow MEK", READER_ID)).params["text"])
     assert reply.startswith("✅ «\u2068MEK\u2069» دنبال می‌شود.")
     # Forged language buttons are answered, not crashed on.

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from bot import handlers
-from bot.delivery import RETRY_DELAYS
+from bot.readers import answers as handlers
+from bot.sending.delivery import RETRY_DELAYS
 from bot.services import BotServices
 from tests.botapi import FakeBotApi, StoredMessage, parse_html
 from tests.conftest import article, write_jsonl

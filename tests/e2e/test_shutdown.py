@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.status import HEARTBEAT_SECONDS
+from bot.monitoring.status import HEARTBEAT_SECONDS
 from retrieval import Archive, Settings
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article, write_jsonl

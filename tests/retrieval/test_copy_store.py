@@ -10,9 +10,9 @@ import pytest
 from retrieval import Archive, Settings
 from retrieval.outbox.models import OutboxKind
 from retrieval.store import copy as copying
-from retrieval.store.articles import store_for
+from retrieval.store.connect import store_for
 from retrieval.store.copy import TABLES, copy_store
-from tests.conftest import article, write_jsonl
+from tests.conftest import article, tables_of, write_jsonl
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -20,21 +20,22 @@ NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 async def _fill(settings: Settings, tmp_path: Path) -> None:
     """An archive with a row in every kind of table."""
     async with await Archive.open(settings) as archive:
+        tables = tables_of(archive)
         await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(n) for n in range(1, 40)]))])
         await archive.delete("3")
         await archive.record_open(5)
-        feed = await archive.feeds.add("https://news.example.com/feed.xml", interval=timedelta(minutes=15), now=NOW)
-        await archive.feeds.record_items(feed.id, [("guid-5", "https://news.example.com/story-5", 5, None)], NOW)
-        await archive.outbox.queue(OutboxKind.NOTICE, "notice:1", NOW, payload="x")
-        await archive.follows.follow(77, "camp albania", ("camp", "albania"), NOW, max_topics=20)
-        await archive.follows.set_language(77, "fa", NOW)
-        reader = await archive.insights.reader_key(77)
+        feed = await tables.feeds.add("https://news.example.com/feed.xml", interval=timedelta(minutes=15), now=NOW)
+        await tables.feeds.record_items(feed.id, [("guid-5", "https://news.example.com/story-5", 5, None)], NOW)
+        await tables.outbox.queue(OutboxKind.NOTICE, "notice:1", NOW, payload="x")
+        await tables.topics.follow(77, "camp albania", ("camp", "albania"), NOW, max_topics=20)
+        await tables.readers.set_language(77, "fa", NOW)
+        reader = await tables.insights.reader_key(77)
         async with archive.store.db.transaction() as tx:
-            question = await archive.insights.add_question(tx, reader, "camp?", ("camp",), 2, NOW)
-            await archive.replies.add_page(tx, "camp?", question, NOW)
-        await archive.insights.record_feedback(question, reader, 1, NOW)
-        await archive.replies.mark_handled(9, NOW)
-        await archive.budget.reserve(None, NOW.timestamp())
+            question = await tables.insights.add_question(tx, reader, "camp?", ("camp",), 2, NOW)
+            await tables.replies.add_page(tx, "camp?", question, NOW)
+        await tables.insights.record_feedback(question, reader, 1, NOW)
+        await tables.replies.mark_handled(9, NOW)
+        await tables.budget.reserve(None, NOW.timestamp())
 
 
 async def _counts(settings: Settings) -> dict[str, int]:
@@ -71,8 +72,8 @@ async def test_an_archive_goes_to_postgresql_and_back_whole(tmp_path: Path, post
         hit = (await moved.search("topic7")).hits[0]
         assert hit.headline.id == 7 and hit.headline.title == "Story number 7"
         assert (await moved.article(5)).views == 1
-        assert [t.words for t in await moved.follows.topics_of(77)] == ["camp albania"]
-        assert await moved.follows.language(77) == "fa"
+        assert [t.words for t in await moved.follows.topics(77)] == ["camp albania"]
+        assert await moved.language(77) == "fa"
         new = await moved.load([str(write_jsonl(tmp_path / "b.jsonl", [article(100)]))])
         assert new.new == 1 and await moved.store.find_id("https://news.example.com/story-100") == 40  # after the ids
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from retrieval.errors import IngestError
+from retrieval.feeds.intervals import backoff, describe_interval, parse_interval
 from retrieval.feeds.parse import FULL_TEXT_MIN_WORDS, FeedKind, html_to_text, parse_feed
-from retrieval.feeds.poller import backoff, describe_interval, parse_interval
 from tests import feeds
 
 BASE = "https://news.example.com"

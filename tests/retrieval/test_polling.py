@@ -15,6 +15,7 @@ from retrieval.feeds.table import MAX_ITEM_ATTEMPTS
 from retrieval.messages import say_stored
 from retrieval.outbox.models import OutboxKind
 from tests import feeds
+from tests.conftest import tables_of
 from tests.pages import Route, serve
 
 START = datetime(2026, 11, 1, 8, tzinfo=UTC)
@@ -60,7 +61,7 @@ async def test_full_text_feed_is_stored_from_the_feed_without_fetching_pages(sit
     items = feeds.stories(3, start=START)
     feeds.site(routes, base, items)
     publish(routes, "/feed.xml", feeds.rss2(base, items))
-    feed, first_poll = await archive.add_feed(base + "/feed.xml", EVERY)
+    feed, first_poll = await archive.feeds.add(base + "/feed.xml", EVERY)
     assert first_poll == "3 items offered, 3 new, 0 updated"
     assert feed.title == "Example News" and feed.kind == "feed" and feed.items_added == 3
     assert page_requests(routes) == 0
@@ -77,7 +78,7 @@ async def test_summary_feed_fetches_each_page_and_fills_what_the_page_lacks(site
     items = feeds.stories(2, start=START)
     feeds.site(routes, base, items)
     publish(routes, "/atom.xml", feeds.atom(base, items))
-    await archive.add_feed(base + "/atom.xml", EVERY)
+    await archive.feeds.add(base + "/atom.xml", EVERY)
     assert page_requests(routes) == 2
     stored = await archive.article(await archive.resolve(items[0].url(base)))
     assert stored.title == items[0].title
@@ -91,8 +92,8 @@ async def test_json_feed_and_rss1_load(site, archive: Archive) -> None:
     feeds.site(routes, base, items)
     publish(routes, "/feed.json", feeds.json_feed(base, items[:2]))
     publish(routes, "/rss1.xml", feeds.rss1(base, items[2:]))
-    assert (await archive.add_feed(base + "/feed.json", EVERY))[1].startswith("2 items offered, 2 new")
-    assert (await archive.add_feed(base + "/rss1.xml", EVERY))[1].startswith("2 items offered, 2 new")
+    assert (await archive.feeds.add(base + "/feed.json", EVERY))[1].startswith("2 items offered, 2 new")
+    assert (await archive.feeds.add(base + "/rss1.xml", EVERY))[1].startswith("2 items offered, 2 new")
     assert (await archive.stats()).store.articles == 4
 
 
@@ -103,7 +104,7 @@ async def test_sitemap_index_is_followed_to_its_sitemaps(site, archive: Archive)
     publish(routes, "/sitemap-news.xml", feeds.news_sitemap(base, items[:2]))
     publish(routes, "/sitemap-2026.xml", feeds.sitemap(base, items[2:]))
     publish(routes, "/sitemap.xml", feeds.sitemap_index([f"{base}/sitemap-news.xml", f"{base}/sitemap-2026.xml"]))
-    feed, first_poll = await archive.add_feed(base + "/sitemap.xml", EVERY)
+    feed, first_poll = await archive.feeds.add(base + "/sitemap.xml", EVERY)
     assert feed.kind == "sitemap index" and first_poll.startswith("4 items offered, 4 new")
 
 
@@ -112,23 +113,23 @@ async def test_conditional_get_and_no_item_twice(site, archive: Archive) -> None
     items = feeds.stories(5, start=START)
     feeds.site(routes, base, items)
     route = publish(routes, "/feed.xml", feeds.rss2(base, items[:3]), etag='"v1"')
-    feed, _ = await archive.add_feed(base + "/feed.xml", EVERY)
+    feed, _ = await archive.feeds.add(base + "/feed.xml", EVERY)
 
-    unchanged = await archive.poller.poll(feed.id)
+    unchanged = await archive.feeds.poll(feed.id)
     assert unchanged.not_modified and route.requests[-1]["If-None-Match"] == '"v1"'
 
     # Re-published: the same items re-ordered, with two new ones; then the same again under new guids.
     publish(routes, "/feed.xml", feeds.rss2(base, list(reversed(items))), etag='"v2"')
-    again = await archive.poller.poll(feed.id)
+    again = await archive.feeds.poll(feed.id)
     assert again.report is not None and (again.report.new, again.report.updated) == (2, 0)
     renamed = feeds.rss2(base, items).replace(b"example-story", b"moved-story")
     publish(routes, "/feed.xml", renamed, etag='"v3"')
-    third = await archive.poller.poll(feed.id)
+    third = await archive.feeds.poll(feed.id)
     assert third.report is not None and third.report.processed == 0  # known by canonical URL
 
     # The same stories in a second feed are not stored twice either.
     publish(routes, "/atom.xml", feeds.atom(base, items))
-    _, second_feed = await archive.add_feed(base + "/atom.xml", EVERY)
+    _, second_feed = await archive.feeds.add(base + "/atom.xml", EVERY)
     assert second_feed.startswith("5 items offered, 0 new")
     assert (await archive.stats()).store.articles == 5
 
@@ -138,17 +139,17 @@ async def test_new_items_after_the_backfill_are_queued_for_the_channel_once(site
     items = feeds.stories(10, start=START)
     feeds.site(routes, base, items)
     publish(routes, "/feed.xml", feeds.rss2(base, items[:2]))
-    feed, _ = await archive.add_feed(base + "/feed.xml", EVERY)
+    feed, _ = await archive.feeds.add(base + "/feed.xml", EVERY)
     assert await archive.outbox.counts((OutboxKind.ARTICLE,)) == {}  # a backfill is not news
 
     publish(routes, "/feed.xml", feeds.rss2(base, items[:4]))
-    await archive.poller.poll(feed.id)
-    await archive.poller.poll(feed.id)
+    await archive.feeds.poll(feed.id)
+    await archive.feeds.poll(feed.id)
     assert await archive.outbox.counts((OutboxKind.ARTICLE,)) == {"queued": 2}
 
     # More new items at once than NEWSBOT_CHANNEL_BULK_LIMIT (3): one summary post instead.
     publish(routes, "/feed.xml", feeds.rss2(base, items))
-    await archive.poller.poll(feed.id)
+    await archive.feeds.poll(feed.id)
     assert await archive.outbox.counts((OutboxKind.ARTICLE,)) == {"queued": 2}
     assert await archive.outbox.counts((OutboxKind.SUMMARY,)) == {"queued": 1}
 
@@ -157,34 +158,34 @@ async def test_a_broken_feed_backs_off_then_pauses_and_tells_the_admins_once(sit
     base, routes = site
     items = feeds.stories(1, start=START)
     publish(routes, "/feed.xml", feeds.rss2(base, items))
-    feed, _ = await archive.add_feed(base + "/feed.xml", EVERY)
+    feed, _ = await archive.feeds.add(base + "/feed.xml", EVERY)
     routes["/feed.xml"] = Route(body=b"<html><body><h1>Site under maintenance</h1></body></html>")
     now = datetime.now(UTC)
     for failure in range(1, PAUSE_AFTER_FAILURES + 1):
-        result = await archive.poller.poll(feed.id, now)
+        result = await archive.feeds.poll(feed.id, now)
         state = await archive.feeds.get(feed.id)
         assert result.error is not None and "not an RSS, Atom or JSON feed" in result.error
         assert state.error_count == failure and state.error_text == result.error
         assert state.next_poll_at == now.replace(microsecond=0) + min(EVERY * 2**failure, timedelta(days=1))
     assert state.paused and say_stored(state.paused_reason or "") == "failed 8 times in a row"
-    assert await archive.feeds.due(now + timedelta(days=30)) == []
-    notice = await archive.outbox.next_due((OutboxKind.NOTICE,), datetime.now(UTC), timedelta(days=1))
+    assert await tables_of(archive).feeds.due(now + timedelta(days=30)) == []
+    notice = await archive.outbox.next_notice()
     assert notice is not None
     text = say_stored(notice.payload)
     assert text.startswith(f"Feed {feed.id} (") and "failed 8 times in a row" in text and "maintenance" not in text
     assert await archive.outbox.counts((OutboxKind.NOTICE,)) == {"queued": 1}
 
     # Resumed, it is due at once and its errors are forgotten.
-    resumed = await archive.feeds.set_paused(feed.id, None, datetime.now(UTC))
+    resumed = await archive.feeds.resume(feed.id)
     assert not resumed.paused and resumed.error_count == 0
 
 
 async def test_a_feed_that_times_out_is_a_failed_poll(site, archive: Archive) -> None:
     base, routes = site
     publish(routes, "/feed.xml", feeds.rss2(base, feeds.stories(1, start=START)))
-    feed, _ = await archive.add_feed(base + "/feed.xml", EVERY)
+    feed, _ = await archive.feeds.add(base + "/feed.xml", EVERY)
     routes["/feed.xml"] = Route(body=b"<rss>" + b" " * 100, trickle=0.1)
-    result = await archive.poller.poll(feed.id)
+    result = await archive.feeds.poll(feed.id)
     assert result.error is not None and "longer than 2 s" in result.error
 
 
@@ -193,7 +194,7 @@ async def test_adding_what_is_not_a_feed_keeps_nothing(site, archive: Archive) -
     routes["/page.html"] = Route(body=b"<html><body><p>Hello</p></body></html>")
     for url in (base + "/page.html", base + "/missing.xml", "ftp://example.com/feed.xml"):
         with pytest.raises(IngestError):
-            await archive.add_feed(url, EVERY)
+            await archive.feeds.add(url, EVERY)
     assert await archive.feeds.all() == []
 
 
@@ -203,7 +204,7 @@ async def test_feeds_of_private_addresses_are_refused_by_default(tmp_path: Path,
     settings = Settings(_env_file=None, db_path=tmp_path / "guarded.sqlite3", load_seeds=False)
     async with await Archive.open(settings) as guarded:
         with pytest.raises(IngestError, match="private or local address"):
-            await guarded.add_feed(base + "/feed.xml", EVERY)
+            await guarded.feeds.add(base + "/feed.xml", EVERY)
     assert routes["/feed.xml"].requests == []
 
 
@@ -213,14 +214,14 @@ async def test_an_item_whose_page_fails_is_tried_again_then_given_up(site, archi
     feeds.site(routes, base, items)
     routes["/news/story-2"] = Route(status=503)
     publish(routes, "/atom.xml", feeds.atom(base, items))
-    _, first = await archive.add_feed(base + "/atom.xml", EVERY)
+    _, first = await archive.feeds.add(base + "/atom.xml", EVERY)
     assert first == "2 items offered, 1 new, 0 updated, 1 failed"
     feed = (await archive.feeds.all())[0]
     for _ in range(MAX_ITEM_ATTEMPTS - 1):
-        await archive.poller.poll(feed.id)
+        await archive.feeds.poll(feed.id)
     tries = len(routes["/news/story-2"].requests)
     assert tries == MAX_ITEM_ATTEMPTS
-    await archive.poller.poll(feed.id)
+    await archive.feeds.poll(feed.id)
     assert len(routes["/news/story-2"].requests) == tries  # given up: not fetched again
 
 
@@ -229,29 +230,29 @@ async def test_two_pollers_never_poll_one_feed_at_once(site, archive: Archive, t
     items = feeds.stories(2, start=START)
     feeds.site(routes, base, items)
     publish(routes, "/feed.xml", feeds.rss2(base, items))
-    feed, _ = await archive.add_feed(base + "/feed.xml", EVERY)
+    feed, _ = await archive.feeds.add(base + "/feed.xml", EVERY)
     # A second process on the same archive (the bot and `newsbot feeds check` from cron).
     async with await Archive.open(archive.settings) as other:
         now = datetime.now(UTC)
-        assert await archive.feeds.claim(feed.id, now, LEASE)
-        busy = await other.poller.poll(feed.id, now)
+        assert await tables_of(archive).feeds.claim(feed.id, now, LEASE)
+        busy = await other.feeds.poll(feed.id, now)
         assert not busy.polled and busy.summary() == "being polled already (by the bot or another process)"
-        await archive.feeds.release(feed.id)
-        results = await asyncio.gather(archive.poller.poll(feed.id), other.poller.poll(feed.id))
+        await tables_of(archive).feeds.release(feed.id)
+        results = await asyncio.gather(archive.feeds.poll(feed.id), other.feeds.poll(feed.id))
         assert sorted(result.polled for result in results) == [False, True]
         # A lease left by a poller that died runs out.
-        assert await archive.feeds.claim(feed.id, now, LEASE)
-        assert (await other.poller.poll(feed.id, now + LEASE + timedelta(seconds=1))).polled
+        assert await tables_of(archive).feeds.claim(feed.id, now, LEASE)
+        assert (await other.feeds.poll(feed.id, now + LEASE + timedelta(seconds=1))).polled
 
 
 async def test_removing_a_feed_keeps_its_articles(site, archive: Archive) -> None:
     base, routes = site
     publish(routes, "/feed.xml", feeds.rss2(base, feeds.stories(2, start=START)))
-    feed, _ = await archive.add_feed(base + "/feed.xml", EVERY)
+    feed, _ = await archive.feeds.add(base + "/feed.xml", EVERY)
     await archive.feeds.remove(feed.id)
     assert await archive.feeds.all() == [] and (await archive.stats()).store.articles == 2
-    await archive.feeds.record_items(feed.id, [("guid", "https://x.org/", None, None)], datetime.now(UTC))  # no error
-    again, first_poll = await archive.add_feed(base + "/feed.xml", EVERY)
+    await tables_of(archive).feeds.record_items(feed.id, [("guid", "https://x.org/", None, None)], datetime.now(UTC))  # no error
+    again, first_poll = await archive.feeds.add(base + "/feed.xml", EVERY)
     assert again.id == 2 and first_poll.startswith("2 items offered, 0 new")
     with pytest.raises(IngestError, match="feed 2 already"):
-        await archive.add_feed(base + "/feed.xml", EVERY)
+        await archive.feeds.add(base + "/feed.xml", EVERY)

@@ -10,6 +10,7 @@ import pytest
 
 from retrieval import Archive, Settings, replicas
 from retrieval.replicas import PostgresReplicas, ReplicaError, SingleProcess
+from retrieval.store.postgres import LEADER_LOCK, lock_key
 from tests.conftest import article, write_jsonl
 
 
@@ -71,12 +72,12 @@ async def test_a_leader_whose_session_is_cut_stops_leading_and_rejoins(url: str)
             await admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 " AND objid = $1 AND pid <> pg_backend_pid()",
-                replicas.lock_key(replicas.LEADER),
+                lock_key(LEADER_LOCK),
             )
         finally:
             await admin.close()
         await until(lambda: second.replicas.leading)
-        await until(lambda: first.replicas._db is not None and not first.replicas.leading)
+        await until(lambda: first.replicas._session.connected and not first.replicas.leading)
         await asyncio.sleep(0.3)
         assert not first.replicas.leading
     finally:

@@ -6,8 +6,10 @@ import pytest
 
 from retrieval import Archive, Settings
 from retrieval.ingest.records import article_from_fields, content_hash
-from retrieval.store.articles import SqlStore, store_for
-from retrieval.store.migrations import MIGRATIONS
+from retrieval.search.index_sync import IndexSync
+from retrieval.store.articles import SqlStore
+from retrieval.store.connect import store_for
+from retrieval.store.migrations import MIGRATIONS, schema_version
 from tests.conftest import article, write_jsonl
 
 
@@ -20,7 +22,7 @@ async def test_new_store_is_migrated(settings: Settings) -> None:
     await store.open()
     try:
         assert await store.pristine()
-        assert await store.schema_version() == len(MIGRATIONS)
+        assert await schema_version(store.db) == len(MIGRATIONS)
         rows = await store.db.fetchall("SELECT name FROM schema_migrations ORDER BY version")
     finally:
         await store.close()
@@ -59,11 +61,10 @@ async def test_an_archive_from_before_feeds_upgrades_and_reloads_unchanged(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A store of the first schema gains the feed and outbox tables; its articles keep their hashes."""
-    from retrieval.store import articles as sql_store
     from retrieval.store import migrations
 
     rows = [article(1), article(2)]
-    monkeypatch.setattr(sql_store, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
     old = _store(settings)
     await old.open()
     async with old.db.transaction() as tx:  # what the first version wrote: no author, no summary
@@ -75,9 +76,9 @@ async def test_an_archive_from_before_feeds_upgrades_and_reloads_unchanged(
                 (fields.url, fields.title, fields.body, content_hash(fields)),
             )
     await old.close()
-    monkeypatch.setattr(sql_store, "MIGRATIONS", migrations.MIGRATIONS)
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
     async with await Archive.open(settings) as upgraded:
-        assert await upgraded.store.schema_version() == len(MIGRATIONS)
+        assert await schema_version(upgraded.store.db) == len(MIGRATIONS)
         again = await upgraded.load([str(write_jsonl(tmp_path / "a.jsonl", rows))])
         assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
         stored = await upgraded.article(1)
@@ -101,10 +102,10 @@ async def test_an_index_from_before_store_generations_is_kept_not_rebuilt(
     del stored["store"]
     params.write_text(json.dumps(stored))
 
-    async def no_rebuild(self: Archive) -> int:
+    async def no_rebuild(self: IndexSync) -> int:
         raise AssertionError("the index was rebuilt")
 
-    monkeypatch.setattr(Archive, "reindex", no_rebuild)
+    monkeypatch.setattr(IndexSync, "rebuild", no_rebuild)
     async with await Archive.open(settings) as archive:
         assert archive.index.params.store == generation
         assert (await archive.search("topic1")).hits

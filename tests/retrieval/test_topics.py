@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 import pytest
 
 from retrieval import Archive
-from retrieval.follows.table import BLOCKED, TopicLimitError
+from retrieval.follows.table import TopicLimitError
 from retrieval.follows.topics import MIN_PROMINENCE, ArticleScorer, Topic, article_terms, topic_terms
 from retrieval.outbox.models import OutboxKind
+from retrieval.readers.table import BLOCKED
 from retrieval.text.analyzer import Analyzer
-from tests.conftest import article, write_jsonl
+from tests.conftest import Tables, article, write_jsonl
 
 ANALYZER = Analyzer()
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
@@ -49,8 +50,8 @@ def test_a_passing_mention_in_a_long_article_does_not_match_but_a_story_about_it
     assert ArticleScorer(about, IDF, 820).matches(topic("MEK Albania"))
 
 
-async def test_follow_limit_dedupe_and_unfollow(archive: Archive) -> None:
-    follows = archive.follows
+async def test_follow_limit_dedupe_and_unfollow(tables: Tables) -> None:
+    follows = tables.topics
     first, new = await follows.follow(5, "MEK Albania", ("albania", "mek"), NOW, 2)
     again, new_again = await follows.follow(5, "albania MEK", ("albania", "mek"), NOW, 2)
     assert new and not new_again and again.id == first.id
@@ -63,25 +64,24 @@ async def test_follow_limit_dedupe_and_unfollow(archive: Archive) -> None:
     assert await follows.counts() == (2, 2)
 
 
-async def test_candidates_need_every_term_and_skip_paused_chats(archive: Archive) -> None:
-    follows = archive.follows
+async def test_candidates_need_every_term_and_skip_paused_chats(tables: Tables) -> None:
+    follows = tables.topics
     await follows.follow(1, "MEK Albania", ("albania", "mek"), NOW, 5)
     await follows.follow(2, "MEK", ("mek",), NOW, 5)
     await follows.follow(3, "MEK", ("mek",), NOW, 5)
-    await follows.set_paused(3, BLOCKED, NOW)
+    await tables.readers.set_paused(3, BLOCKED, NOW)
     found = await follows.candidates({"mek", "camp", "tirana"})
     assert sorted(t.chat_id for t in found) == [2]
     assert sorted(t.chat_id for t in await follows.candidates({"mek", "albania"})) == [1, 2]
-    await follows.resume_if_blocked(3, NOW)
+    await tables.readers.resume_if_blocked(3, NOW)
     assert sorted(t.chat_id for t in await follows.candidates({"mek"})) == [2, 3]
 
 
 async def test_new_articles_queue_one_push_per_chat_and_none_for_the_demo_or_a_reload(archive: Archive, tmp_path) -> None:
     await archive.load_seeds()
     assert await archive.outbox.counts((OutboxKind.PUSH,)) == {}
-    follows = archive.follows
-    await follows.follow(1, "MEK Albania", topic_terms(archive.analyzer, "MEK Albania"), NOW, 5)
-    await follows.follow(1, "MEK", topic_terms(archive.analyzer, "MEK"), NOW, 5)  # two topics, one chat
+    await archive.follows.follow(1, "MEK Albania", max_topics=5)
+    await archive.follows.follow(1, "MEK", max_topics=5)  # two topics, one chat
     body = "The MEK camp in Albania was emptied on Monday. Hundreds of MEK members left Albania."
     path = write_jsonl(tmp_path / "a.jsonl", [article(1, title="MEK leave Albania", body=body), article(2)])
     await archive.load([str(path)])
@@ -90,10 +90,10 @@ async def test_new_articles_queue_one_push_per_chat_and_none_for_the_demo_or_a_r
 
 
 async def test_a_backfill_is_not_pushed_unless_announced(archive: Archive, tmp_path) -> None:
-    from retrieval.follows.matcher import BACKFILL_ARTICLES
+    from retrieval.outbox.announcer import BACKFILL_ARTICLES
     from retrieval.outbox.models import Announce
 
-    await archive.follows.follow(1, "MEK", ("mek",), NOW, 5)
+    await archive.follows.follow(1, "MEK", max_topics=5)
     rows = [article(n, title=f"MEK story {n}", body=f"The MEK story number {n}.") for n in range(BACKFILL_ARTICLES + 1)]
     await archive.load([str(write_jsonl(tmp_path / "many.jsonl", rows))])
     assert await archive.outbox.counts((OutboxKind.PUSH,)) == {}

@@ -1,86 +1,31 @@
-"""Telegram HTML for every reply: pure functions from results to text and buttons.
-
-Everything a user or an article supplied is escaped here and nowhere else.
-Messages are assembled from blocks that are each well-formed HTML, and a
-block is only added while the text Telegram will count (tags removed,
-entities decoded, UTF-16 units) stays within ``MAX_VISIBLE``, so no message
-is refused for length and none is cut inside a tag.
-"""
+"""Answers, headline lists and opened articles as Telegram HTML, with their buttons: pure functions."""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.figures import stats_rows
 from bot.i18n import ENGLISH, Translator
-from bot.metrics import MetricsSnapshot
-from retrieval import ArchiveStats, Article, Headline, LoadReport, SearchHit, SearchResult
-from retrieval.models import Failure, Snippet
+from bot.render.html import (
+    MAX_MARKS_PER_QUOTE,
+    MAX_TITLE_CHARS,
+    MAX_VISIBLE,
+    Reply,
+    escape,
+    join_blocks,
+    link,
+    visible_length,
+)
+from retrieval import Article, Headline, SearchHit, SearchResult
+from retrieval.models import Snippet
 from retrieval.text.shorten import shorten
 
-MAX_VISIBLE = 4096
-MAX_TITLE_CHARS = 200
 MAX_ECHO_CHARS = 80
 MAX_QUESTION_CHARS = 1_000
 # The passage under a quote, folded until tapped (Telegram's expandable blockquote).
 MAX_PASSAGE_CHARS = 700
-# Bold matches per quote: a message carries at most 100 entities (tags), and
-# three results with their links, dates and quotes stay under that.
-MAX_MARKS_PER_QUOTE = 25
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A message to send or edit to."""
-
-    text: str
-    keyboard: InlineKeyboardMarkup | None = None
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def visible_length(markup: str) -> int:
-    """Length Telegram counts for a message: text after entity parsing, in UTF-16 units."""
-    collector = _TextCollector()
-    collector.feed(markup)
-    collector.close()
-    return len("".join(collector.parts).encode("utf-16-le")) // 2
-
-
-def join_blocks(blocks: Iterable[str], separator: str = "\n\n", limit: int = MAX_VISIBLE) -> tuple[str, int]:
-    """Join HTML blocks while the message fits; returns it and how many blocks fit."""
-    chosen: list[str] = []
-    used = 0
-    gap = visible_length(separator)
-    for block in blocks:
-        size = visible_length(block) + (gap if chosen else 0)
-        if used + size > limit:
-            break
-        chosen.append(block)
-        used += size
-    return separator.join(chosen), len(chosen)
-
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-
-def link(text: str, url: str) -> str:
-    return f'<a href="{html.escape(url, quote=True)}">{escape(text)}</a>'
 
 
 def _nav_row(
@@ -207,37 +152,3 @@ def render_article(article: Article, tr: Translator = ENGLISH) -> Reply:
     return Reply("\n".join(header) + "\n\n" + body + "\n\n" + footer)
 
 
-def failure_text(failure: Failure, tr: Translator = ENGLISH) -> str:
-    """Why an input failed, in the reader's language (the field it concerns first)."""
-    reason = tr(failure.message, **failure.values) if failure.message else failure.reason
-    return tr("field '{field}': {reason}", field=failure.field, reason=reason) if failure.field else reason
-
-
-def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLISH) -> str:
-    """An admin's load summary with as many rejected rows and reasons as fit."""
-    summary = f"<b>{escape(heading)}</b>\n" + tr(
-        "{new} new · {updated} updated · {unchanged} unchanged · {failed} failed",
-        new=report.new,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        failed=report.failed,
-    )
-    failures = [f"✗ {tr.isolate(escape(f.source))}: {escape(failure_text(f, tr))}" for f in report.failures]
-    budget = MAX_VISIBLE - visible_length(summary) - 200
-    listed, shown = join_blocks(failures, separator="\n", limit=budget)
-    if report.stopped:  # a full disk (the only reason a load stops on its own); the log names the path
-        summary += "\n" + tr("⚠ Stopped early: the disk is full. What was stored stays, and loading again finishes it.")
-    if report.interrupted:
-        summary += "\n" + tr(
-            "⚠ Stopped early because the bot is restarting. Send the file again to finish: what is already loaded is skipped."
-        )
-    text = summary + ("\n\n" + listed if listed else "")
-    if shown < report.failed:
-        text += "\n" + tr("… and {count} more", count=report.failed - shown)
-    return text
-
-
-def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Translator = ENGLISH) -> str:
-    rows = stats_rows(stats, metrics, tr)
-    heading = tr("Archive")
-    return f"<b>{heading}</b>\n" + "\n".join(f"{escape(label)}: {escape(value)}" for label, value in rows)

@@ -8,15 +8,17 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import callbacks, posts, render
-from bot.admin import admin_only
+from bot import callbacks
+from bot.admin.load import admin_only
 from bot.arguments import FeedCommand, UsageError, parse_feed_command
-from bot.handlers import edit_message
 from bot.i18n import Translator
-from bot.render import Reply
+from bot.render.feeds import render_feeds, render_remove_question
+from bot.render.html import Reply, escape, join_blocks, link
+from bot.replies import edit_message
 from bot.services import BotServices, services, translator
 from retrieval import IngestError, NotFoundError
-from retrieval.feeds.poller import PAUSED_BY_ADMIN, describe_interval
+from retrieval.feeds.intervals import describe_interval
+from retrieval.text.shorten import shorten
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ async def feeds_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _feed_list(bot_services: BotServices, tr: Translator) -> Reply:
-    return posts.render_feeds(await bot_services.archive.feeds.all(), datetime.now(UTC), tr)
+    return render_feeds(await bot_services.archive.feeds.all(), datetime.now(UTC), tr)
 
 
 @admin_only
@@ -40,7 +42,7 @@ async def feed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     try:
         command = parse_feed_command(context.args or [])
     except UsageError as error:
-        await message.reply_html(render.escape(tr(error.message, **error.values)))
+        await message.reply_html(escape(tr(error.message, **error.values)))
         return
     bot_services = services(context)
     if command.action == "add":
@@ -52,7 +54,7 @@ async def feed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await edit_message(status, Reply(await _check(bot_services, command.feed_id, tr)))
         return
     try:
-        text = render.escape(await _change(bot_services, command.action, command.feed_id or 0, tr))
+        text = escape(await _change(bot_services, command.action, command.feed_id or 0, tr))
     except NotFoundError:
         text = tr("There is no feed {number}. See /feeds.", number=command.feed_id or 0)
     await message.reply_html(text)
@@ -60,56 +62,55 @@ async def feed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def _add(bot_services: BotServices, command: FeedCommand, tr: Translator) -> str:
     try:
-        feed, first_poll = await bot_services.archive.add_feed(command.url, command.interval, tr)
+        feed, first_poll = await bot_services.archive.feeds.add(command.url, command.interval, tr)
     except IngestError as error:
-        return tr("✗ Not added: {reason}", reason=render.escape(tr(error.message, **error.values)))
+        return tr("✗ Not added: {reason}", reason=escape(tr(error.message, **error.values)))
     return tr(
         "✓ Added feed {number}: {name} ({kind}), polled every {interval}.\n"
         "First poll: {result}. These are not posted to the channel; new items from now on are.",
         number=feed.id,
-        name=tr.isolate(render.link(render.shorten(feed.name, 80), feed.url)),
-        kind=render.escape(tr(feed.kind)),
+        name=tr.isolate(link(shorten(feed.name, 80), feed.url)),
+        kind=escape(tr(feed.kind)),
         interval=describe_interval(command.interval),
-        result=render.escape(first_poll),
+        result=escape(first_poll),
     )
 
 
 async def _check(bot_services: BotServices, feed_id: int | None, tr: Translator) -> str:
-    poller = bot_services.archive.poller
-    ids = [feed_id] if feed_id is not None else [feed.id for feed in await bot_services.archive.feeds.all() if not feed.paused]
+    feeds = bot_services.archive.feeds
+    ids = [feed_id] if feed_id is not None else [feed.id for feed in await feeds.all() if not feed.paused]
     if not ids:
         return tr("There are no active feeds to poll. See /feeds.")
     lines = []
     for number in ids:
         try:
-            result = await poller.poll(number)
+            result = await feeds.poll(number)
         except NotFoundError:
             return tr("There is no feed {number}. See /feeds.", number=number)
-        name = tr.isolate(render.escape(render.shorten(result.name, 60)))
-        lines.append(f"{tr.number(number)}. {name}: {render.escape(result.summary(tr))}")
-    text, _ = render.join_blocks(lines, separator="\n")
+        name = tr.isolate(escape(shorten(result.name, 60)))
+        lines.append(f"{tr.number(number)}. {name}: {escape(result.summary(tr))}")
+    text, _ = join_blocks(lines, separator="\n")
     return text
 
 
 async def _change(bot_services: BotServices, action: str, feed_id: int, tr: Translator) -> str:
     """Pause, resume or remove a feed; returns what was done, as plain text."""
     feeds = bot_services.archive.feeds
-    now = datetime.now(UTC)
     if action == "pause":
-        feed = await feeds.set_paused(feed_id, PAUSED_BY_ADMIN, now)
-        return tr("⏸ Paused feed {number} ({name}).", number=feed.id, name=tr.isolate(render.shorten(feed.name, 80)))
+        feed = await feeds.pause(feed_id)
+        return tr("⏸ Paused feed {number} ({name}).", number=feed.id, name=tr.isolate(shorten(feed.name, 80)))
     if action == "resume":
-        feed = await feeds.set_paused(feed_id, None, now)
+        feed = await feeds.resume(feed_id)
         return tr(
             "▶️ Resumed feed {number} ({name}); it is polled within a minute.",
             number=feed.id,
-            name=tr.isolate(render.shorten(feed.name, 80)),
+            name=tr.isolate(shorten(feed.name, 80)),
         )
     feed = await feeds.remove(feed_id)
     return tr(
         "🗑 Removed feed {number} ({name}). The articles it brought stay.",
         number=feed.id,
-        name=tr.isolate(render.shorten(feed.name, 80)),
+        name=tr.isolate(shorten(feed.name, 80)),
     )
 
 
@@ -136,17 +137,17 @@ async def on_feed_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             return
     if action.action == "remove":
         await query.answer()
-        await edit_message(query.message, posts.render_remove_question(feed, tr))
+        await edit_message(query.message, render_remove_question(feed, tr))
         return
     if action.action == "check":
         await query.answer(tr("Polling…"))
-        result = await bot_services.archive.poller.poll(action.feed_id)
+        result = await bot_services.archive.feeds.poll(action.feed_id)
         await query.message.reply_html(
-            render.escape(tr("Feed {number}: {result}", number=action.feed_id, result=result.summary(tr)))
+            escape(tr("Feed {number}: {result}", number=action.feed_id, result=result.summary(tr)))
         )
     elif action.action == "list":
         await query.answer()
     else:
         note = await _change(bot_services, "remove" if action.action == "confirm" else action.action, action.feed_id, tr)
-        await query.answer(render.shorten(note, 190))
+        await query.answer(shorten(note, 190))
     await edit_message(query.message, await _feed_list(bot_services, tr))

@@ -1,7 +1,7 @@
 """Counters of what the bot did since it started, and search latency percentiles.
 
 Kept in memory by the running bot, shown by /stats, and written to the
-status file (``bot.status``) so ``newsbot stats`` and ``newsbot health`` in
+status file (``bot.monitoring.status``) so ``newsbot stats`` and ``newsbot health`` in
 another process can read them.
 """
 

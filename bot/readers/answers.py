@@ -8,17 +8,18 @@ import time
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import replace
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import callbacks, render
+from bot import callbacks
 from bot.arguments import MAX_COUNT, UsageError, parse_count_and_window
 from bot.i18n import N_, Translator
-from bot.render import Reply
+from bot.render.answers import MAX_QUESTION_CHARS, feedback_buttons, render_answer, render_article, render_headlines
+from bot.render.html import Reply, escape
+from bot.replies import edit_message
 from bot.services import BotServices, services, translator
 from retrieval import NotFoundError, TopWindow
 from retrieval.models import OpenedVia
@@ -77,7 +78,7 @@ ADMIN_HELP = N_(
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome a reader, or open the article of a deep link (/start a_<id>)."""
     payload = context.args[0] if context.args else ""
-    await services(context).archive.follows.resume_if_blocked(update.effective_chat.id, datetime.now(UTC))
+    await services(context).archive.follows.resume_if_blocked(update.effective_chat.id)
     if payload.startswith("a_") and payload[2:].isdigit():
         user_id = update.effective_user.id if update.effective_user else None
         tr = await translator(update, context)
@@ -124,7 +125,7 @@ async def reply_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     """Search and reply with the first page of results."""
     bot_services = services(context)
-    question_text = text[: render.MAX_QUESTION_CHARS]
+    question_text = text[: MAX_QUESTION_CHARS]
     started = time.perf_counter()
     search = asyncio.ensure_future(bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE))
     done, _ = await asyncio.wait({search}, timeout=TYPING_AFTER_SECONDS)
@@ -138,7 +139,7 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
     user = message.from_user
     question_id, key = await bot_services.archive.record_answer(user.id if user else None, result)
     tr = await bot_services.translator(user)
-    reply = render.render_answer(result, key, ANSWER_PAGE_SIZE, question_id, tr)
+    reply = render_answer(result, key, ANSWER_PAGE_SIZE, question_id, tr)
     quote = message.chat.type != ChatType.PRIVATE
     await message.reply_html(reply.text, reply_markup=reply.keyboard, do_quote=quote)
 
@@ -159,7 +160,7 @@ async def _list_command(update: Update, context: ContextTypes.DEFAULT_TYPE, *, a
         count, window = parse_count_and_window(context.args or [], allow_window=allow_window)
     except UsageError as error:
         values = {name: tr(value) if isinstance(value, str) else value for name, value in error.values.items()}
-        await update.effective_message.reply_html(render.escape(tr(error.message, **values)))
+        await update.effective_message.reply_html(escape(tr(error.message, **values)))
         return
     first: ListPage = callbacks.TopPage(window.value, count, 0) if allow_window else callbacks.LatestPage(count, 0)
     reply = await list_page(services(context), first, tr)
@@ -181,7 +182,7 @@ async def list_page(bot_services: BotServices, page: ListPage, tr: Translator) -
         title, show_views = tr("Latest articles"), False
     back = replace(page, size=size, offset=max(0, page.offset - size)) if page.offset else None
     more = replace(page, size=size, offset=page.offset + size) if len(found) > size else None
-    return render.render_headlines(
+    return render_headlines(
         found[:size], title=title, offset=page.offset, back=back, more=more, show_views=show_views, tr=tr
     )
 
@@ -196,7 +197,7 @@ async def send_article(
     except NotFoundError:
         await message.reply_html(tr("That article is no longer in the archive. Try /latest."))
         return False
-    reply = render.render_article(article, tr)
+    reply = render_article(article, tr)
     await message.reply_html(reply.text, do_quote=False)
     return True
 
@@ -232,12 +233,12 @@ async def _handle_button(
     if isinstance(action, callbacks.Feedback):
         return await _feedback(message, bot_services, action, user_id, tr)
     if isinstance(action, callbacks.SearchPage):
-        remembered = await bot_services.archive.replies.recall(action.key, datetime.now(UTC))
+        remembered = await bot_services.archive.recall_question(action.key)
         if remembered is None:
             return tr(_EXPIRED)
         question_text, question_id = remembered
         result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE, offset=action.offset)
-        reply = render.render_answer(result, action.key, ANSWER_PAGE_SIZE, question_id, tr)
+        reply = render_answer(result, action.key, ANSWER_PAGE_SIZE, question_id, tr)
     elif isinstance(action, callbacks.LatestPage | callbacks.TopPage):
         reply = await list_page(bot_services, action, tr)
     else:
@@ -267,17 +268,7 @@ async def _feedback(
 def _with_feedback(row: Sequence[InlineKeyboardButton], question_id: int, up: int, down: int) -> list[InlineKeyboardButton]:
     """The row with its 👍/👎 buttons showing the counts (other buttons unchanged)."""
     kept = [button for button in row if not (button.callback_data or "").startswith("v|")]
-    return kept + render.feedback_buttons(question_id, up, down) if len(kept) < len(row) else list(row)
-
-
-async def edit_message(message: Message, reply: Reply) -> None:
-    """Replace a message's text and buttons; asking for what it already shows is fine."""
-    try:
-        await message.edit_text(reply.text, reply_markup=reply.keyboard)
-    except BadRequest as error:
-        # A button pressed twice, or progress that did not move, asks for the same text.
-        if "not modified" not in error.message.lower():
-            raise
+    return kept + feedback_buttons(question_id, up, down) if len(kept) < len(row) else list(row)
 
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

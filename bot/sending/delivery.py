@@ -11,7 +11,7 @@ Such a call did not reach Telegram's chat, so sending it again delivers it
 once; a call Telegram refused (400 Bad Request, 403 Forbidden) is not retried.
 
 ``SharedSendLimiter`` does the same with the budget kept in the store
-(``retrieval.outbox.budget``), for replicas that share one bot.
+(``retrieval.outbox.budget``, behind the archive's ``send_budget``), for replicas that share one bot.
 """
 
 from __future__ import annotations
@@ -20,13 +20,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
-
-from retrieval.outbox.budget import StoredBudget
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +35,16 @@ RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 NOT_RETRIED = frozenset({"getMe", "getUpdates"})
 
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class SendBudget(Protocol):
+    """Telegram's send budget shared by replicas (the archive's ``send_budget``)."""
+
+    async def wait_turn(self, group: str | None) -> None:
+        """Sleep until a message (to a group or channel, when ``group`` is given) may go."""
+
+    async def pause(self, until: float) -> None:
+        """Telegram said to wait: nobody sends before ``until`` (Unix seconds)."""
 
 
 class ChatOrderProcessor(BaseUpdateProcessor):
@@ -115,9 +123,9 @@ class SharedSendLimiter(SendLimiter):
     def __init__(self, max_retries: int) -> None:
         super().__init__(max_retries=max_retries)
         self.max_retries = max_retries
-        self.budget: StoredBudget | None = None
+        self.budget: SendBudget | None = None
 
-    def attach(self, budget: StoredBudget) -> None:
+    def attach(self, budget: SendBudget) -> None:
         self.budget = budget
 
     async def _limited(

@@ -19,8 +19,9 @@ from collections.abc import Awaitable, Callable
 
 from telegram.ext import Application, ContextTypes
 
-from bot import outbox, pushes
 from bot.i18n import Translator
+from bot.sending import channel as outbox
+from bot.sending import pushes
 from bot.services import BotServices, services
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ _JOB_OPTIONS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None
 
 async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Poll every feed that is due."""
-    for result in await services(context).archive.poller.poll_due():
+    for result in await services(context).archive.feeds.poll_due():
         if result.polled:
             log.info("feed %d polled: %s", result.feed_id, result.summary())
 

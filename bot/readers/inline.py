@@ -11,7 +11,8 @@ import time
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import inline_results, render
+from bot.render import inline as inline_results
+from bot.render.answers import MAX_QUESTION_CHARS
 from bot.services import services
 from retrieval import NotFoundError
 from retrieval.models import OpenedVia
@@ -33,7 +34,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     bot_services = services(context)
     archive = bot_services.archive
     offset = _offset(query.offset)
-    text = query.query.strip()[: render.MAX_QUESTION_CHARS]
+    text = query.query.strip()[: MAX_QUESTION_CHARS]
     username = context.bot.username
     tr = await bot_services.translator(query.from_user)
     if text:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
@@ -35,7 +33,7 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await query.answer((await translator(update, context))("This button has expired."))
         return
     bot_services = services(context)
-    await bot_services.archive.follows.set_language(user.id, action.code, datetime.now(UTC))
+    await bot_services.archive.set_language(user.id, action.code)
     tr = Translator(action.code)
     await query.answer(tr("From now on I write in English."))
     if query.message is not None:

@@ -13,9 +13,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResu
 from telegram.constants import ParseMode
 
 from bot.i18n import ENGLISH, Translator
-from bot.posts import deep_link
-from bot.render import MAX_MARKS_PER_QUOTE, MAX_TITLE_CHARS, escape, link, shorten
+from bot.render.html import MAX_MARKS_PER_QUOTE, MAX_TITLE_CHARS, escape, link
+from bot.render.posts import deep_link
 from retrieval.models import Headline, SearchHit, Snippet
+from retrieval.text.shorten import shorten
 
 MAX_DESCRIPTION_CHARS = 200
 _PREFIX = "a"

@@ -6,9 +6,10 @@ import csv
 import io
 
 from bot.i18n import ENGLISH, N_, Translator
-from bot.render import MAX_TITLE_CHARS, escape, join_blocks, link, shorten
-from bot.terminal import shown
+from bot.render.html import MAX_TITLE_CHARS, escape, join_blocks, link
+from bot.render.terminal import shown
 from retrieval.insights.models import AskedQuestion, Insights
+from retrieval.text.shorten import shorten
 
 _WINDOWS = {"week": N_("the last 7 days"), "month": N_("the last 30 days"), "all": N_("all the time kept")}
 

@@ -3,29 +3,30 @@
 Readers follow topics in their private chat with the bot. In a group, the
 group follows a topic (and gets the pushes) when one of its admins asks;
 anyone else is told who can. New articles matching a topic are pushed by
-``bot.pushes``.
+``bot.sending.pushes``.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ContextTypes
 
-from bot import callbacks, push_messages, render
-from bot.handlers import edit_message
+from bot import callbacks
 from bot.i18n import N_, Translator
+from bot.render import follows as push_messages
+from bot.render.html import Reply, escape
+from bot.replies import edit_message
 from bot.services import BotServices, services, translator
 from retrieval import NotFoundError
-from retrieval.follows.table import STOPPED, TopicLimitError
-from retrieval.follows.topics import MAX_TOPIC_TERMS, topic_terms
+from retrieval.follows.service import FollowOutcome
+from retrieval.follows.topics import MAX_TOPIC_TERMS
+from retrieval.text.shorten import shorten
 
 log = logging.getLogger(__name__)
 
-MAX_TOPIC_CHARS = 100
 _ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
@@ -51,30 +52,27 @@ async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE, tr: Trans
     return True
 
 
+_FOLLOW_REFUSED = {
+    FollowOutcome.COMMON_WORDS: N_(
+        "Those are all very common words. Follow names, places or topics, e.g. <code>/follow MEK Albania</code>"
+    ),
+    FollowOutcome.TOO_MANY_WORDS: N_(
+        "Please follow at most {most} words at a time: an article must contain every one to match."
+    ),
+    FollowOutcome.LIMIT: N_("You follow {count} topics already, the most I keep. Unfollow one in /following first."),
+}
+
+
 async def follow_words(chat: Chat, words: str, bot_services: BotServices, tr: Translator) -> str:
     """Follow ``words`` for ``chat``; returns what to tell the reader (HTML)."""
-    words = " ".join(words.split())[:MAX_TOPIC_CHARS]
-    terms = topic_terms(bot_services.archive.analyzer, words)
-    if not terms:
-        return tr("Those are all very common words. Follow names, places or topics, e.g. <code>/follow MEK Albania</code>")
-    if len(terms) > MAX_TOPIC_TERMS:
-        return tr(
-            "Please follow at most {most} words at a time: an article must contain every one to match.",
-            most=MAX_TOPIC_TERMS,
-        )
     limit = bot_services.settings.max_topics
-    follows = bot_services.archive.follows
-    if await follows.language(chat.id) is None:  # pushes go out when no update tells us the reader's language
-        await follows.set_language(chat.id, tr.language, datetime.now(UTC))
-    try:
-        topic, new = await follows.follow(chat.id, words, terms, datetime.now(UTC), limit)
-    except TopicLimitError:
-        return tr("You follow {count} topics already, the most I keep. Unfollow one in /following first.", count=limit)
-    shown = tr.isolate(render.escape(topic.words))
-    if not new:
+    followed = await bot_services.archive.follows.follow(chat.id, words, max_topics=limit, language=tr.language)
+    if followed.outcome in _FOLLOW_REFUSED:
+        return tr(_FOLLOW_REFUSED[followed.outcome], most=MAX_TOPIC_TERMS, count=limit)
+    shown = tr.isolate(escape(followed.topic.words))
+    if followed.outcome is FollowOutcome.ALREADY:
         return tr("You already follow “{topic}”. See /following.", topic=shown)
-    paused = await bot_services.archive.follows.paused_reason(chat.id)
-    note = " " + tr("(Pushes are paused: send /resume to get them.)") if paused else ""
+    note = " " + tr("(Pushes are paused: send /resume to get them.)") if followed.paused_reason else ""
     return tr(
         "✅ Following “{topic}”. When a new article about it arrives I will send it here.{note}\n"
         "See /following to list or unfollow your topics, /stop to pause all of them.",
@@ -103,9 +101,9 @@ async def following_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await message.reply_html(reply.text, reply_markup=reply.keyboard)
 
 
-async def _topic_list(chat_id: int, bot_services: BotServices, tr: Translator) -> render.Reply:
+async def _topic_list(chat_id: int, bot_services: BotServices, tr: Translator) -> Reply:
     follows = bot_services.archive.follows
-    topics = await follows.topics_of(chat_id)
+    topics = await follows.topics(chat_id)
     paused = await follows.paused_reason(chat_id)
     return push_messages.render_topics(topics, bot_services.settings.max_topics, tr(paused) if paused else None, tr)
 
@@ -121,15 +119,13 @@ async def unfollow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     if await _refused(update, context, tr):
         return
-    topics = await bot_services.archive.follows.topics_of(message.chat.id)
-    terms = topic_terms(bot_services.archive.analyzer, wanted)
-    chosen = [topic for number, topic in enumerate(topics, start=1) if wanted == str(number) or topic.terms == terms]
-    if not chosen:
-        shown = tr.isolate(render.escape(wanted[:100]))
+    try:
+        topic = await bot_services.archive.follows.unfollow_named(message.chat.id, wanted)
+    except NotFoundError:
+        shown = tr.isolate(escape(wanted[:100]))
         await message.reply_html(tr("You do not follow “{topic}”. See /following.", topic=shown))
         return
-    topic = await bot_services.archive.follows.unfollow(message.chat.id, chosen[0].id)
-    await message.reply_html(tr("Unfollowed “{topic}”.", topic=tr.isolate(render.escape(topic.words))))
+    await message.reply_html(tr("Unfollowed “{topic}”.", topic=tr.isolate(escape(topic.words))))
 
 
 async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -138,9 +134,7 @@ async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     tr = await translator(update, context)
     if await _refused(update, context, tr):
         return
-    archive = services(context).archive
-    await archive.follows.set_paused(message.chat.id, STOPPED, datetime.now(UTC))
-    await archive.outbox.drop_pushes(message.chat.id, STOPPED)
+    await services(context).archive.follows.stop(message.chat.id)
     await message.reply_html(tr("⏸ I will send no new articles here. Your topics are kept: /resume to get them again."))
 
 
@@ -150,7 +144,7 @@ async def resume_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     tr = await translator(update, context)
     if await _refused(update, context, tr):
         return
-    await services(context).archive.follows.set_paused(message.chat.id, None, datetime.now(UTC))
+    await services(context).archive.follows.resume(message.chat.id)
     await message.reply_html(tr("▶️ New articles on your topics will be sent here again. See /following."))
 
 
@@ -168,7 +162,7 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer(tr(GROUP_ADMINS_ONLY))
         return
     if isinstance(action, callbacks.FollowQuestion):
-        remembered = await bot_services.archive.replies.recall(action.key, datetime.now(UTC))
+        remembered = await bot_services.archive.recall_question(action.key)
         if remembered is None:
             await query.answer(tr("This answer has expired. Use /follow WORDS instead."))
             return
@@ -177,7 +171,7 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     try:
         topic = await bot_services.archive.follows.unfollow(message.chat.id, action.topic_id)
-        await query.answer(render.shorten(tr("Unfollowed “{topic}”.", topic=topic.words), 190))
+        await query.answer(shorten(tr("Unfollowed “{topic}”.", topic=topic.words), 190))
     except NotFoundError:
         await query.answer(tr("You no longer follow that topic."))
     await edit_message(message, await _topic_list(message.chat.id, bot_services, tr))

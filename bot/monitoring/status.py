@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.metrics import MetricsSnapshot
+from bot.monitoring.metrics import MetricsSnapshot
 
 HEARTBEAT_SECONDS = 15
 STALE_AFTER_SECONDS = 90

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import ENGLISH, Translator
-from bot.metrics import MetricsSnapshot
+from bot.monitoring.metrics import MetricsSnapshot
 from retrieval import ArchiveStats
 from retrieval.feeds.models import FeedStats
 

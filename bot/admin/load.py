@@ -19,15 +19,16 @@ from pathlib import Path
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot import render
-from bot.handlers import edit_message
 from bot.i18n import N_, Translator
-from bot.insights_view import render_insights
-from bot.render import Reply
+from bot.render.html import Reply, escape, join_blocks
+from bot.render.insights import render_insights
+from bot.render.reports import failure_text, render_load_report, render_stats
+from bot.replies import edit_message
 from bot.services import services, translator
 from retrieval import IndexBusyError, LoadReport, NotFoundError, TopWindow
 from retrieval.ingest.loader import LoadProgress
 from retrieval.ingest.sources import is_supported, is_url
+from retrieval.text.shorten import shorten
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +73,12 @@ async def load_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     lines = []
     for url in urls:
         if not is_url(url):
-            lines.append(f"✗ {tr.isolate(render.escape(url[:200]))}: " + tr("not an http(s) address"))
+            lines.append(f"✗ {tr.isolate(escape(url[:200]))}: " + tr("not an http(s) address"))
             continue
         report = await archive.load([url])
         services(context).metrics.load()
         lines.append(_url_line(url, report, tr))
-    text, _ = render.join_blocks(lines, separator="\n")
+    text, _ = join_blocks(lines, separator="\n")
     await _edit_status(status, text)
 
 
@@ -85,9 +86,9 @@ _OUTCOMES = {"new": N_("new"), "updated": N_("updated"), "unchanged": N_("unchan
 
 
 def _url_line(url: str, report: LoadReport, tr: Translator) -> str:
-    shown = tr.isolate(render.escape(render.shorten(url, 200)))
+    shown = tr.isolate(escape(shorten(url, 200)))
     if report.failures:
-        return f"✗ {shown}: {render.escape(render.failure_text(report.failures[0], tr))}"
+        return f"✗ {shown}: {escape(failure_text(report.failures[0], tr))}"
     outcome = "new" if report.new else "updated" if report.updated else "unchanged"
     return f"✓ {tr(_OUTCOMES[outcome])}: {shown}"
 
@@ -120,7 +121,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         )
         return
-    status = await message.reply_html(tr("Downloading {name}…", name=tr.isolate(render.escape(name))))
+    status = await message.reply_html(tr("Downloading {name}…", name=tr.isolate(escape(name))))
     with tempfile.TemporaryDirectory(prefix="newsbot-upload-") as folder:
         path = Path(folder) / name
         telegram_file = await context.bot.get_file(upload.file_id)
@@ -130,7 +131,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         services(context).metrics.load()
     # Reasons name the temporary file; readers know it by the name they sent.
     report.failures = [replace(f, source=f.source.replace(str(path), name)) for f in report.failures]
-    await _edit_status(status, render.render_load_report(tr("Loaded {name}", name=tr.isolate(name)), report, tr))
+    await _edit_status(status, render_load_report(tr("Loaded {name}", name=tr.isolate(name)), report, tr))
 
 
 class _StatusProgress:
@@ -149,7 +150,7 @@ class _StatusProgress:
         self.last_edit = now
         tr = self.tr
         total = f" / {tr.number(state.total)}" if state.total else ""
-        name = tr.isolate(render.escape(self.name))
+        name = tr.isolate(escape(self.name))
         await _edit_status(self.status, tr("Loaded {done}{total} articles from {name} …", done=state.done, total=total, name=name))
 
 
@@ -170,10 +171,10 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         article = await services(context).archive.delete(context.args[0])
     except NotFoundError:
-        shown = tr.isolate(render.escape(context.args[0][:200]))
+        shown = tr.isolate(escape(context.args[0][:200]))
         await message.reply_html(tr("No article with id or address “{reference}”.", reference=shown))
         return
-    await message.reply_html(tr("Deleted: {title}", title=tr.isolate(render.escape(article.title))))
+    await message.reply_html(tr("Deleted: {title}", title=tr.isolate(escape(article.title))))
 
 
 @admin_only
@@ -182,7 +183,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     bot_services = services(context)
     stats = await bot_services.archive.stats()
     tr = await translator(update, context)
-    await update.effective_message.reply_html(render.render_stats(stats, bot_services.metrics.snapshot(), tr))
+    await update.effective_message.reply_html(render_stats(stats, bot_services.metrics.snapshot(), tr))
 
 
 @admin_only
@@ -208,6 +209,6 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     try:
         count = await services(context).archive.reindex()
     except IndexBusyError as error:
-        await _edit_status(status, render.escape(str(error)))
+        await _edit_status(status, escape(str(error)))
         return
     await _edit_status(status, tr("Search index rebuilt: {count} passages.", count=count))

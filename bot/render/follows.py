@@ -8,17 +8,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.i18n import ENGLISH, Translator
-from bot.render import (
-    MAX_MARKS_PER_QUOTE,
-    MAX_TITLE_CHARS,
-    Reply,
-    escape,
-    join_blocks,
-    link,
-    shorten,
-)
+from bot.render.html import MAX_MARKS_PER_QUOTE, MAX_TITLE_CHARS, Reply, escape, join_blocks, link
 from retrieval.follows.topics import Topic
 from retrieval.models import SearchHit, Snippet
+from retrieval.text.shorten import shorten
 
 # A digest's quotes are shorter than an answer's: several articles share one message.
 DIGEST_QUOTE_CHARS = 200

@@ -3,7 +3,7 @@
 Every message the bot sends goes through a ``Translator``: ``tr("Latest
 articles")``. The English text is the message id (gettext's convention), so
 English needs no catalogue; every other language is one file,
-``bot/locales/<code>.po``, read with Babel when the bot starts (no compile
+``bot/i18n/locales/<code>.po``, read with Babel when the bot starts (no compile
 step). To add a language, copy ``fa.po`` to ``<code>.po`` (the two-letter
 code Telegram sends as ``language_code``), set its ``Language:`` header and
 translate each ``msgstr``; ``tests/bot/test_i18n.py`` checks it has every
@@ -37,10 +37,6 @@ _FSI, _PDI = "\u2068", "\u2069"
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
     """Mark text to translate later, where it is defined: the catalogue test finds it, ``tr`` translates it."""
     return message
-
-
-# Messages made outside the bot package (pause reasons kept in the store): marked here for the catalogue.
-EXTERNAL_MESSAGES = (N_("you sent /stop"), N_("you had blocked the bot"))
 
 
 @functools.cache

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot.figures import stats_rows
-from bot.metrics import MetricsSnapshot
+from bot.monitoring.metrics import MetricsSnapshot
+from bot.render.figures import stats_rows
 from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval.feeds.intervals import describe_interval
 from retrieval.feeds.models import Feed
-from retrieval.feeds.poller import PollResult, describe_interval
+from retrieval.feeds.poller import PollResult
 from retrieval.ingest.records import strip_controls
 from retrieval.messages import say_stored
 

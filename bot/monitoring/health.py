@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.status import STALE_AFTER_SECONDS, read_status, status_path
+from bot.monitoring.status import STALE_AFTER_SECONDS, read_status, status_path
 from retrieval import Archive, Settings
 from retrieval.archive import check_files
 from retrieval.store.locks import is_serving

@@ -1,0 +1,94 @@
+"""Keep the search index in step with the store: replay its change log, or rebuild from every article.
+
+The store is the source of truth. Every write to an article appends to its
+change log; the index records the last change it applied (and the store
+generation it was built from) in its params file, committed with it. So
+``sync`` after a crash, a load by another process or another replica's
+notification applies exactly what the index has not seen, and ``rebuild``
+(a new or damaged index, or a store restored from a backup) starts over.
+Both take one lock, so only one of them writes the index at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from retrieval.errors import DiskFullError, is_disk_full
+from retrieval.search.index import SearchIndex
+from retrieval.store.interface import Store
+from retrieval.workers import Workers
+
+log = logging.getLogger(__name__)
+
+SYNC_BATCH = 2000
+
+
+class IndexSync:
+    """Writes ``index`` from ``store``'s change log, on the load workers."""
+
+    def __init__(self, index: SearchIndex, store: Store, workers: Workers, index_path: Path) -> None:
+        self.index = index
+        self.store = store
+        self.workers = workers
+        self.index_path = index_path
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """At start: rebuild an index of another format or store generation, else replay what it missed."""
+        generation = await self.store.generation()
+        if not self.index.needs_rebuild and not self.index.params.store:  # built before generations: mirrors this store
+            await self.workers.load(self.index.commit, self.index.applied_change, generation)
+        if self.index.needs_rebuild or self.index.params.store != generation:
+            await self.rebuild()
+        else:
+            await self.sync()
+
+    async def sync(self) -> None:
+        """Apply every store change the index has not seen yet.
+
+        On a full disk the uncommitted index changes are dropped and
+        DiskFullError raised: the store keeps the articles and its change
+        log, so the next sync (once there is room) indexes them.
+        """
+        async with self._lock:
+            self.index.refresh_params()
+            try:
+                while True:
+                    article_ids, last = await self.store.changes_since(self.index.applied_change, SYNC_BATCH)
+                    if not article_ids:
+                        return
+                    articles = await self.store.index_documents(article_ids)
+                    await self.workers.load(self.index.replace_articles, article_ids, articles)
+                    await self.workers.load(self.index.commit, last)
+            except (ValueError, OSError) as error:
+                if not is_disk_full(error):
+                    raise
+                await self.workers.load(self.index.close)
+                raise DiskFullError(f"the disk holding the search index ({self.index_path}) is full") from error
+
+    async def rebuild(self) -> int:
+        """Rebuild the index from the store; returns the passages indexed."""
+        async with self._lock:
+            reached = await self.store.last_change()
+            generation = await self.store.generation()
+            await self.workers.load(self.index.clear)
+            count = 0
+            async for articles in self.store.iter_index_documents():
+                await self.workers.load(self.index.add, articles)
+                count += sum(len(article.passages) for article in articles)
+            await self.workers.load(self.index.commit, reached, generation)
+        # Changes made while rebuilding are replayed; replaying is idempotent.
+        await self.sync()
+        log.info("search index rebuilt: %d passages", count)
+        return count
+
+    async def pending(self) -> int:
+        """Changes in the store the index has not applied yet."""
+        return max(0, await self.store.last_change() - self.index.applied_change)
+
+    async def close(self) -> None:
+        """Release the index writer (after any sync or rebuild in flight)."""
+        async with self._lock:
+            await self.workers.load(self.index.close)
