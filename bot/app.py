@@ -27,11 +27,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.admin import feeds
-from bot.admin import load as admin
+from bot.admin import archive as admin_archive
+from bot.admin import feeds, load
 from bot.i18n import N_, Translator, languages
-from bot.readers import answers as handlers
-from bot.readers import follows, inline, language
+from bot.readers import answers, follows, inline, language, lists, welcome
 from bot.sending import jobs
 from bot.sending.delivery import ChatOrderProcessor, SendLimiter, SharedSendLimiter
 from bot.services import BotServices, install, services, services_in
@@ -112,38 +111,38 @@ def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND
     application.add_handler(TypeHandler(Update, note_update), group=-1)
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(CommandHandler("help", handlers.help_command))
-    application.add_handler(CommandHandler("ask", handlers.ask_command))
-    application.add_handler(CommandHandler("latest", handlers.latest))
-    application.add_handler(CommandHandler("top", handlers.top))
+    application.add_handler(CommandHandler("start", welcome.start))
+    application.add_handler(CommandHandler("help", welcome.help_command))
+    application.add_handler(CommandHandler("ask", answers.ask_command))
+    application.add_handler(CommandHandler("latest", lists.latest))
+    application.add_handler(CommandHandler("top", lists.top))
     application.add_handler(CommandHandler("follow", follows.follow_command))
     application.add_handler(CommandHandler("following", follows.following_command))
     application.add_handler(CommandHandler("unfollow", follows.unfollow_command))
     application.add_handler(CommandHandler("stop", follows.stop_command))
     application.add_handler(CommandHandler("resume", follows.resume_command))
-    application.add_handler(CommandHandler("forget", handlers.forget_command))
+    application.add_handler(CommandHandler("forget", welcome.forget_command))
     application.add_handler(CommandHandler("language", language.language_command))
-    application.add_handler(CommandHandler("insights", admin.insights_command))
-    application.add_handler(CommandHandler("load", admin.load_command))
-    application.add_handler(CommandHandler("delete", admin.delete_command))
-    application.add_handler(CommandHandler("stats", admin.stats_command))
+    application.add_handler(CommandHandler("insights", admin_archive.insights_command))
+    application.add_handler(CommandHandler("load", load.load_command))
+    application.add_handler(CommandHandler("delete", admin_archive.delete_command))
+    application.add_handler(CommandHandler("stats", admin_archive.stats_command))
     application.add_handler(CommandHandler("feeds", feeds.feeds_command))
     application.add_handler(CommandHandler("feed", feeds.feed_command))
-    application.add_handler(CommandHandler("reindex", admin.reindex_command))
-    application.add_handler(MessageHandler(filters.Document.ALL & private, admin.document))
-    application.add_handler(MessageHandler(text & private, handlers.question))
-    application.add_handler(MessageHandler(text & filters.ChatType.GROUPS & filters.REPLY, handlers.reply_question))
-    application.add_handler(MessageHandler(filters.COMMAND & private, handlers.unknown_command))
+    application.add_handler(CommandHandler("reindex", admin_archive.reindex_command))
+    application.add_handler(MessageHandler(filters.Document.ALL & private, load.document))
+    application.add_handler(MessageHandler(text & private, answers.question))
+    application.add_handler(MessageHandler(text & filters.ChatType.GROUPS & filters.REPLY, answers.reply_question))
+    application.add_handler(MessageHandler(filters.COMMAND & private, welcome.unknown_command))
     application.add_handler(
-        MessageHandler(private & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL, handlers.not_text)
+        MessageHandler(private & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL, welcome.not_text)
     )
     application.add_handler(CallbackQueryHandler(feeds.on_feed_button, pattern=r"^f\|"))
     application.add_handler(CallbackQueryHandler(follows.on_follow_button, pattern=r"^[wu]\|"))
     application.add_handler(CallbackQueryHandler(language.on_language_button, pattern=r"^g\|"))
     application.add_handler(InlineQueryHandler(inline.inline_query))
     application.add_handler(ChosenInlineResultHandler(inline.chosen_result))
-    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(CallbackQueryHandler(answers.on_button))
     application.add_error_handler(on_error)
 
 
@@ -186,5 +185,3 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         except TelegramError as error:
             log.warning("could not tell chat %s about the error: %s", update.effective_chat.id, error)
-
-

@@ -16,4 +16,3 @@ async def edit_message(message: Message, reply: Reply) -> None:
         # A button pressed twice, or progress that did not move, asks for the same text.
         if "not modified" not in error.message.lower():
             raise
-

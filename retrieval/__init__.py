@@ -1,6 +1,18 @@
-"""newsbot's retrieval core: store, analyzer, chunker, BM25 index, search, ingest.
+"""newsbot's retrieval core: a news archive that answers questions with quoted passages.
 
-Knows nothing about Telegram. Front ends open an ``Archive`` and call it.
+Knows nothing about Telegram: front ends (the bot, the command line, a
+benchmark) open an ``Archive`` (``retrieval.archive``, the facade) and ask
+it. One package per concern, layered so that none imports one above it:
+
+    archive            the facade: opens, wires and delegates
+    feeds  follows     capabilities, each with its rules, I/O and tables
+    outbox insights readers
+    search ingest      finding and quoting; getting articles in
+    store              SQLite or PostgreSQL: the only home of a database driver
+    models settings errors messages workers   plain data and small shared parts
+    text               words, sentences, passages: imports nothing of ours
+
+``tests/test_architecture.py`` holds the rules (and ARCHITECTURE.md draws them).
 """
 
 from retrieval.archive import Archive, ArchiveStats

@@ -129,5 +129,3 @@ class Cluster:
         if self.caddy is not None and self.caddy.returncode is None:
             self.caddy.terminate()
             await self.caddy.wait()
-
-

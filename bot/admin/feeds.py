@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.admin.load import admin_only
+from bot.admin.guard import admin_only
 from bot.arguments import FeedCommand, UsageError, parse_feed_command
 from bot.i18n import Translator
 from bot.render.feeds import render_feeds, render_remove_question

@@ -1,59 +1,36 @@
-"""Admin handlers: load URLs and files, delete, stats, insights, reindex.
+"""Admin handlers that load articles: /load URL…, and a file sent to the bot, with its progress shown as it goes.
 
-Every handler here goes through ``admin_only``: a user whose id is not in
-NEWSBOT_ADMIN_IDS gets a polite refusal, nothing changes, and the attempt is
-logged with the user id.
+Both go through ``admin_only`` (``bot.admin.guard``).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
+from bot.admin.guard import admin_only
 from bot.i18n import N_, Translator
 from bot.render.html import Reply, escape, join_blocks
-from bot.render.insights import render_insights
-from bot.render.reports import failure_text, render_load_report, render_stats
+from bot.render.reports import failure_text, render_load_report
 from bot.replies import edit_message
 from bot.services import services, translator
-from retrieval import IndexBusyError, LoadReport, NotFoundError, TopWindow
+from retrieval import LoadReport
 from retrieval.ingest.loader import LoadProgress
 from retrieval.ingest.sources import is_supported, is_url
 from retrieval.text.shorten import shorten
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 PROGRESS_EVERY_SECONDS = 1.5
 MAX_URLS = 20
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
-
-
-def admin_only(handler: Handler) -> Handler:
-    """Refuse (politely, logged) anyone not listed in NEWSBOT_ADMIN_IDS."""
-
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = update.effective_user
-        if not services(context).is_admin(user):
-            log.warning("refused %s from non-admin user id %s", handler.__name__, user.id if user else "unknown")
-            tr = await translator(update, context)
-            await update.effective_message.reply_html(
-                tr("Sorry, only the site's editors can do that. Ask me a question instead, or see /help.")
-            )
-            return
-        await handler(update, context)
-
-    return guarded
 
 
 @admin_only
@@ -156,59 +133,3 @@ class _StatusProgress:
 
 async def _edit_status(status: Message, text: str) -> None:
     await edit_message(status, Reply(text))
-
-
-@admin_only
-async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/delete <id|url>: remove one article."""
-    message = update.effective_message
-    tr = await translator(update, context)
-    if len(context.args or []) != 1:
-        await message.reply_html(
-            tr("Use: <code>/delete URL</code> or <code>/delete ID</code> (ids are shown by <code>newsbot latest</code>).")
-        )
-        return
-    try:
-        article = await services(context).archive.delete(context.args[0])
-    except NotFoundError:
-        shown = tr.isolate(escape(context.args[0][:200]))
-        await message.reply_html(tr("No article with id or address “{reference}”.", reference=shown))
-        return
-    await message.reply_html(tr("Deleted: {title}", title=tr.isolate(escape(article.title))))
-
-
-@admin_only
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/stats: archive figures and what the bot did since it started."""
-    bot_services = services(context)
-    stats = await bot_services.archive.stats()
-    tr = await translator(update, context)
-    await update.effective_message.reply_html(render_stats(stats, bot_services.metrics.snapshot(), tr))
-
-
-@admin_only
-async def insights_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/insights [week|month|all]: what readers asked, did not find, follow and open."""
-    words = [word.lower() for word in context.args or []]
-    window = words[0] if words else "week"
-    tr = await translator(update, context)
-    if len(words) > 1 or window not in ("week", "month", "all"):
-        await update.effective_message.reply_html(
-            tr("Use: <code>/insights</code>, <code>/insights month</code> or <code>/insights all</code>")
-        )
-        return
-    insights = await services(context).archive.reader_insights(TopWindow(window))
-    await update.effective_message.reply_html(render_insights(insights, window, tr))
-
-
-@admin_only
-async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/reindex: rebuild the search index from the database."""
-    tr = await translator(update, context)
-    status = await update.effective_message.reply_html(tr("Rebuilding the search index…"))
-    try:
-        count = await services(context).archive.reindex()
-    except IndexBusyError as error:
-        await _edit_status(status, escape(str(error)))
-        return
-    await _edit_status(status, tr("Search index rebuilt: {count} passages.", count=count))

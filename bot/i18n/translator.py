@@ -6,7 +6,7 @@ English needs no catalogue; every other language is one file,
 ``bot/i18n/locales/<code>.po``, read with Babel when the bot starts (no compile
 step). To add a language, copy ``fa.po`` to ``<code>.po`` (the two-letter
 code Telegram sends as ``language_code``), set its ``Language:`` header and
-translate each ``msgstr``; ``tests/bot/test_i18n.py`` checks it has every
+translate each ``msgstr``; ``tests/bot/i18n/test_catalogues.py`` checks it has every
 message and the same placeholders.
 
 Persian reads right to left: its numbers and dates use Persian digits, and

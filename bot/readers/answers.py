@@ -1,4 +1,4 @@
-"""Reader-facing handlers: questions, /latest, /top, /start, /help and buttons."""
+"""Answering questions: a private message, /ask in a group, a reply to the bot; and the buttons under an answer."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import logging
 import time
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType
@@ -15,13 +14,12 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.arguments import MAX_COUNT, UsageError, parse_count_and_window
 from bot.i18n import N_, Translator
-from bot.render.answers import MAX_QUESTION_CHARS, feedback_buttons, render_answer, render_article, render_headlines
-from bot.render.html import Reply, escape
+from bot.readers.lists import list_page
+from bot.render.answers import MAX_QUESTION_CHARS, feedback_buttons, render_answer, render_article
 from bot.replies import edit_message
 from bot.services import BotServices, services, translator
-from retrieval import NotFoundError, TopWindow
+from retrieval import NotFoundError
 from retrieval.models import OpenedVia
 
 log = logging.getLogger(__name__)
@@ -29,71 +27,6 @@ log = logging.getLogger(__name__)
 ANSWER_PAGE_SIZE = 3
 # An answer slower than this shows "typing…" while it is found.
 TYPING_AFTER_SECONDS = 1.0
-
-WELCOME = N_(
-    "👋 I answer questions from this site's news archive.\n\n"
-    "Just write a question, for example:\n"
-    "<i>Who wants the MEK removed from the terrorist list?</i>\n\n"
-    "I reply with the articles that answer it best, quoting the key sentences.\n\n"
-    "/latest — the newest articles\n"
-    "/top — the most read (add <i>week</i> or <i>month</i>)\n"
-    "/follow <i>words</i> — get new articles about a topic\n"
-    "/help — how to use me"
-)
-HELP = N_(
-    "<b>How to use this bot</b>\n\n"
-    "• In a private chat, send any question. In a group, use <code>/ask your question</code> "
-    "or reply to one of my messages.\n"
-    "• Use names, places and topics: <i>Albania MEK camp</i> works better than <i>what happened</i>.\n"
-    "• <b>More ›</b> and <b>‹ Back</b> page through the results; <b>Read</b> opens an article.\n\n"
-    "/latest [number] — the newest articles (up to 20)\n"
-    "/top [number] [week|month|all] — the most read articles\n"
-    "/ask question — ask in a group\n\n"
-    "<b>Follow topics</b>\n"
-    "/follow words — I send you each new article about them (e.g. <code>/follow MEK Albania</code>); "
-    "several at once come as one digest\n"
-    "/following — your topics, with buttons to unfollow\n"
-    "/unfollow number|words — stop following one\n"
-    "/stop — pause all new-article messages, /resume — get them again\n"
-    "/language — English or فارسی\n\n"
-    "<b>In any chat</b>\n"
-    "Type @ and my username, then a question, to share an article there.\n\n"
-    "<b>Privacy</b>\n"
-    "I keep your questions and 👍/👎 for {days} days so the newsroom learns what readers look for, "
-    "under a code instead of your Telegram id. /forget deletes them and your topics at once."
-)
-ADMIN_HELP = N_(
-    "\n\n<b>Admin</b>\n"
-    "/load URL [URL …] — load article pages\n"
-    "Send a .jsonl, .json, .csv, .html or .zip file to load it\n"
-    "/feeds — the feeds I poll, with buttons to pause, check or remove them\n"
-    "/feed add URL [every 15m] — poll an RSS, Atom or JSON feed or a sitemap\n"
-    "/delete ID|URL — delete an article\n"
-    "/stats — archive figures\n"
-    "/insights [week|month|all] — what readers ask, miss, follow and open\n"
-    "/reindex — rebuild the search index"
-)
-
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Welcome a reader, or open the article of a deep link (/start a_<id>)."""
-    payload = context.args[0] if context.args else ""
-    await services(context).archive.follows.resume_if_blocked(update.effective_chat.id)
-    if payload.startswith("a_") and payload[2:].isdigit():
-        user_id = update.effective_user.id if update.effective_user else None
-        tr = await translator(update, context)
-        await send_article(update.effective_message, services(context), int(payload[2:]), OpenedVia.LINK, user_id, tr)
-        return
-    tr = await translator(update, context)
-    await update.effective_message.reply_html(tr(WELCOME))
-
-
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explain the commands (admins also see theirs)."""
-    bot_services = services(context)
-    tr = await translator(update, context)
-    extra = tr(ADMIN_HELP) if bot_services.is_admin(update.effective_user) else ""
-    await update.effective_message.reply_html(tr(HELP, days=bot_services.settings.retention_days) + extra)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,49 +75,6 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
     reply = render_answer(result, key, ANSWER_PAGE_SIZE, question_id, tr)
     quote = message.chat.type != ChatType.PRIVATE
     await message.reply_html(reply.text, reply_markup=reply.keyboard, do_quote=quote)
-
-
-async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the newest articles: /latest [n]."""
-    await _list_command(update, context, allow_window=False)
-
-
-async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the most viewed articles: /top [n] [week|month|all]."""
-    await _list_command(update, context, allow_window=True)
-
-
-async def _list_command(update: Update, context: ContextTypes.DEFAULT_TYPE, *, allow_window: bool) -> None:
-    tr = await translator(update, context)
-    try:
-        count, window = parse_count_and_window(context.args or [], allow_window=allow_window)
-    except UsageError as error:
-        values = {name: tr(value) if isinstance(value, str) else value for name, value in error.values.items()}
-        await update.effective_message.reply_html(escape(tr(error.message, **values)))
-        return
-    first: ListPage = callbacks.TopPage(window.value, count, 0) if allow_window else callbacks.LatestPage(count, 0)
-    reply = await list_page(services(context), first, tr)
-    await update.effective_message.reply_html(reply.text, reply_markup=reply.keyboard)
-
-
-ListPage = callbacks.LatestPage | callbacks.TopPage
-_TOP_TITLES = {"week": N_("Most read this week"), "month": N_("Most read this month"), "all": N_("Most read")}
-
-
-async def list_page(bot_services: BotServices, page: ListPage, tr: Translator) -> Reply:
-    """One page of /latest or /top, with Back/More buttons for its neighbours."""
-    size = min(max(page.size, 1), MAX_COUNT)
-    if isinstance(page, callbacks.TopPage):
-        found = await bot_services.archive.top(size + 1, page.offset, TopWindow(page.window))
-        title, show_views = tr(_TOP_TITLES[page.window]), True
-    else:
-        found = await bot_services.archive.latest(size + 1, page.offset)
-        title, show_views = tr("Latest articles"), False
-    back = replace(page, size=size, offset=max(0, page.offset - size)) if page.offset else None
-    more = replace(page, size=size, offset=page.offset + size) if len(found) > size else None
-    return render_headlines(
-        found[:size], title=title, offset=page.offset, back=back, more=more, show_views=show_views, tr=tr
-    )
 
 
 async def send_article(
@@ -269,33 +159,3 @@ def _with_feedback(row: Sequence[InlineKeyboardButton], question_id: int, up: in
     """The row with its 👍/👎 buttons showing the counts (other buttons unchanged)."""
     kept = [button for button in row if not (button.callback_data or "").startswith("v|")]
     return kept + feedback_buttons(question_id, up, down) if len(kept) < len(row) else list(row)
-
-
-async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/forget: delete the reader's questions, ratings and topics (what the privacy note promises)."""
-    user = update.effective_user
-    if user is None:
-        return
-    tr = await translator(update, context)
-    forgotten = await services(context).archive.forget(user.id)
-    await update.effective_message.reply_html(
-        tr(
-            "🗑 Done. I deleted everything I kept about you: {questions} questions, {ratings} ratings and"
-            " {topics} followed topics; the articles you opened are no longer linked to you.",
-            questions=forgotten.questions,
-            ratings=forgotten.feedback,
-            topics=forgotten.topics,
-        )
-    )
-
-
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Photos, stickers, voice notes…: say what works instead of staying silent."""
-    tr = await translator(update, context)
-    await update.effective_message.reply_html(tr("I can only read text. Send me your question in words, or see /help."))
-
-
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Point readers who mistype a command at /help."""
-    tr = await translator(update, context)
-    await update.effective_message.reply_html(tr("I don't know that command. See /help."))

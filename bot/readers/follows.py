@@ -16,7 +16,7 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.i18n import N_, Translator
-from bot.render import follows as push_messages
+from bot.render.follows import render_topics
 from bot.render.html import Reply, escape
 from bot.replies import edit_message
 from bot.services import BotServices, services, translator
@@ -105,7 +105,7 @@ async def _topic_list(chat_id: int, bot_services: BotServices, tr: Translator) -
     follows = bot_services.archive.follows
     topics = await follows.topics(chat_id)
     paused = await follows.paused_reason(chat_id)
-    return push_messages.render_topics(topics, bot_services.settings.max_topics, tr(paused) if paused else None, tr)
+    return render_topics(topics, bot_services.settings.max_topics, tr(paused) if paused else None, tr)
 
 
 async def unfollow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,7 +11,7 @@ import time
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.render import inline as inline_results
+from bot.render import inline as results
 from bot.render.answers import MAX_QUESTION_CHARS
 from bot.services import services
 from retrieval import NotFoundError
@@ -41,11 +41,11 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         started = time.perf_counter()
         result = await archive.search(text, limit=INLINE_PAGE, offset=offset)
         bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
-        items = [inline_results.hit_result(hit, username, tr) for hit in result.hits]
+        items = [results.hit_result(hit, username, tr) for hit in result.hits]
         has_more = result.has_more
     else:
         headlines = await archive.latest(INLINE_PAGE + 1, offset)
-        items = [inline_results.headline_result(headline, username, tr) for headline in headlines[:INLINE_PAGE]]
+        items = [results.headline_result(headline, username, tr) for headline in headlines[:INLINE_PAGE]]
         has_more = len(headlines) > INLINE_PAGE
     next_offset = str(offset + INLINE_PAGE) if has_more and offset + INLINE_PAGE <= MAX_OFFSET else ""
     await query.answer(items, cache_time=CACHE_SECONDS, is_personal=False, next_offset=next_offset)
@@ -53,7 +53,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def chosen_result(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reader shared an article from inline mode: count it as an open."""
-    article_id = inline_results.article_of(update.chosen_inline_result.result_id)
+    article_id = results.article_of(update.chosen_inline_result.result_id)
     if article_id is None:
         return
     try:

@@ -150,5 +150,3 @@ def render_article(article: Article, tr: Translator = ENGLISH) -> Reply:
     if not body and paragraphs:  # one paragraph longer than a message: cut it on a word
         body = escape(shorten(paragraphs[0], budget))
     return Reply("\n".join(header) + "\n\n" + body + "\n\n" + footer)
-
-

@@ -100,4 +100,3 @@ def render_remove_question(feed: Feed, tr: Translator = ENGLISH) -> Reply:
         tr("Remove feed {number} ({name})? The articles it brought stay in the archive.", number=feed.id, name=name),
         keyboard,
     )
-

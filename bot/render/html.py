@@ -73,4 +73,3 @@ def escape(text: str) -> str:
 
 def link(text: str, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{escape(text)}</a>'
-

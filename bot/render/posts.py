@@ -53,5 +53,3 @@ def render_summary_post(count: int, headlines: Sequence[Headline], bot_username:
 def render_notice(text: str) -> str:
     """A note for the admins (a feed was paused, …)."""
     return "⚠️ " + escape(text)
-
-

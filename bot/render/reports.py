@@ -44,4 +44,3 @@ def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Trans
     rows = stats_rows(stats, metrics, tr)
     heading = tr("Archive")
     return f"<b>{heading}</b>\n" + "\n".join(f"{escape(label)}: {escape(value)}" for label, value in rows)
-

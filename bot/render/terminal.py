@@ -16,8 +16,8 @@ from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
 from retrieval.feeds.intervals import describe_interval
 from retrieval.feeds.models import Feed
 from retrieval.feeds.poller import PollResult
-from retrieval.ingest.records import strip_controls
 from retrieval.messages import say_stored
+from retrieval.text.clean import strip_controls
 
 MAX_FAILURES_SHOWN = 50
 

@@ -20,8 +20,7 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import Translator
-from bot.sending import channel as outbox
-from bot.sending import pushes
+from bot.sending import channel, pushes
 from bot.services import BotServices, services
 
 log = logging.getLogger(__name__)
@@ -45,14 +44,14 @@ async def post_to_channel(context: ContextTypes.DEFAULT_TYPE) -> None:
     channel_id = bot_services.settings.channel_id
     if channel_id is not None:
         tr = Translator(bot_services.settings.language)
-        await outbox.send_next_post(context.bot, bot_services.archive, channel_id, tr)
+        await channel.send_next_post(context.bot, bot_services.archive, channel_id, tr)
 
 
 async def tell_admins(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the admins the notices waiting for them (a feed was paused, the channel refused a post)."""
     bot_services = services(context)
     settings = bot_services.settings
-    await outbox.send_notices(context.bot, bot_services.archive, settings.admin_ids, settings.language)
+    await channel.send_notices(context.bot, bot_services.archive, settings.admin_ids, settings.language)
 
 
 async def push_to_followers(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,10 +93,10 @@ def schedule(application: Application) -> None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
     for job, every, first in (
         (poll_feeds, FEED_CHECK_EVERY, 1.0),
-        (post_to_channel, outbox.CHANNEL_POST_EVERY, 1.0),
+        (post_to_channel, channel.CHANNEL_POST_EVERY, 1.0),
         (push_to_followers, pushes.PUSH_EVERY, 1.0),
         (purge_expired, PURGE_EVERY, 5.0),
-        (tell_admins, outbox.NOTICES_EVERY, 1.0),
+        (tell_admins, channel.NOTICES_EVERY, 1.0),
     ):
         name = job.__name__.replace("_", " ")
         jobs.run_repeating(_when_leading(job), every, first=first, name=name, job_kwargs=_JOB_OPTIONS)

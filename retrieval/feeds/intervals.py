@@ -36,4 +36,3 @@ def describe_interval(interval: timedelta) -> str:
 def backoff(interval: timedelta, failures: int) -> timedelta:
     """How long after its ``failures``-th failure in a row a feed is tried again."""
     return min(interval * 2 ** min(failures, 20), MAX_BACKOFF)
-

@@ -57,4 +57,3 @@ class FeedStats:
     last_poll_at: datetime | None
     new_today: int
     posts: dict[str, int]
-

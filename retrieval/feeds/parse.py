@@ -26,7 +26,8 @@ import fastfeedparser
 from lxml import etree, html
 
 from retrieval.errors import IngestError
-from retrieval.ingest.records import MAX_SUMMARY_CHARS, parse_published, strip_controls
+from retrieval.ingest.records import MAX_SUMMARY_CHARS, parse_published
+from retrieval.text.clean import strip_controls
 from retrieval.text.shorten import shorten
 
 # Feed content at least this long is the article's full text, stored without

@@ -306,4 +306,3 @@ class FeedPoller:
         retry = now + backoff(timedelta(seconds=feed.interval_seconds), failures)
         await self.feeds.record_failure(feed.id, now, notice(error.message, **error.values), retry, pause)
         log.warning("feed %d failed (%d in a row): %s", feed.id, failures, reason)
-

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlun
 
 from retrieval.errors import IngestError
 from retrieval.models import ArticleInput
+from retrieval.text.clean import strip_controls
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.shorten import shorten
 
@@ -35,25 +36,6 @@ MAX_BODY_CHARS = 1_000_000
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING_PREFIXES = ("utm_",)
 _TRACKING_KEYS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"}
-
-
-# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings,
-# overrides and isolates that can make a line read backwards ("Trojan
-# source"); the marks LRM/RLM/ALM and ZWNJ, which Persian text needs, stay.
-_CONTROLS = {
-    code: None
-    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
-    if code not in (0x09, 0x0A)
-}
-_CONTROLS[0x0D] = "\n"
-
-
-def strip_controls(text: str) -> str:
-    """``text`` without control characters a terminal or a chat could act on (escapes, bell, NUL, bidi overrides).
-
-    Carriage returns become line breaks.
-    """
-    return text.replace("\r\n", "\n").translate(_CONTROLS)
 
 
 def canonical_url(url: str, site_url: str) -> str:
@@ -157,7 +139,6 @@ def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
     if len(text) > limit:
         raise IngestError("too long ({length} characters, at most {most})", field=name, length=len(text), most=limit)
     return text
-
 
 
 def slug_title(url: str) -> str:

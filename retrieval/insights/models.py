@@ -44,4 +44,3 @@ class Insights:
     gaps: tuple[AskedQuestion, ...]
     most_followed: tuple[FollowedTopic, ...]
     most_opened: tuple[OpenedArticle, ...]
-

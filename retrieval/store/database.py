@@ -1,9 +1,9 @@
 """The one seam between newsbot's SQL and a database engine: SQLite or PostgreSQL.
 
-The store and its tables (``sql_store``, ``stored_*``) are written once, in
-SQL both engines run: ``?`` placeholders, ``ON CONFLICT``, ``RETURNING``,
-``count(*) FILTER (WHERE …)``, and the passages' ``"end"`` column quoted.
-Each engine's adapter (``sqlite_database``, ``postgres_database``) turns
+The store and every table (``articles``, and each package's ``table``) are
+written once, in SQL both engines run: ``?`` placeholders, ``ON CONFLICT``,
+``RETURNING``, ``count(*) FILTER (WHERE …)``, and the passages' ``"end"``
+column quoted. Each engine's adapter (``sqlite``, ``postgres``) turns
 that into calls on its driver; the few statements that cannot be shared
 (the schema, packing passage offsets) are chosen by ``Database.dialect``.
 Times are integer Unix seconds (UTC) in both.

@@ -236,7 +236,7 @@ _QUESTIONS_AND_FEEDBACK = """
 
 # Questions readers asked and their 👍/👎, for the newsroom's insights; how
 # each open came about. A reader is stored only as a keyed hash (``reader``,
-# see ``stored_insights``), and every row here is deleted after the
+# see ``retrieval.insights.table``), and every row here is deleted after the
 # retention period or on /forget. ``opens.via`` says where an article was
 # opened from (an answer, a push, a link, inline mode).
 ADD_QUESTIONS_AND_FEEDBACK = _both("add_questions_and_feedback", _QUESTIONS_AND_FEEDBACK)

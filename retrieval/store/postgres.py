@@ -209,4 +209,3 @@ class PostgresSession:
             db, self._db = self._db, None
             with suppress(Exception):
                 await db.close(timeout=2)
-

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.readers import answers as handlers
+from bot.readers import answers
 from bot.sending.delivery import RETRY_DELAYS
 from bot.services import BotServices
 from tests.botapi import FakeBotApi, StoredMessage, parse_html
@@ -41,7 +41,7 @@ async def test_question_gets_links_dates_quotes_and_bold_terms(api: FakeBotApi, 
 
 
 async def test_a_slow_answer_shows_typing_first(api: FakeBotApi, bot: BotServices, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(handlers, "TYPING_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(answers, "TYPING_AFTER_SECONDS", 0.0)
     await ask(api, QUESTION)
     typing = [call for call in api.calls if call.method == "sendChatAction"]
     assert typing and typing[0].params["action"] == "typing"

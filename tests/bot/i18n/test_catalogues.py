@@ -11,12 +11,12 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from bot.i18n import LOCALES, Translator, catalogues, pick_language
-from retrieval.feeds import poller as polling
+from retrieval.feeds import poller
 from retrieval.ingest import sources
 from retrieval.readers.table import PAUSE_REASONS
 from tests.botapi import parse_html
 
-BOT = Path(__file__).resolve().parents[2] / "bot"
+BOT = Path(__file__).resolve().parents[3] / "bot"
 RETRIEVAL = BOT.parent / "retrieval"
 LANGUAGES = sorted(code for code in catalogues() if code != "en")
 
@@ -37,7 +37,7 @@ def plain_messages() -> set[str]:
     """The reasons the retrieval core gives (IngestError, polls): plain text, escaped where shown."""
     return (
         _extracted(RETRIEVAL, {"IngestError": None, "FetchError": None})
-        | set(polling.MESSAGES)
+        | set(poller.MESSAGES)
         | set(PAUSE_REASONS)
         | {sources.UNSUPPORTED}
     )

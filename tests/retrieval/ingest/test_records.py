@@ -12,9 +12,9 @@ from retrieval.ingest.records import (
     parse_published,
     parse_views,
     slug_title,
-    strip_controls,
 )
 from retrieval.models import ArticleInput
+from retrieval.text.clean import strip_controls
 
 SITE = "https://news.example.com"
 
