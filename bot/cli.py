@@ -29,7 +29,9 @@ from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
 from retrieval.feeds.intervals import DEFAULT_INTERVAL, describe_interval, parse_interval
 from retrieval.ingest.loader import LoadProgress
 from retrieval.outbox.models import Announce
-from retrieval.store.maintenance import backup, copy_into, migrate_store, restore
+from retrieval.settings import SettingsError
+from retrieval.store.maintenance import backup, copy_into, migrate_store, restore, restore_plan, store_name
+from retrieval.text.shorten import shorten
 
 MAX_LIST = 100
 
@@ -99,7 +101,8 @@ async def cmd_latest(archive: Archive, args: argparse.Namespace) -> int:
 
 
 async def cmd_top(archive: Archive, args: argparse.Namespace) -> int:
-    print(terminal.render_headlines(await archive.top(args.n, window=TopWindow(args.window)), show_views=True))
+    window = TopWindow(args.window)
+    print(terminal.render_headlines(await archive.top(args.n, window=window), show_views=True, window=window))
     return 0
 
 
@@ -139,10 +142,9 @@ async def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def _count(value: str) -> int:
-    number = int(value)
-    if not 1 <= number <= MAX_LIST:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_LIST}")
-    return number
+    if not value.strip().isdigit() or not 1 <= int(value) <= MAX_LIST:
+        raise argparse.ArgumentTypeError(f"give a whole number from 1 to {MAX_LIST}, not {shorten(value, 20)!r}")
+    return int(value)
 
 
 def _interval(value: str) -> timedelta:
@@ -165,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings come from NEWSBOT_* environment variables or a .env file; see README.md.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="FILE",
+        help="read the settings from FILE (as a service's EnvironmentFile) instead of ./.env",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ask = commands.add_parser("ask", help="answer a question with quoted snippets")
@@ -259,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="replace the database with a backup (the bot and every load must be stopped)"
     )
     restore.add_argument("path", help="backup file to restore")
+    restore.add_argument("--yes", action="store_true", help="replace an archive that holds articles without asking")
     restore.set_defaults(handler=None, direct=cmd_restore)
     return parser
 
@@ -314,15 +323,44 @@ def cmd_copy_store(settings: BotSettings, args: argparse.Namespace) -> int:
 def cmd_backup(settings: BotSettings, args: argparse.Namespace) -> int:
     """Copy the live database consistently (safe while the bot runs)."""
     info = asyncio.run(backup(settings, Path(args.path), force=args.force))
-    print(f"Backed up {info.articles:,} articles to {info.path} ({format_size(info.size_bytes)}).")
+    print(
+        f"Backed up {info.articles:,} articles of {store_name(settings)} to {info.path} ({format_size(info.size_bytes)})."
+    )
     return 0
 
 
 def cmd_restore(settings: BotSettings, args: argparse.Namespace) -> int:
-    """Replace the database with a backup; refuses while the bot runs."""
-    info = asyncio.run(restore(settings, Path(args.path)))
+    """Replace the database with a backup, after saying which and asking; refuses while the bot runs."""
+    source = Path(args.path)
+    plan = restore_plan(settings, source)
+    print(f"Restoring {plan.describe()}.")
+    if plan.replaces_articles and not args.yes and not _confirmed(f"Replace the {plan.articles_now:,} articles there?"):
+        print("Nothing was changed.", file=sys.stderr)
+        return 1
+    info = asyncio.run(restore(settings, source))
     print(f"Restored {info.articles:,} articles into {info.store}; the search index is rebuilt when the bot next starts.")
     return 0
+
+
+def _confirmed(question: str) -> bool:
+    """Ask on the terminal; with no one to ask (cron, a pipe), say how to confirm and refuse."""
+    if not sys.stdin.isatty():
+        raise SettingsError(f"{question} Run it again with --yes to confirm (no terminal to ask on).")
+    try:
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
+
+
+def _settings(env_file: Path | None) -> BotSettings:
+    """The settings from the environment and ./.env, or from ``env_file`` (a service's settings file)."""
+    if env_file is None:
+        return load_settings(BotSettings)
+    try:
+        env_file.read_bytes()
+    except OSError as error:
+        raise SettingsError(f"cannot read --env-file {env_file}: {error.strerror or error}") from None
+    return load_settings(BotSettings, _env_file=env_file)
 
 
 async def _run(handler: Command, settings: Settings, args: argparse.Namespace) -> int:
@@ -333,10 +371,15 @@ async def _run(handler: Command, settings: Settings, args: argparse.Namespace) -
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = load_settings(BotSettings)
+        settings = _settings(args.env_file)
         serving = args.command == "run"
         level = logging.getLevelName(settings.log_level) if serving or args.verbose else logging.WARNING
-        configure_logging(json_lines=settings.log_format == "json", level=level, secrets=settings.secrets())
+        configure_logging(
+            json_lines=settings.log_format == "json",
+            level=level,
+            secrets=settings.secrets(),
+            quiet_extraction=not (serving or args.verbose),
+        )
         if args.handler is None:
             return args.direct(settings, args)
         return asyncio.run(_run(args.handler, settings, args))

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
         description="A load adding more new articles than this posts one summary to the channel instead of one post each.",
     )
 
+    @field_validator("db_path")
+    @classmethod
+    def _names_a_file(cls, value: Path) -> Path:
+        if not value.name:
+            raise ValueError("must name the database file, such as /var/lib/newsbot/newsbot.sqlite3")
+        return value
+
     @field_validator("channel_id")
     @classmethod
     def _channel_shape(cls, value: str | None) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.monitoring.logs import EXTRACTION_LOGGERS
 from retrieval import Archive, Settings
 from retrieval.feeds.table import StoredFeeds
 from retrieval.follows.table import StoredFollows
@@ -40,7 +41,8 @@ def _restore_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
-    logging.getLogger("httpx").setLevel(logging.NOTSET)
+    for name in ("httpx", *EXTRACTION_LOGGERS):
+        logging.getLogger(name).setLevel(logging.NOTSET)
 
 
 @pytest.fixture

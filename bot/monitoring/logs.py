@@ -52,8 +52,20 @@ class JsonFormatter(RedactingFormatter):
         return self.redact(json.dumps(entry, ensure_ascii=False))
 
 
-def configure_logging(*, json_lines: bool, level: int, secrets: Iterable[str] = ()) -> None:
-    """Send all logging to stderr through one redacting handler."""
+# The HTML extraction libraries log what they make of a broken page (ERROR "empty HTML tree"); the load
+# report already says why that page failed, in words a user can act on.
+EXTRACTION_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
+
+
+def configure_logging(
+    *, json_lines: bool, level: int, secrets: Iterable[str] = (), quiet_extraction: bool = False
+) -> None:
+    """Send all logging to stderr through one redacting handler.
+
+    ``quiet_extraction`` (the command line, unless --verbose) leaves the
+    extraction libraries' own lines out; the running bot keeps their
+    warnings, in its own format.
+    """
     secrets = list(secrets)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(secrets) if json_lines else RedactingFormatter(secrets))
@@ -64,3 +76,5 @@ def configure_logging(*, json_lines: bool, level: int, secrets: Iterable[str] = 
     root.setLevel(level)
     # httpx logs every request (each long poll) at INFO: keep it for DEBUG.
     logging.getLogger("httpx").setLevel(level if level <= logging.DEBUG else logging.WARNING)
+    for name in EXTRACTION_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1 if quiet_extraction else logging.NOTSET)

@@ -17,6 +17,11 @@ from retrieval import TopWindow
 
 ListPage = callbacks.LatestPage | callbacks.TopPage
 _TOP_TITLES = {"week": N_("Most read this week"), "month": N_("Most read this month"), "all": N_("Most read")}
+# A window's empty list: the archive has articles, none was opened in it.
+_NONE_OPENED = {
+    "week": N_("No article was opened in the last week. /top lists the most read of all time."),
+    "month": N_("No article was opened in the last month. /top lists the most read of all time."),
+}
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,14 +50,16 @@ async def _list_command(update: Update, context: ContextTypes.DEFAULT_TYPE, *, a
 async def list_page(bot_services: BotServices, page: ListPage, tr: Translator) -> Reply:
     """One page of /latest or /top, with Back/More buttons for its neighbours."""
     size = min(max(page.size, 1), MAX_COUNT)
+    empty = None
     if isinstance(page, callbacks.TopPage):
         found = await bot_services.archive.top(size + 1, page.offset, TopWindow(page.window))
         title, show_views = tr(_TOP_TITLES[page.window]), True
+        empty = tr(_NONE_OPENED[page.window]) if page.window in _NONE_OPENED else None
     else:
         found = await bot_services.archive.latest(size + 1, page.offset)
         title, show_views = tr("Latest articles"), False
     back = replace(page, size=size, offset=max(0, page.offset - size)) if page.offset else None
     more = replace(page, size=size, offset=page.offset + size) if len(found) > size else None
     return render_headlines(
-        found[:size], title=title, offset=page.offset, back=back, more=more, show_views=show_views, tr=tr
+        found[:size], title=title, offset=page.offset, back=back, more=more, show_views=show_views, empty=empty, tr=tr
     )

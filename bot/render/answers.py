@@ -119,13 +119,17 @@ def render_headlines(
     back: callbacks.Callback | None,
     more: callbacks.Callback | None,
     show_views: bool,
+    empty: str | None = None,
     tr: Translator = ENGLISH,
 ) -> Reply:
-    """A numbered list of headline links with dates (and views), with paging buttons."""
+    """A numbered list of headline links with dates (and views), with paging buttons.
+
+    ``empty`` is said when the first page is empty (plain text; default: the archive has no articles).
+    """
     if not headlines:
         if offset:
             return Reply(tr("No more articles."), _keyboard([_nav_row(back, None, tr)]))
-        return Reply(tr("There are no articles yet."))
+        return Reply(escape(empty) if empty else tr("There are no articles yet."))
     blocks = [f"<b>{escape(title)}</b>"]
     for number, item in enumerate(headlines, start=offset + 1):
         details = [part for part in (tr.date(item.published),) if part]

@@ -12,14 +12,17 @@ from datetime import datetime, timedelta
 
 from bot.monitoring.metrics import MetricsSnapshot
 from bot.render.figures import stats_rows
-from retrieval import ArchiveStats, Headline, LoadReport, SearchResult
+from retrieval import ArchiveStats, Headline, LoadReport, SearchResult, TopWindow
 from retrieval.feeds.intervals import describe_interval
 from retrieval.feeds.models import Feed
 from retrieval.feeds.poller import PollResult
 from retrieval.messages import say_stored
 from retrieval.text.clean import strip_controls
+from retrieval.text.shorten import shorten
 
 MAX_FAILURES_SHOWN = 50
+# A question echoed back ("No articles match …") is cut to this.
+MAX_ECHO_CHARS = 80
 
 
 def shown(text: str) -> str:
@@ -39,7 +42,7 @@ def render_answer(result: SearchResult, bold: tuple[str, str] = ("**", "**")) ->
     if not result.hits:
         if result.offset:
             return "No more results."
-        return f"No articles match {shown(result.query)!r}. Try other words, or see 'newsbot latest'."
+        return f"No articles match {shorten(shown(result.query), MAX_ECHO_CHARS)!r}. Try other words, or see 'newsbot latest'."
     blocks = []
     for number, hit in enumerate(result.hits, start=result.offset + 1):
         blocks.append(
@@ -52,7 +55,10 @@ def render_answer(result: SearchResult, bold: tuple[str, str] = ("**", "**")) ->
     return "\n\n".join(blocks)
 
 
-def render_headlines(headlines: Sequence[Headline], *, show_views: bool) -> str:
+def render_headlines(headlines: Sequence[Headline], *, show_views: bool, window: TopWindow = TopWindow.ALL) -> str:
+    """Numbered headlines; ``window`` says which opens ranked them (for the line an empty list gets)."""
+    if not headlines and window is not TopWindow.ALL:
+        return f"No article was opened in the last {window.value}. 'newsbot top' lists the most read of all time."
     if not headlines:
         return "No articles yet. Load some with 'newsbot load FILE_OR_URL'."
     lines = []

@@ -9,6 +9,7 @@ stories" list would pollute BM25 more than a lost sentence.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 import trafilatura
 
@@ -18,6 +19,24 @@ from retrieval.models import ArticleInput
 
 # Below this the "article" is a menu or a cookie notice, not news.
 MIN_ARTICLE_WORDS = 8
+
+
+def same_site(one: str, other: str) -> bool:
+    """True when two URLs are on one site: the same host, "www." or not."""
+    hosts = [(urlsplit(url).hostname or "").removeprefix("www.") for url in (one, other)]
+    return bool(hosts[0]) and hosts[0] == hosts[1]
+
+
+def _page_url(fetched: str | None, canonical: str | None) -> str | None:
+    """The page's key: its canonical URL when it names one on the site it came from, else where it was fetched.
+
+    So one page loaded by URL (with tracking parameters, an AMP or print
+    address) and as a saved file is one article; a canonical pointing to
+    another site (a syndicated copy) is not followed there.
+    """
+    if fetched is None:
+        return canonical
+    return canonical if canonical and same_site(canonical, fetched) else fetched
 
 
 def extract_article(
@@ -42,7 +61,7 @@ def extract_article(
     words = len((document.text or "").split()) if document is not None else 0
     if words < MIN_ARTICLE_WORDS:
         raise IngestError("no article text found in the page ({words} words)", where=where, words=words)
-    page_url = url or document.url
+    page_url = _page_url(url, document.url)
     if not page_url:
         raise IngestError(
             'the page names no URL of its own (add <link rel="canonical" href="...">) ', where=where

@@ -173,6 +173,21 @@ def fallback_title(body: str, url: str) -> str:
     return slug_title(url) or urlsplit(url).hostname or url
 
 
+def without_headline(body: str, title: str) -> str:
+    """The body without a first paragraph that is only the headline again.
+
+    Pages repeat their headline above the text (the ``<h1>``), and some
+    exports do too; kept, it would be quoted as if it were the story's first
+    sentence ("Volcano erupts near village A volcano erupted…"). Headline
+    and paragraph are compared with white space and case folded; a body
+    that is nothing but its headline is kept.
+    """
+    first, newline, rest = body.lstrip().partition("\n")
+    if newline and rest.strip() and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+        return rest.lstrip("\n")
+    return body
+
+
 def _title(fields: Mapping[str, object], body: str, url: str) -> str:
     """The row's headline, white space collapsed; made from the text when missing or empty."""
     value = fields.get("title")
@@ -209,9 +224,12 @@ def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: 
             raise IngestError("expected text", field="url")
         url = canonical_url(url_value, site_url)
         body = _required_text(fields, "body", MAX_BODY_CHARS)
+        title = _title(fields, body, url)
+        if isinstance(fields.get("title"), str) and fields["title"].strip():  # never a headline made from the body
+            body = without_headline(body, title)
         return ArticleInput(
             url=url,
-            title=_title(fields, body, url),
+            title=title,
             body=body,
             published=parse_published(fields.get("published")),
             views=parse_views(fields.get("views")),

@@ -133,7 +133,7 @@ def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) ->
             try:
                 yield extract_article(page, url=None, site_url=site_url, source=source)
             except IngestError as error:
-                yield error
+                yield error.moved(name)  # named as every other file's failures are
             return
         if suffix in (".jsonl", ".ndjson"):
             yield from _validated(rows_from_jsonl(_text_lines(binary, name), name), site_url, source)
@@ -149,8 +149,17 @@ def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) ->
 
 
 def articles_from_file(path: Path, site_url: str, name: str | None = None) -> Iterator[ArticleOrError]:
-    """Articles in a file on disk (a ZIP is opened and each member read)."""
+    """Articles in a file on disk (a ZIP is opened and each member read); a file without any is a failure."""
     label = name or str(path)
+    empty = True
+    for item in _articles_in_file(path, site_url, label):
+        empty = False
+        yield item
+    if empty:
+        yield IngestError("holds no articles", where=label)
+
+
+def _articles_in_file(path: Path, site_url: str, label: str) -> Iterator[ArticleOrError]:
     try:
         if path.suffix.lower() == ".zip":
             yield from _articles_from_zip(path, site_url, label)
@@ -161,10 +170,10 @@ def articles_from_file(path: Path, site_url: str, name: str | None = None) -> It
             return
         with path.open("rb") as binary:
             yield from articles_from_stream(binary, label, site_url)
-    except gzip.BadGzipFile as error:
-        yield IngestError("not a valid gzip file ({error})", where=label, error=str(error))
-    except (EOFError, zlib.error) as error:
-        yield IngestError("the gzip file is cut short or damaged ({error})", where=label, error=str(error) or "truncated")
+    except gzip.BadGzipFile:
+        yield IngestError("named .gz but not gzip-compressed: remove .gz from its name, or compress it", where=label)
+    except (EOFError, zlib.error):
+        yield IngestError("the gzip file is cut short or damaged: copy or compress it again", where=label)
     except OSError as error:
         yield IngestError("cannot read the file ({error})", where=label, error=str(error.strerror or error))
 

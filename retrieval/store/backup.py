@@ -28,6 +28,7 @@ from retrieval.store.locks import ArchiveLock, ServingLock, lock_files
 from retrieval.store.sqlite import connect_read_only
 
 _PAGES_PER_STEP = 1024
+SERVING_REFUSAL = "newsbot is running on this archive: stop it before restoring"
 _LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
@@ -46,8 +47,10 @@ class BackupInfo:
     store: str = ""
 
 
-def _check_newsbot_database(path: Path) -> int:
+def check_backup(path: Path) -> int:
     """Return the article count, or raise BackupError if ``path`` is not a sound newsbot store."""
+    if not path.is_file():
+        raise BackupError(f"there is no backup file at {path}")
     try:
         with connect_read_only(path) as db:
             if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
@@ -150,7 +153,7 @@ def backup_store(db_path: Path, index_path: Path, target: Path, *, force: bool =
         raise BackupError(f"backup to {target} failed: {error.strerror or error}") from error
     except sqlite3.Error as error:
         raise BackupError(f"backup failed: {error}") from error
-    articles = _check_newsbot_database(target)
+    articles = check_backup(target)
     return BackupInfo(target, articles, target.stat().st_size)
 
 
@@ -165,12 +168,12 @@ def restore_store(source: Path, db_path: Path, index_path: Path) -> BackupInfo:
         serving = ServingLock(db_path)
         serving.acquire()
     except StoreBusyError:
-        raise StoreBusyError("newsbot is running on this archive: stop it before restoring") from None
+        raise StoreBusyError(SERVING_REFUSAL) from None
     try:
         with ArchiveLock(db_path, exclusive=True):
             if not source.is_file():
                 raise BackupError(f"there is no backup file at {source}")
-            articles = _check_newsbot_database(source)
+            articles = check_backup(source)
             restored = db_path.with_name(db_path.name + ".restored")
             try:
                 _copy(source, restored)
@@ -182,4 +185,4 @@ def restore_store(source: Path, db_path: Path, index_path: Path) -> BackupInfo:
             shutil.rmtree(index_path, ignore_errors=True)
     finally:
         serving.release()
-    return BackupInfo(source, articles, source.stat().st_size, str(db_path))
+    return BackupInfo(source, articles, source.stat().st_size, str(db_path.resolve()))

@@ -9,14 +9,18 @@ package.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.errors import StoreBusyError
 from retrieval.settings import Settings, SettingsError
-from retrieval.store.backup import BackupInfo, backup_store, restore_store
-from retrieval.store.connect import open_store
+from retrieval.store.backup import SERVING_REFUSAL, BackupInfo, backup_store, check_backup, restore_store
+from retrieval.store.connect import StoreUnreachableError, count_articles, open_store
 from retrieval.store.copy import TableCopy, copy_store
+from retrieval.store.locks import is_serving
 from retrieval.store.migrations import schema_version
-from retrieval.store.pg_backup import backup_postgres, restore_postgres
+from retrieval.store.pg_backup import backup_postgres, check_dump, restore_postgres
+from retrieval.store.postgres import public_address
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -64,6 +68,55 @@ async def backup(settings: Settings, target: Path, *, force: bool = False) -> Ba
             settings.database_url, settings.db_path, settings.resolved_index_path, target, force=force
         )
     return backup_store(settings.db_path, settings.resolved_index_path, target, force=force)
+
+
+def store_name(settings: Settings) -> str:
+    """The store ``settings`` name, as an operator recognises it: the database file's full path, or the server."""
+    if settings.database_url:
+        return public_address(settings.database_url)
+    return str(settings.db_path.resolve())
+
+
+@dataclass(frozen=True, slots=True)
+class RestorePlan:
+    """What a restore would do, said before it does it."""
+
+    source: Path
+    store: str
+    # None: unknown (a pg_dump file is counted only once restored).
+    backup_articles: int | None
+    # None: there is no archive there yet.
+    articles_now: int | None
+
+    @property
+    def replaces_articles(self) -> bool:
+        return bool(self.articles_now)
+
+    def describe(self) -> str:
+        held = f" ({self.backup_articles:,} articles)" if self.backup_articles is not None else ""
+        now = "a new archive" if self.articles_now is None else f"which holds {self.articles_now:,} articles now"
+        return f"{self.source}{held} into {self.store}, {now}"
+
+
+def restore_plan(settings: Settings, source: Path) -> RestorePlan:
+    """Check the backup and look at the archive it would replace, changing nothing.
+
+    StoreBusyError while the bot serves a SQLite archive, BackupError for a backup that cannot be restored.
+    """
+    if not settings.database_url and is_serving(settings.db_path):
+        raise StoreBusyError(SERVING_REFUSAL)
+    if settings.database_url:
+        check_dump(source)
+        backup_articles = None
+    else:
+        backup_articles = check_backup(source)
+    try:
+        articles_now: int | None = count_articles(settings)
+    except StoreUnreachableError:
+        if settings.database_url:
+            raise
+        articles_now = None
+    return RestorePlan(source, store_name(settings), backup_articles, articles_now)
 
 
 async def restore(settings: Settings, source: Path) -> BackupInfo:

@@ -26,7 +26,7 @@ import asyncpg
 from retrieval.errors import StoreBusyError
 from retrieval.store.articles import GENERATION
 from retrieval.store.backup import BackupError, BackupInfo, backup_target, partial_path
-from retrieval.store.postgres import SERVING_LOCK, count_articles_at, lock_key
+from retrieval.store.postgres import SERVING_LOCK, count_articles_at, lock_key, public_address
 
 _TABLE_LINE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ")
 
@@ -78,7 +78,7 @@ async def backup_postgres(
     return BackupInfo(target, await count_articles_at(url), target.stat().st_size)
 
 
-def _dumped_tables(source: Path) -> set[str]:
+def check_dump(source: Path) -> set[str]:
     if not source.is_file():
         raise BackupError(f"there is no backup at {source}")
     try:
@@ -93,7 +93,7 @@ def _dumped_tables(source: Path) -> set[str]:
 
 async def restore_postgres(url: str, source: Path) -> BackupInfo:
     """Replace the store at ``url`` with the dump ``source``; refuses while any replica serves."""
-    dumped = _dumped_tables(source)
+    dumped = check_dump(source)
     address, schema = libpq_url(url)
     db = await asyncpg.connect(url)
     try:
@@ -114,4 +114,4 @@ async def restore_postgres(url: str, source: Path) -> BackupInfo:
         articles = await db.fetchval("SELECT count(*) FROM articles")
     finally:
         await db.close()
-    return BackupInfo(source, articles, source.stat().st_size, "PostgreSQL at " + url.split("@")[-1])
+    return BackupInfo(source, articles, source.stat().st_size, public_address(url))

@@ -54,6 +54,11 @@ def lock_key(name: str) -> int:
     return zlib.crc32(f"newsbot:{name}".encode())
 
 
+def public_address(url: str) -> str:
+    """The server and database of ``url``, for messages: never its user or password."""
+    return "PostgreSQL at " + url.split("@")[-1]
+
+
 async def count_articles_at(url: str) -> int:
     """How many articles the PostgreSQL store at ``url`` holds, on a connection of its own."""
     db = await asyncpg.connect(url, timeout=5)
@@ -102,7 +107,7 @@ class PostgresDatabase:
 
     def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
         self.url = url
-        self.where = "PostgreSQL at " + url.split("@")[-1]  # no password in messages
+        self.where = public_address(url)
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
 

@@ -73,7 +73,7 @@ def test_bad_arguments_are_refused_by_argparse(capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit) as caught:
         main(["latest", "-n", "0"])
     assert caught.value.code == 2
-    assert "must be between 1 and 100" in capsys.readouterr().err
+    assert "argument -n: give a whole number from 1 to 100, not '0'" in capsys.readouterr().err
 
 
 def test_nothing_to_search(capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,3 +193,99 @@ def test_migrate_and_copy_store_to_another_file(capsys: pytest.CaptureFixture[st
 
     code, _, err = run(capsys, "copy-store", "newsbot-data/newsbot.sqlite3")
     assert code == 2 and "the target is the archive itself" in err
+
+
+def test_a_count_that_is_not_a_number_is_said_in_plain_words(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["latest", "-n", "abc"])
+    err = capsys.readouterr().err
+    assert "argument -n: give a whole number from 1 to 100, not 'abc'" in err and "_count" not in err
+
+
+def test_top_of_a_week_without_opens_says_so_not_that_the_archive_is_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "top", "--window", "week")
+    assert code == 0
+    assert out.strip() == "No article was opened in the last week. 'newsbot top' lists the most read of all time."
+    code, out, _ = run(capsys, "top")
+    assert code == 0 and out.startswith(" 1. ")
+
+
+def test_a_long_question_that_matches_nothing_is_echoed_cut(capsys: pytest.CaptureFixture[str]) -> None:
+    question = " ".join(f"zzqx{n}" for n in range(10_000))
+    code, out, _ = run(capsys, "ask", question)
+    assert code == 0 and out.startswith("No articles match 'zzqx0 zzqx1") and "…'" in out
+    assert len(out) < 200
+
+
+def test_files_that_hold_no_article_or_are_not_what_they_say_fail_in_plain_words(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "empty.jsonl").write_text("")
+    (tmp_path / "bad.jsonl.gz").write_bytes(b"B\x81 not gzip at all")
+    (tmp_path / "noise.html").write_bytes(bytes(range(256)) * 8)
+    names = [str(tmp_path / name) for name in ("empty.jsonl", "bad.jsonl.gz", "noise.html")]
+    code, out, err = run(capsys, "load", "-q", *names)
+    assert code == 1 and "Loaded: 0 new, 0 updated, 0 unchanged, 3 failed." in out
+    assert f"✗ {names[0]}: holds no articles\n" in out
+    assert f"✗ {names[1]}: named .gz but not gzip-compressed: remove .gz from its name, or compress it\n" in out
+    assert f"✗ {names[2]}: no article text found in the page (0 words)" in out  # the full path, as for every file
+    assert "Not a gzipped file" not in out and "b'" not in out
+    assert err == ""
+
+    code, out, _ = run(capsys, "load", "-q", names[0])
+    assert code == 1 and "holds no articles" in out
+
+
+def test_loading_a_random_byte_page_prints_only_its_failure(tmp_path: Path) -> None:
+    """No library's own log lines on the command line, and nothing left open (ResourceWarning as an error)."""
+    (tmp_path / "noise.html").write_bytes(bytes(range(256)) * 8)
+    env = {**os.environ, "NEWSBOT_DB_PATH": str(tmp_path / "db.sqlite3"), "NEWSBOT_LOAD_SEEDS": "false", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-W", "error::ResourceWarning", "-X", "dev", "-m", "bot.cli", "load", "-q", "noise.html"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-1] == "  ✗ noise.html: no article text found in the page (0 words)"
+    assert done.stderr == ""
+
+
+def test_backup_and_restore_say_which_archive_and_restore_asks_before_replacing_articles(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, "stats")[0] == 0  # a new archive, with the demo articles
+    live = Path("newsbot-data/newsbot.sqlite3").resolve()
+    code, out, _ = run(capsys, "backup", str(tmp_path / "b.sqlite3"))
+    assert code == 0 and out.startswith(f"Backed up 11 articles of {live} to {tmp_path / 'b.sqlite3'}")
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    code, out, err = run(capsys, "restore", str(tmp_path / "b.sqlite3"))
+    assert code == 2
+    assert out == f"Restoring {tmp_path / 'b.sqlite3'} (11 articles) into {live}, which holds 11 articles now.\n"
+    assert "Replace the 11 articles there? Run it again with --yes to confirm" in err
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    code, out, err = run(capsys, "restore", str(tmp_path / "b.sqlite3"))
+    assert code == 1 and err == "Nothing was changed.\n"
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    code, out, _ = run(capsys, "restore", str(tmp_path / "b.sqlite3"))
+    assert code == 0 and out.endswith(f"Restored 11 articles into {live}; the search index is rebuilt when the bot next starts.\n")
+
+    elsewhere = tmp_path / "new" / "archive.sqlite3"
+    monkeypatch.setenv("NEWSBOT_DB_PATH", str(elsewhere))
+    code, out, _ = run(capsys, "restore", str(tmp_path / "b.sqlite3"))  # a new archive: nothing to replace, no question
+    assert code == 0 and f"into {elsewhere}, a new archive." in out and elsewhere.exists()
+
+
+def test_env_file_names_the_archive_wherever_the_command_is_typed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = tmp_path / "etc" / "newsbot.env"
+    settings.parent.mkdir()
+    settings.write_text(f"NEWSBOT_DB_PATH={tmp_path / 'state' / 'newsbot.sqlite3'}\nNEWSBOT_LOAD_SEEDS=false\n")
+    monkeypatch.chdir(tmp_path / "etc")
+    code, out, _ = run(capsys, "--env-file", str(settings), "stats")
+    assert code == 0 and re.search(r"Articles: +0\n", out)
+    assert (tmp_path / "state" / "newsbot.sqlite3").exists() and not (tmp_path / "etc" / "newsbot-data").exists()
+    code, _, err = run(capsys, "--env-file", str(tmp_path / "missing.env"), "stats")
+    assert code == 2 and err == f"newsbot: cannot read --env-file {tmp_path / 'missing.env'}: No such file or directory\n"

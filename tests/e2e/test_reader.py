@@ -85,6 +85,8 @@ async def test_bad_list_arguments_get_usage(api: FakeBotApi, bot: BotServices, a
 
 
 async def test_read_records_views_and_top_changes(api: FakeBotApi, bot: BotServices) -> None:
+    none_yet = parse_html((await ask(api, "/top week")).text)
+    assert none_yet == "No article was opened in the last week. /top lists the most read of all time."
     top = parse_html((await ask(api, "/top 1")).text)
     assert "Basque militant group ETA" in top and "5 views" in top
 

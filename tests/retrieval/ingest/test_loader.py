@@ -163,7 +163,7 @@ async def test_gzipped_row_files_load_and_a_cut_one_keeps_its_good_rows(
     report = await archive.load([str(tmp_path / name) for name in ("a.jsonl.gz", "cut.jsonl.gz", "bad.csv.gz")])
     reasons = [failure.reason for failure in report.failures]
     assert report.new > 300 and len(reasons) == 2
-    assert "cut short or damaged" in reasons[0] and "not a valid gzip file" in reasons[1]
+    assert "cut short or damaged" in reasons[0] and "named .gz but not gzip-compressed" in reasons[1]
     assert (await archive.search("topic250")).hits
 
     refused = await archive.load([str(tmp_path / "page.html.gz")])

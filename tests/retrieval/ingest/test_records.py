@@ -142,3 +142,25 @@ def test_control_characters_and_bidi_overrides_are_stripped_at_ingest() -> None:
     assert strip_controls("\t\n") == "\t\n"
     with pytest.raises(IngestError, match="field 'body': empty"):
         article_from_fields({"url": "/b", "title": "T", "body": "\x1b\x07\x00"}, site_url=SITE, source="f", where="w")
+
+
+def test_a_body_that_repeats_its_headline_first_loses_that_line_only() -> None:
+    from retrieval.ingest.records import without_headline
+
+    assert without_headline("Volcano erupts\nA volcano erupted on Thursday.", "Volcano  erupts") == (
+        "A volcano erupted on Thursday."
+    )
+    assert without_headline("VOLCANO ERUPTS\n\nA volcano erupted.", "Volcano erupts") == "A volcano erupted."
+    # Only a line that is the headline, only the first, and never the whole body.
+    assert without_headline("Volcano erupts near the village.\nMore.", "Volcano erupts") == (
+        "Volcano erupts near the village.\nMore."
+    )
+    assert without_headline("Intro.\nVolcano erupts\nMore.", "Volcano erupts") == "Intro.\nVolcano erupts\nMore."
+    assert without_headline("Volcano erupts", "Volcano erupts") == "Volcano erupts"
+
+
+def test_a_made_up_headline_never_takes_the_first_sentence_out_of_the_body() -> None:
+    fields = {"url": "https://x.org/a", "body": "The camp in Albania was emptied on Monday morning.\nMore text here."}
+    made = article_from_fields(fields, site_url="https://x.org", source="t", where="")
+    assert made.title == "The camp in Albania was emptied on Monday morning."
+    assert made.body.startswith("The camp in Albania was emptied")
