@@ -30,6 +30,7 @@ from telegram.ext import (
 from bot.admin import archive as admin_archive
 from bot.admin import feeds, load
 from bot.i18n import N_, Translator, languages
+from bot.monitoring.metrics import Metrics
 from bot.readers import answers, follows, inline, language, lists, welcome
 from bot.sending import jobs
 from bot.sending.delivery import ChatOrderProcessor, SendLimiter, SharedSendLimiter
@@ -69,17 +70,18 @@ def build_application(settings: BotSettings) -> Application:
     """Build the bot for ``settings``; raises SettingsError without a token."""
     token = settings.require_token()
 
+    metrics = Metrics()
     limiter = (
-        SharedSendLimiter(max_retries=SEND_RETRIES)
+        SharedSendLimiter(max_retries=SEND_RETRIES, metrics=metrics)
         if settings.database_url
-        else SendLimiter(overall_max_rate=1, overall_time_period=OVERALL.gap, max_retries=SEND_RETRIES)
+        else SendLimiter(overall_max_rate=1, overall_time_period=OVERALL.gap, max_retries=SEND_RETRIES, metrics=metrics)
     )
 
     async def open_services(application: Application) -> None:
         archive = await Archive.open(settings)
         if isinstance(limiter, SharedSendLimiter):
             limiter.attach(archive.send_budget)
-        install(application.bot_data, BotServices(settings=settings, archive=archive))
+        install(application.bot_data, BotServices(settings=settings, archive=archive, metrics=metrics))
         await register_commands(application, settings)
         jobs.schedule(application)
 

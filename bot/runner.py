@@ -19,7 +19,8 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from functools import partial
 
@@ -28,6 +29,8 @@ from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.monitoring.endpoint import MetricsServer
+from bot.monitoring.logs import Throttle
 from bot.monitoring.status import HEARTBEAT_SECONDS, BotStatus, now_iso, status_path, write_status
 from bot.sending import jobs
 from bot.services import BotServices, services_in
@@ -42,6 +45,11 @@ log = logging.getLogger(__name__)
 CONFLICT_REASON = (
     "another program is taking this bot's updates (Telegram answered 409 Conflict):"
     " run one newsbot per bot token, or give this one its own bot"
+)
+CONFLICT_WHILE_SERVING = (
+    "another program is also taking this bot's updates (Telegram answered 409 Conflict, %d times in the last"
+    " minute): each update goes to one of the two, so some questions are answered there. This bot keeps serving;"
+    " stop the other copy (one newsbot per bot token)"
 )
 
 
@@ -70,18 +78,50 @@ def _write_heartbeat(bot_services: BotServices, mode: str, started_at: str, runn
         last_update_at=bot_services.last_update_text,
         running=running,
         metrics=bot_services.metrics.snapshot().as_dict(),
+        index_problem=bot_services.index_problem,
     )
     write_status(status_path(bot_services.settings.db_path), status)
 
 
+async def _refresh_state(bot_services: BotServices) -> None:
+    """The gauges of /metrics and what the status file says of the index."""
+    state = await bot_services.archive.state()
+    bot_services.index_problem = state.index_problem
+    bot_services.metrics.set_state(
+        outbox=state.outbox_queued,
+        index_lag=state.index_lag,
+        leading=bot_services.leading,
+        index_available=state.index_problem is None,
+    )
+
+
 async def _housekeeping(bot_services: BotServices, mode: str, started_at: str) -> None:
-    """Every few seconds: write the heartbeat, index articles other processes stored."""
+    """Every few seconds: the heartbeat, index what other processes stored, look at the index's files, the gauges.
+
+    Each step outlives a bad moment (a full disk, the database away): its
+    failure is logged once a minute, and the others still run.
+    """
+    archive = bot_services.archive
+    steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+        ("indexing new articles", archive.sync_index),
+        ("checking the search index", archive.check_index),
+        ("reading the archive's state", partial(_refresh_state, bot_services)),
+    ]
+    failures = Throttle()
     while True:
         try:
             _write_heartbeat(bot_services, mode, started_at, running=True)
-            await bot_services.archive.sync_index()
-        except Exception:  # housekeeping must outlive a bad moment; it is logged
-            log.exception("housekeeping failed")
+        except OSError as error:
+            if failures.allow("heartbeat")[0]:
+                log.warning("could not write the status file (%s); its time is kept fresh instead", error)
+        for name, step in steps:
+            try:
+                await step()
+            except Exception as error:  # logged, once a minute; the next round tries again
+                now, held = failures.allow(name)
+                if now:
+                    more = f" ({held} more times since)" if held else ""
+                    log.warning("%s failed: %s%s", name, error, more, exc_info=not isinstance(error, NewsbotError))
         await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
@@ -97,20 +137,31 @@ async def serving(
 ) -> AsyncIterator[BotServices]:
     """Start taking updates; on exit, stop gracefully (see the module docstring).
 
-    ``on_fatal`` hears a reason the bot must stop on its own, such as a second
-    bot polling with the same token (409 Conflict): each update then goes to
-    one of the two, so readers would get answers from both.
+    ``on_fatal`` hears a reason the bot must stop on its own: a second copy
+    polling the same token (409 Conflict) met within
+    NEWSBOT_CONFLICT_GRACE_SECONDS of polling's start, when this copy is the
+    newcomer (a terminal, a forgotten container). Telegram answers 409 to
+    the *older* of two polls, so both copies hear it; the one that was
+    serving before keeps serving, says so in the log once a minute and counts
+    it in /stats, so the two never both quit.
     """
     mode = "webhook" if webhook else "polling"
     started_at = now_iso()
+    conflicts = Throttle()
 
     def polling_error(error: TelegramError) -> None:
-        if isinstance(error, Conflict):
+        if not isinstance(error, Conflict):
+            log.warning("getting updates failed, retrying: %s", error)
+            return
+        bot_services.metrics.conflict()
+        if time.monotonic() - polling_since < settings.conflict_grace_seconds:
             log.error(CONFLICT_REASON)
             if on_fatal is not None:
                 on_fatal(CONFLICT_REASON)
-        else:
-            log.warning("getting updates failed, retrying: %s", error)
+            return
+        now, held = conflicts.allow("conflict")
+        if now:
+            log.warning(CONFLICT_WHILE_SERVING, held + 1)
 
     await _initialize(application, settings)
     await application.post_init(application)
@@ -130,7 +181,18 @@ async def serving(
     bot_services.replicas = replicas
     housekeeping = asyncio.create_task(_housekeeping(bot_services, mode, started_at))
     server = WebhookServer(application, settings, bot_services) if webhook else None
+    metrics_server = None
+    if server is None and settings.metrics_port is not None:
+        metrics_server = MetricsServer(bot_services.metrics, settings.metrics_listen, settings.metrics_port)
     try:
+        if metrics_server is not None:
+            try:
+                await metrics_server.start()
+            except OSError as error:
+                raise BotStopError(
+                    f"cannot serve /metrics on {settings.metrics_listen}:{settings.metrics_port}"
+                    f" (NEWSBOT_METRICS_PORT): {error.strerror or error}"
+                ) from None
         if server is not None:
             url, secret = settings.require_webhook()
             await server.start()
@@ -141,6 +203,7 @@ async def serving(
                 drop_pending_updates=drop_pending_updates,
             )
         else:
+            polling_since = time.monotonic()
             await application.updater.start_polling(
                 poll_interval=0.0,
                 timeout=poll_timeout,
@@ -156,6 +219,8 @@ async def serving(
         bot_services.archive.request_stop()
         if server is not None:
             await server.stop()
+        if metrics_server is not None:
+            await metrics_server.stop()
         elif application.updater.running:
             await application.updater.stop()
         if application.running:
@@ -166,7 +231,10 @@ async def serving(
             await housekeeping
         await application.shutdown()
         await application.post_shutdown(application)
-        _write_heartbeat(bot_services, mode, started_at, running=False)
+        try:
+            _write_heartbeat(bot_services, mode, started_at, running=False)
+        except OSError as error:  # a full disk: the stopped bot's file still says running, with an old heartbeat
+            log.warning("could not write the status file on the way out: %s", error)
         log.info("newsbot stopped")
 
 

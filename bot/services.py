@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from telegram import User
 from telegram.ext import ContextTypes
 
 from bot.i18n import Translator, pick_language
-from bot.monitoring.metrics import Metrics
+from bot.monitoring.logs import Throttle
+from bot.monitoring.metrics import Failure, Metrics
 from bot.settings import BotSettings
 from retrieval import Archive
+from retrieval.errors import DiskFullError, StoreUnavailableError
 from retrieval.replicas import Replicas
 
+log = logging.getLogger(__name__)
 _KEY = "newsbot.services"
+T = TypeVar("T")
 
 
 @dataclass
@@ -25,6 +32,26 @@ class BotServices:
     last_update_at: datetime | None = None
     # Set once serving starts (bot.runner): whether this process runs the scheduled jobs.
     replicas: Replicas | None = None
+    # Why the search index is being rebuilt, as the last heartbeat saw it (for the status file and health).
+    index_problem: str | None = None
+    _write_failures: Throttle = field(default_factory=Throttle)
+
+    async def best_effort(self, write: Awaitable[T], default: T, what: str) -> T:
+        """Run a write an answer makes beside itself (its question, its paging key, an open, the answered mark).
+
+        When the disk is full or the database away, the reader still gets
+        the answer: the write's ``default`` stands in, the failure is counted
+        (/stats, /metrics) and logged once a minute, not once per message.
+        """
+        try:
+            return await write
+        except (DiskFullError, StoreUnavailableError) as error:
+            self.metrics.failed(Failure.STORE_WRITE)
+            now, held = self._write_failures.allow(what)
+            if now:
+                more = f" ({held} more such writes failed in the last minute)" if held else ""
+                log.warning("could not store %s: %s; the reader got the answer%s", what, error, more)
+            return default
 
     @property
     def leading(self) -> bool:

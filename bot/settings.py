@@ -50,6 +50,21 @@ class BotSettings(Settings):
     webhook_secret: SecretStr | None = Field(
         None, description="Secret Telegram sends with every update (1-256 of A-Z a-z 0-9 _ -); required for webhooks."
     )
+    conflict_grace_seconds: float = Field(
+        60.0,
+        ge=0,
+        le=3600,
+        description="A copy that meets Telegram's 409 Conflict (another process polling the token) within this many"
+        " seconds of starting stops (exit 2); a copy serving longer keeps serving and logs the conflict.",
+    )
+    metrics_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="Port of GET /metrics (Prometheus) for a polling bot; off when unset. Webhook mode serves"
+        " /metrics on its own port.",
+    )
+    metrics_listen: str = Field("127.0.0.1", description="Address the polling bot's /metrics port listens on.")
     log_format: Literal["text", "json"] = Field("text", description="'text': one readable line per event; 'json': JSON lines.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Least important events logged.")
 

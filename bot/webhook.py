@@ -1,4 +1,4 @@
-"""The webhook server: Telegram POSTs updates here; GET /healthz reports health.
+"""The webhook server: Telegram POSTs updates here; GET /healthz reports health, GET /metrics the counters.
 
 A small aiohttp app (the pattern of PTB's ``customwebhookbot`` example) so the
 health endpoint can share the port. Requests without the right
@@ -23,6 +23,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.monitoring.endpoint import metrics_response
 from bot.monitoring.health import check_running
 from bot.services import BotServices
 from bot.settings import BotSettings
@@ -49,6 +50,7 @@ class WebhookServer:
         app = web.Application(client_max_size=MAX_UPDATE_BYTES)
         app.router.add_post(self.path, self._receive)
         app.router.add_get("/healthz", self._health)
+        app.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.settings.webhook_listen, self.settings.webhook_port).start()
@@ -85,7 +87,10 @@ class WebhookServer:
         """Answer an update in its chat's turn (``ChatOrderProcessor``), then remember it was answered."""
         application = self.application
         await application.update_processor.process_update(update, application.process_update(update))
-        await self.services.archive.mark_handled(update.update_id)
+        await self.services.best_effort(self.services.archive.mark_handled(update.update_id), None, "an answered update")
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        return metrics_response(self.services.metrics)
 
     async def _health(self, request: web.Request) -> web.Response:
         report = await check_running(self.services.archive, self.services.last_update_text)

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from retrieval.errors import IngestError, NotFoundError
+from retrieval.errors import IndexRebuildingError, IngestError, NotFoundError
 from retrieval.feeds.models import FeedStats
 from retrieval.feeds.poller import FeedPoller
 from retrieval.feeds.service import Feeds
@@ -75,6 +75,21 @@ class ArchiveStats:
     topics: int = 0
     following_chats: int = 0
     pushes: dict[str, int] = field(default_factory=dict)
+    # Why the index is being rebuilt from the store, while it is.
+    index_problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveState:
+    """The figures a running bot refreshes every few seconds (for /metrics and its status file)."""
+
+    outbox_queued: dict[str, int]
+    index_lag: int
+    # Why searches wait for a rebuild of the index, if they do.
+    index_problem: str | None
+
+
+REBUILDING = "the search index is being rebuilt after its files were damaged; answers are back in a few minutes"
 
 
 def check_files(settings: Settings) -> tuple[int | None, list[str]]:
@@ -180,11 +195,25 @@ class Archive:
     # Answers
 
     async def search(self, query: str, limit: int = 3, offset: int = 0, now: datetime | None = None) -> SearchResult:
-        """The best ``limit`` articles for a question asked at ``now`` (default: now), from ``offset``."""
-        return await searcher.search(self.index, self.store, self.analyzer, self.workers, query, limit, offset, now)
+        """The best ``limit`` articles for a question asked at ``now`` (default: now), from ``offset``.
+
+        IndexRebuildingError while the index is rebuilt after its files were damaged.
+        """
+        self._refuse_while_rebuilding()
+        try:
+            return await searcher.search(self.index, self.store, self.analyzer, self.workers, query, limit, offset, now)
+        except (ValueError, OSError) as error:  # tantivy could not read its files
+            if await self.index_sync.check() is None:
+                raise
+            raise IndexRebuildingError(REBUILDING) from error
+
+    def _refuse_while_rebuilding(self) -> None:
+        if self.index_sync.problem is not None:
+            raise IndexRebuildingError(REBUILDING)
 
     async def quote(self, article_id: int, words: str) -> SearchHit | None:
         """An article with the quote that best matches ``words`` (a followed topic); None if it was deleted."""
+        self._refuse_while_rebuilding()
         return await searcher.quote(self.index, self.store, self.analyzer, self.workers, article_id, words)
 
     async def latest(self, limit: int, offset: int = 0) -> list[Headline]:
@@ -326,6 +355,18 @@ class Archive:
         """Rebuild the index from the store; returns the passages indexed."""
         return await self.index_sync.rebuild()
 
+    async def check_index(self) -> str | None:
+        """Look at the index's files (a heartbeat): what is wrong, if anything, and a rebuild started if so."""
+        return await self.index_sync.check()
+
+    async def state(self) -> ArchiveState:
+        """What a heartbeat watches, cheaply: messages waiting, the index's lag and whether it can answer."""
+        return ArchiveState(
+            outbox_queued=await self.outbox.queued(),
+            index_lag=await self.index_sync.pending(),
+            index_problem=self.index_sync.problem,
+        )
+
     async def stats(self) -> ArchiveStats:
         store_stats = await self.store.stats()
         topics, chats = await self.follows.counts()
@@ -338,6 +379,7 @@ class Archive:
             topics=topics,
             following_chats=chats,
             pushes=await self.outbox.counts((OutboxKind.PUSH,)),
+            index_problem=self.index_sync.problem,
         )
 
 

@@ -8,6 +8,7 @@ Every error carries a message a person can read; front ends (CLI, bot) show
     │   └── FetchError     an http(s) URL was refused or could not be fetched
     ├── NotFoundError      no article with that id or URL
     ├── IndexBusyError     another process holds the index writer
+    ├── IndexRebuildingError  the index's files were damaged: it is being rebuilt from the store
     ├── StoreBusyError     another process holds the archive (serving it, or restoring it)
     ├── DiskFullError      the disk holding the database or the index is full
     └── StoreUnavailableError  the database server cannot be reached (down, restarting, connection dropped)
@@ -65,6 +66,10 @@ class NotFoundError(NewsbotError):
 
 class IndexBusyError(NewsbotError):
     """Another process (usually the running bot) is writing the index."""
+
+
+class IndexRebuildingError(NewsbotError):
+    """The search index is being rebuilt from the store (its files were lost or damaged); try again soon."""
 
 
 class StoreBusyError(NewsbotError):

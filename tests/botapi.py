@@ -6,7 +6,9 @@ setMyCommands, getFile and file download, sendChatAction, deleteWebhook),
 validates what the bot sends the way Telegram does — HTML parse errors,
 message length after entity parsing, callback_data size, "message is not
 modified" — and records every call. Tests push updates in and wait for the
-bot's calls to come out; ``fail_next`` makes a method answer 429, 409 or 500,
+bot's calls to come out. As Telegram, a getUpdates ends a pending older one
+with 409 Conflict (two processes polling one token hear it in turn).
+``fail_next`` makes a method answer 429, 409 or 500,
 and ``misbehave`` fails a share of all calls at random (5xx, reset
 connections, timeouts) and enforces Telegram's 30-a-second send ceiling.
 """
@@ -160,6 +162,8 @@ class FakeBotApi:
         self._runner: web.AppRunner | None = None
         # Updates below this id were confirmed by a later getUpdates offset.
         self.confirmed_offset = 0
+        # Counts getUpdates calls: a newer one ends a pending older one with 409, as Telegram does.
+        self._polls = 0
         self._closing = False
         self.webhook: dict[str, Any] | None = None
         # Chaos and Telegram's ceiling, off unless a test or benchmark asks (see ``misbehave``).
@@ -510,6 +514,9 @@ class FakeBotApi:
         offset = int(params.get("offset", 0) or 0)
         timeout = float(params.get("timeout", 0) or 0)
         async with self._new_update:
+            self._polls += 1
+            mine = self._polls
+            self._new_update.notify_all()  # a poll still waiting is older than this one: it ends now, with 409
             if offset:
                 self.confirmed_offset = max(self.confirmed_offset, offset)
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
@@ -518,6 +525,10 @@ class FakeBotApi:
                     await asyncio.wait_for(self._new_update.wait(), timeout)
                 except TimeoutError:
                     pass
+            if self._polls != mine:
+                raise ApiError(
+                    409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+                )
             limit = int(params.get("limit", 100) or 100)
             return self._updates[:limit]
 

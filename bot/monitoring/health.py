@@ -38,6 +38,10 @@ def check_offline(settings: Settings) -> HealthReport:
     else:
         age = status.heartbeat_age(datetime.now(UTC))
         report.details.update(mode=status.mode, heartbeat_age_s=round(age), last_update_at=status.last_update_at)
+        if status.index_problem:
+            # The bot is answering "being rebuilt" and will be whole again by itself: reported, not unhealthy
+            # (a restart would only start the rebuild over).
+            report.details["index"] = f"being rebuilt ({status.index_problem})"
         if age > STALE_AFTER_SECONDS:
             report.problems.append(f"no heartbeat for {age:.0f} s (the bot may be stuck)")
         elif not is_serving(settings.db_path):
@@ -59,6 +63,8 @@ async def check_running(archive: Archive, last_update_at: str | None) -> HealthR
         indexed_passages=stats.indexed_passages,
         pending_changes=stats.pending_changes,
     )
-    if stats.indexed_passages == 0 and stats.store.passages > 0:
+    if stats.index_problem:
+        report.details["index"] = f"being rebuilt ({stats.index_problem})"
+    elif stats.indexed_passages == 0 and stats.store.passages > 0:
         report.problems.append("search index is empty")
     return report

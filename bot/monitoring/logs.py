@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 REDACTED = "[REDACTED]"
@@ -78,3 +79,27 @@ def configure_logging(
     logging.getLogger("httpx").setLevel(level if level <= logging.DEBUG else logging.WARNING)
     for name in EXTRACTION_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1 if quiet_extraction else logging.NOTSET)
+
+
+class Throttle:
+    """Yes at most once per ``seconds`` for each kind of event: a failure that repeats is logged once a minute.
+
+    ``allow`` also says how many were held back since the last yes, so the
+    line that goes out can count them.
+    """
+
+    def __init__(self, seconds: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._last: dict[str, float] = {}
+        self._held: dict[str, int] = {}
+
+    def allow(self, kind: str) -> tuple[bool, int]:
+        """(log it now, how many of ``kind`` were held back before it)."""
+        now = self._clock()
+        last = self._last.get(kind)
+        if last is not None and now - last < self.seconds:
+            self._held[kind] = self._held.get(kind, 0) + 1
+            return False, 0
+        self._last[kind] = now
+        return True, self._held.pop(kind, 0)

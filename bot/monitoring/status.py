@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +30,8 @@ class BotStatus:
     last_update_at: str | None
     running: bool
     metrics: dict = field(default_factory=dict)
+    # Why the search index is being rebuilt (its files were damaged), while it is.
+    index_problem: str | None = None
 
     @property
     def snapshot(self) -> MetricsSnapshot:
@@ -48,13 +50,28 @@ def now_iso() -> str:
 
 
 def write_status(path: Path, status: BotStatus) -> None:
+    """Replace the status file atomically.
+
+    On a full disk the new content cannot be written; the old file is then
+    touched, so its time still says the process is alive (``read_status``
+    takes the later of the two) and a health check does not restart a bot
+    that answers, and OSError is raised for the caller to count.
+    """
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(status), indent=2))
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(json.dumps(asdict(status), indent=2))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        if path.exists():
+            os.utime(path)
+        raise
 
 
 def read_status(path: Path) -> BotStatus | None:
     try:
-        return BotStatus(**json.loads(path.read_text()))
+        status = BotStatus(**json.loads(path.read_text()))
+        touched = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
     except (OSError, ValueError, TypeError):
         return None
+    return replace(status, heartbeat_at=max(status.heartbeat_at, touched))

@@ -15,11 +15,13 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.i18n import N_, Translator
+from bot.monitoring.metrics import Failure
 from bot.readers.lists import list_page
 from bot.render.answers import MAX_QUESTION_CHARS, feedback_buttons, render_answer, render_article
 from bot.replies import edit_message
 from bot.services import BotServices, services, translator
 from retrieval import NotFoundError
+from retrieval.errors import IndexRebuildingError
 from retrieval.models import OpenedVia
 
 log = logging.getLogger(__name__)
@@ -67,13 +69,21 @@ async def answer(message: Message, context: ContextTypes.DEFAULT_TYPE, text: str
         # 30-a-second budget, and a fast answer would arrive before it shows.
         with suppress(TelegramError):  # cosmetic: the answer still follows
             await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
-    result = await search
-    bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
     user = message.from_user
-    question_id, key = await bot_services.archive.record_answer(user.id if user else None, result)
+    quote = message.chat.type != ChatType.PRIVATE
+    try:
+        result = await search
+    except IndexRebuildingError:
+        bot_services.metrics.failed(Failure.SEARCH)
+        tr = await bot_services.translator(user)
+        await message.reply_html(tr(REBUILDING), do_quote=quote)
+        return
+    bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
+    question_id, key = await bot_services.best_effort(
+        bot_services.archive.record_answer(user.id if user else None, result), (None, ""), "a question and its paging key"
+    )
     tr = await bot_services.translator(user)
     reply = render_answer(result, key, ANSWER_PAGE_SIZE, question_id, tr)
-    quote = message.chat.type != ChatType.PRIVATE
     await message.reply_html(reply.text, reply_markup=reply.keyboard, do_quote=quote)
 
 
@@ -82,7 +92,7 @@ async def send_article(
 ) -> bool:
     """Send an article's opening and count the open; False if it no longer exists."""
     try:
-        await bot_services.archive.record_open(article_id, via, user_id)
+        await bot_services.best_effort(bot_services.archive.record_open(article_id, via, user_id), None, "an open")
         article = await bot_services.archive.article(article_id)
     except NotFoundError:
         await message.reply_html(tr("That article is no longer in the archive. Try /latest."))
@@ -107,6 +117,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 _EXPIRED = N_("This list has expired. Send your question again.")
+REBUILDING = N_(
+    "🔧 Search is being rebuilt after a problem with its files. Please ask again in a few minutes;"
+    " /latest works meanwhile."
+)
+REBUILDING_SHORT = N_("Search is being rebuilt: please try again in a few minutes.")
 
 
 async def _handle_button(
@@ -127,7 +142,11 @@ async def _handle_button(
         if remembered is None:
             return tr(_EXPIRED)
         question_text, question_id = remembered
-        result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE, offset=action.offset)
+        try:
+            result = await bot_services.archive.search(question_text, limit=ANSWER_PAGE_SIZE, offset=action.offset)
+        except IndexRebuildingError:
+            bot_services.metrics.failed(Failure.SEARCH)
+            return tr(REBUILDING_SHORT)
         reply = render_answer(result, action.key, ANSWER_PAGE_SIZE, question_id, tr)
     elif isinstance(action, callbacks.LatestPage | callbacks.TopPage):
         reply = await list_page(bot_services, action, tr)

@@ -11,10 +11,12 @@ import time
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.monitoring.metrics import Failure
 from bot.render import inline as results
 from bot.render.answers import MAX_QUESTION_CHARS
 from bot.services import services
 from retrieval import NotFoundError
+from retrieval.errors import IndexRebuildingError
 from retrieval.models import OpenedVia
 
 INLINE_PAGE = 10
@@ -39,7 +41,12 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     tr = await bot_services.translator(query.from_user)
     if text:
         started = time.perf_counter()
-        result = await archive.search(text, limit=INLINE_PAGE, offset=offset)
+        try:
+            result = await archive.search(text, limit=INLINE_PAGE, offset=offset)
+        except IndexRebuildingError:  # no results, and none cached: the index is back in minutes
+            bot_services.metrics.failed(Failure.SEARCH)
+            await query.answer([], cache_time=0, is_personal=True)
+            return
         bot_services.metrics.question(time.perf_counter() - started, found=bool(result.hits))
         items = [results.hit_result(hit, username, tr) for hit in result.hits]
         has_more = result.has_more
@@ -58,6 +65,7 @@ async def chosen_result(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     try:
         user = update.chosen_inline_result.from_user
-        await services(context).archive.record_open(article_id, OpenedVia.INLINE, user.id)
+        bot_services = services(context)
+        await bot_services.best_effort(bot_services.archive.record_open(article_id, OpenedVia.INLINE, user.id), None, "an open")
     except NotFoundError:
         pass

@@ -57,7 +57,11 @@ def feedback_buttons(question_id: int, liked: int = 0, disliked: int = 0) -> lis
 def render_answer(
     result: SearchResult, key: str, page_size: int, question_id: int | None = None, tr: Translator = ENGLISH
 ) -> Reply:
-    """The answer to a question: numbered headline links, dates, quoted snippets; Read, paging, Follow, 👍/👎."""
+    """The answer to a question: numbered headline links, dates, quoted snippets; Read, paging, Follow, 👍/👎.
+
+    Without a ``key`` (the store could not keep the question) there is nothing
+    for paging or Follow to point at: only Read is offered.
+    """
     echo = escape(shorten(result.query, MAX_ECHO_CHARS))
     if result.nothing_to_search:
         return Reply(
@@ -87,10 +91,10 @@ def render_answer(
         )
         for number, hit in enumerate(result.hits[:shown], start=result.offset + 1)
     ]
-    back = callbacks.SearchPage(key, max(0, result.offset - page_size)) if result.offset else None
-    more = callbacks.SearchPage(key, result.offset + page_size) if result.has_more else None
+    back = callbacks.SearchPage(key, max(0, result.offset - page_size)) if result.offset and key else None
+    more = callbacks.SearchPage(key, result.offset + page_size) if result.has_more and key else None
     follow = callbacks.encode(callbacks.FollowQuestion(key))
-    last_row = [InlineKeyboardButton(tr("🔔 Follow this topic"), callback_data=follow)]
+    last_row = [InlineKeyboardButton(tr("🔔 Follow this topic"), callback_data=follow)] if key else []
     if question_id is not None:
         last_row += feedback_buttons(question_id)
     return Reply(text, _keyboard([read_row, _nav_row(back, more, tr), last_row]))

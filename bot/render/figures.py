@@ -64,6 +64,8 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
         (tr("Followed topics"), tr("{topics} in {chats} chats", topics=stats.topics, chats=stats.following_chats)),
         (tr("Pushes to followers"), outbox_counts(stats.pushes, tr)),
     ]
+    if stats.index_problem:
+        rows.append((tr("Search index"), tr("being rebuilt from the database: {problem}", problem=stats.index_problem)))
     if stats.pending_changes:
         rows.append(
             (
@@ -85,4 +87,13 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
         (tr("Errors"), tr.number(metrics.errors)),
         (tr("Search time"), latency),
     ]
+    if metrics.store_write_failures:
+        rows.append(
+            (
+                tr("Writes that failed"),
+                tr("{count} (disk full or database away; the answers still went out)", count=metrics.store_write_failures),
+            )
+        )
+    if metrics.conflicts:
+        rows.append((tr("409 conflicts"), tr("{count} (another program polls this bot's token)", count=metrics.conflicts)))
     return rows

@@ -26,6 +26,8 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
+from bot.monitoring.metrics import Failure, Metrics
+
 log = logging.getLogger(__name__)
 
 # Waits before the 1st, 2nd, ... retry of a call that failed on the way.
@@ -80,7 +82,14 @@ class ChatOrderProcessor(BaseUpdateProcessor):
 
 
 class SendLimiter(AIORateLimiter):
-    """AIORateLimiter that also retries calls lost on the way (see the module docstring)."""
+    """AIORateLimiter that also retries calls lost on the way (see the module docstring).
+
+    ``metrics`` counts the sends that never got through (after the retries) and the waits for the budget.
+    """
+
+    def __init__(self, *args: Any, metrics: Metrics | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.metrics = metrics
 
     async def process_request(
         self,
@@ -100,6 +109,8 @@ class SendLimiter(AIORateLimiter):
             except NetworkError as error:
                 delay = None if endpoint in NOT_RETRIED else next(retries, None)
                 if delay is None:
+                    if self.metrics is not None and endpoint not in NOT_RETRIED:
+                        self.metrics.failed(Failure.SEND)
                     raise
                 log.warning("%s failed on the way (%s); retrying in %.2g s", endpoint, error, delay)
                 await asyncio.sleep(delay)
@@ -120,8 +131,8 @@ class SendLimiter(AIORateLimiter):
 class SharedSendLimiter(SendLimiter):
     """SendLimiter over the budget in the store, shared by every replica of the bot (``attach`` it once open)."""
 
-    def __init__(self, max_retries: int) -> None:
-        super().__init__(max_retries=max_retries)
+    def __init__(self, max_retries: int, metrics: Metrics | None = None) -> None:
+        super().__init__(max_retries=max_retries, metrics=metrics)
         self.max_retries = max_retries
         self.budget: SendBudget | None = None
 
@@ -143,7 +154,11 @@ class SharedSendLimiter(SendLimiter):
         attempts = (rate_limit_args or self.max_retries) + 1
         for attempt in range(attempts):
             if chat_id is not None and self.budget is not None:
+                started = time.monotonic()
                 await self.budget.wait_turn(group)
+                waited = time.monotonic() - started
+                if self.metrics is not None and waited > 0.001:
+                    self.metrics.send_waited(waited)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:

@@ -33,7 +33,9 @@ _JOB_OPTIONS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None
 
 async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Poll every feed that is due."""
-    for result in await services(context).archive.feeds.poll_due():
+    bot_services = services(context)
+    for result in await bot_services.archive.feeds.poll_due():
+        bot_services.metrics.polled(result.outcome)
         if result.polled:
             log.info("feed %d polled: %s", result.feed_id, result.summary())
 

@@ -100,6 +100,15 @@ class PollResult:
     failure: IngestError | None = None
     paused_now: bool = False
 
+    @property
+    def outcome(self) -> str:
+        """In one word: "busy" (another poller had it), "failed", "not_modified" or "ok"."""
+        if not self.polled:
+            return "busy"
+        if self.error:
+            return "failed"
+        return "not_modified" if self.not_modified else "ok"
+
     def summary(self, say: Say = english) -> str:
         """What the poll did, in one line; ``say`` translates the messages (the bot's ``Translator``)."""
         if not self.polled:

@@ -155,6 +155,10 @@ class Outbox:
         """At start: messages a crashed sender left half-sent are failed, never sent again; returns how many."""
         return await self._table.recover()
 
+    async def queued(self) -> dict[str, int]:
+        """Messages waiting to go out, by kind."""
+        return await self._table.queued_by_kind()
+
     async def counts(self, kinds: tuple[OutboxKind, ...]) -> dict[str, int]:
         """Messages of ``kinds`` by status."""
         return await self._table.counts(kinds)

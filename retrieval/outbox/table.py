@@ -145,6 +145,11 @@ class StoredOutbox:
                 (OutboxStatus.FAILED, INTERRUPTED, OutboxStatus.SENDING),
             )
 
+    async def queued_by_kind(self) -> dict[str, int]:
+        """Messages waiting to go out, by kind (every kind, 0 when none waits)."""
+        rows = await self.db.fetchall("SELECT kind, count(*) FROM outbox WHERE status = ? GROUP BY kind", (OutboxStatus.QUEUED,))
+        return {kind.value: 0 for kind in OutboxKind} | {row[0]: row[1] for row in rows}
+
     async def counts(self, kinds: tuple[OutboxKind, ...]) -> dict[str, int]:
         rows = await self.db.fetchall(
             f"SELECT status, count(*) FROM outbox WHERE kind IN ({marks(kinds)}) GROUP BY status", kinds

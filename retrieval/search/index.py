@@ -315,6 +315,43 @@ class SearchIndex:
         self._passages.rollback()
         self._articles.rollback()
 
+    def verify(self) -> str | None:
+        """What is wrong with the files on disk, if anything: a folder gone, a file cut short or garbled.
+
+        Opens both indexes afresh, as another process would, so it sees what
+        this process's memory-mapped readers may still hide (a deleted folder
+        keeps answering until the next commit; a truncated segment answers
+        nothing at all). Reads no document: a few milliseconds.
+        """
+        if self.path is None:
+            return None
+        if not (self.path / _PARAMS_FILE).exists():
+            return f"its files are gone from {self.path}"
+        for name in (_PASSAGES_DIR, _ARTICLES_DIR):
+            folder = self.path / name
+            try:
+                if not tantivy.Index.exists(str(folder)):
+                    return f"{folder} is gone"
+                tantivy.Index.open(str(folder)).searcher()
+            except (ValueError, OSError) as error:
+                return f"a file in {folder} is damaged ({str(error)[:200]})"
+        return None
+
+    def reset(self) -> None:
+        """Throw the files away and start an empty index in their place (to be rebuilt from the store)."""
+        assert self.path is not None
+        for grain in (self._passages, self._articles):
+            try:
+                grain.rollback()
+            except ValueError:  # a writer over damaged files cannot even roll back
+                grain.writer = None
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._wipe()
+        self._passages = _Grain(_passage_schema(), self.path / _PASSAGES_DIR)
+        self._articles = _Grain(_article_schema(), self.path / _ARTICLES_DIR)
+        self.params = IndexParams()
+        self.needs_rebuild = True
+
     def search(self, terms: Sequence[str], limit: int, within: Sequence[int] | None = None) -> list[IndexHit]:
         """Top ``limit`` passages for analysed query ``terms``, best first; only of articles ``within``, if given."""
         if not terms or limit <= 0 or within is not None and not within:

@@ -7,6 +7,12 @@ generation it was built from) in its params file, committed with it. So
 notification applies exactly what the index has not seen, and ``rebuild``
 (a new or damaged index, or a store restored from a backup) starts over.
 Both take one lock, so only one of them writes the index at a time.
+
+Files can be lost under a running bot (an operator deletes the folder, a
+disk error cuts a segment short). ``check`` (the heartbeat) and a failed
+write notice it (``SearchIndex.verify``); the index is then rebuilt from
+the store in the background, and ``problem`` says why until it is done, so
+searches can say "being rebuilt" instead of answering from broken files.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from retrieval.errors import DiskFullError, is_disk_full
+from retrieval.errors import DiskFullError, IndexBusyError, is_disk_full
 from retrieval.search.index import SearchIndex
 from retrieval.store.interface import Store
 from retrieval.workers import Workers
@@ -34,6 +40,11 @@ class IndexSync:
         self.workers = workers
         self.index_path = index_path
         self._lock = asyncio.Lock()
+        # Why the index is being rebuilt from the store right now (None while it is sound).
+        self.problem: str | None = None
+        self._repair: asyncio.Task[None] | None = None
+        # Rebuilds after damage since the archive opened.
+        self.repairs = 0
 
     async def open(self) -> None:
         """At start: rebuild an index of another format or store generation, else replay what it missed."""
@@ -62,11 +73,14 @@ class IndexSync:
                     articles = await self.store.index_documents(article_ids)
                     await self.workers.load(self.index.replace_articles, article_ids, articles)
                     await self.workers.load(self.index.commit, last)
-            except (ValueError, OSError) as error:
-                if not is_disk_full(error):
+            except (ValueError, OSError, IndexBusyError) as error:
+                if is_disk_full(error):
+                    await self.workers.load(self.index.close)
+                    raise DiskFullError(f"the disk holding the search index ({self.index_path}) is full") from error
+                problem = await self.workers.load(self.index.verify)
+                if problem is None:
                     raise
-                await self.workers.load(self.index.close)
-                raise DiskFullError(f"the disk holding the search index ({self.index_path}) is full") from error
+                self._start_repair(problem)
 
     async def rebuild(self) -> int:
         """Rebuild the index from the store; returns the passages indexed."""
@@ -84,11 +98,44 @@ class IndexSync:
         log.info("search index rebuilt: %d passages", count)
         return count
 
+    async def check(self) -> str | None:
+        """Look at the index's files (the heartbeat); when they are damaged, start rebuilding. Returns the problem."""
+        if self.problem is None:
+            problem = await self.workers.load(self.index.verify)
+            if problem is not None:
+                self._start_repair(problem)
+        return self.problem
+
+    def _start_repair(self, problem: str) -> None:
+        if self._repair is not None and not self._repair.done():
+            return
+        self.problem = problem
+        log.error("the search index: %s; rebuilding it from the store (answers say so meanwhile)", problem)
+        self._repair = asyncio.create_task(self._rebuild_damaged(), name="rebuild damaged index")
+
+    async def _rebuild_damaged(self) -> None:
+        try:
+            async with self._lock:
+                await self.workers.load(self.index.reset)
+            await self.rebuild()
+            self.repairs += 1
+            log.info("the search index is whole again")
+        except Exception:  # the next heartbeat's check finds it still damaged and tries again
+            log.exception("rebuilding the search index failed")
+        finally:
+            self.problem = None
+
     async def pending(self) -> int:
         """Changes in the store the index has not applied yet."""
         return max(0, await self.store.last_change() - self.index.applied_change)
 
     async def close(self) -> None:
-        """Release the index writer (after any sync or rebuild in flight)."""
+        """Release the index writer (after any sync or rebuild in flight; a repair is given up, the next start redoes it)."""
+        if self._repair is not None and not self._repair.done():
+            self._repair.cancel()
+            try:
+                await self._repair
+            except asyncio.CancelledError:
+                pass
         async with self._lock:
             await self.workers.load(self.index.close)

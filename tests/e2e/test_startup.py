@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.botapi import FakeBotApi
-from tests.e2e.test_shutdown import bot_env, newsbot
+from tests.e2e.processes import bot_env, newsbot
 
 
 async def test_a_token_of_the_wrong_shape_is_refused_before_any_call(api: FakeBotApi, tmp_path: Path) -> None:
