@@ -219,10 +219,10 @@ async def serving(
         bot_services.archive.request_stop()
         if server is not None:
             await server.stop()
-        if metrics_server is not None:
-            await metrics_server.stop()
         elif application.updater.running:
             await application.updater.stop()
+        if metrics_server is not None:
+            await metrics_server.stop()
         if application.running:
             await application.stop()
         await replicas.stop()

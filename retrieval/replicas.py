@@ -39,6 +39,7 @@ from retrieval.store.postgres import LEADER_LOCK, PostgresSession
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 10.0
+RECONNECT_SECONDS = 1.0
 
 Callback = Callable[[], Awaitable[None]]
 
@@ -120,6 +121,7 @@ class PostgresReplicas:
         await self._session.close()
 
     async def _lead(self) -> None:
+        wait = RETRY_SECONDS
         while True:
             try:
                 if not self._session.connected:
@@ -131,13 +133,17 @@ class PostgresReplicas:
                     self.leading = True
                     log.info("this replica now runs the scheduled jobs")
                     await self._on_lead()
+                wait = RETRY_SECONDS
             except (StoreUnavailableError, ReplicaError) as error:
                 if self._session.connected:
                     log.warning("lost the PostgreSQL session that leads and listens (%s); reconnecting", error)
+                    wait = min(RECONNECT_SECONDS, RETRY_SECONDS)  # a restart is usually over in a second: soon, then less often
+                else:
+                    wait = min(wait * 2, RETRY_SECONDS)
                 await self._disconnect()
             except Exception:  # the take-over work failed: still leading, logged
                 log.exception("taking over the scheduled jobs failed")
-            await asyncio.sleep(RETRY_SECONDS)
+            await asyncio.sleep(wait)
 
     async def _sync(self) -> None:
         while True:

@@ -48,7 +48,7 @@ class Cluster:
     def log(self, name: str) -> Path:
         return self.tmp_path / f"{name}.log"
 
-    async def start(self, name: str) -> None:
+    async def start(self, name: str, **settings: str) -> None:
         env = {key: value for key, value in os.environ.items() if not key.startswith("NEWSBOT_")}
         env.update(
             PYTHONPATH=str(ROOT),
@@ -63,6 +63,7 @@ class Cluster:
             NEWSBOT_WEBHOOK_PORT=str(self.ports[name]),
             NEWSBOT_WEBHOOK_SECRET=SECRET,
         )
+        env.update(settings)
         with self.log(name).open("ab") as log:
             self.processes[name] = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot.cli", "run", "--webhook", env=env, stderr=log

@@ -8,21 +8,43 @@ rewritten once to asyncpg's ``$1, $2, …`` and cached.
 Several processes (bot replicas, ``newsbot load`` beside them) write to one
 database: writes that must be ordered take a transaction-scoped advisory
 lock (``Transaction.serialize``).
+
+**An outage is waited out.** When the server restarts or drops a
+connection (``pg_ctl restart``, a failover, ``pg_terminate_backend``), a
+read or the start of a transaction is tried again on a fresh connection,
+backing off, for up to ``OUTAGE_WAIT_SECONDS``; an answer in flight is then
+late rather than lost, and the sends behind it (the shared send budget)
+wait with it. Past that, or when a connection drops in the middle of a
+transaction (whose outcome cannot be known), ``StoreUnavailableError``. A
+fast restart took about a second here; waiting costs readers less than a
+"try again" they would have to act on (measured in bench/README).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
+import socket
+import time
 import zlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from functools import lru_cache
+from typing import TypeVar
 
 import asyncpg
 
 from retrieval.errors import DiskFullError, StoreUnavailableError, is_disk_full
 from retrieval.store.database import Dialect, Params, Row
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
 POOL_SIZE = 10
+OUTAGE_WAIT_SECONDS = 30.0
+_FIRST_RETRY_SECONDS = 0.1
+_LONGEST_RETRY_SECONDS = 2.0
 # Session advisory locks of the serving processes (see ``PostgresSession``).
 SERVING_LOCK = "serving"
 LEADER_LOCK = "leader"
@@ -30,6 +52,24 @@ LEADER_LOCK = "leader"
 KEEPALIVES = {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"}
 # What a lost or refused connection raises, as asyncpg and the OS say it.
 CONNECTION_ERRORS = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError)
+
+
+def application_name() -> dict[str, str]:
+    """Name this process's connections (pg_stat_activity shows which replica holds which)."""
+    return {"application_name": f"newsbot {socket.gethostname()}:{os.getpid()}"[:63]}
+
+
+def is_outage(error: BaseException) -> bool:
+    """True for the ways a server that is restarting, gone, or dropped this connection shows up."""
+    if isinstance(error, OSError | TimeoutError | asyncpg.PostgresConnectionError):
+        return True
+    if isinstance(error, asyncpg.CannotConnectNowError | asyncpg.AdminShutdownError | asyncpg.CrashShutdownError):
+        return True
+    # A connection the server ended in the middle of an operation ("cannot switch to state …"): seen when a
+    # replica's sessions are terminated under it. The next try takes another connection from the pool.
+    if isinstance(error, asyncpg.exceptions.InternalClientError):
+        return True
+    return isinstance(error, asyncpg.InterfaceError) and "closed" in str(error)
 
 
 @lru_cache(maxsize=4096)
@@ -105,14 +145,19 @@ class PostgresDatabase:
     dialect: Dialect = "postgresql"
     statement_errors = (asyncpg.PostgresError, asyncpg.DataError)
 
-    def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
+    def __init__(self, url: str, pool_size: int = POOL_SIZE, outage_wait: float = OUTAGE_WAIT_SECONDS) -> None:
         self.url = url
         self.where = public_address(url)
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
+        self.outage_wait = outage_wait
+        self._waiting_since: float | None = None
 
     async def open(self) -> None:
-        self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=self._pool_size, command_timeout=60)
+        # No floor of idle connections: after a restart the pool would rebuild it on its own, and log a traceback each try.
+        self._pool = await asyncpg.create_pool(
+            self.url, min_size=0, max_size=self._pool_size, command_timeout=60, server_settings=application_name()
+        )
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -125,22 +170,66 @@ class PostgresDatabase:
             raise RuntimeError("store is not open")
         return self._pool
 
+    async def _waiting(self, operation: Callable[[], Awaitable[T]]) -> T:
+        """``operation``, tried again through an outage for up to ``outage_wait`` seconds (see the docstring)."""
+        deadline = time.monotonic() + self.outage_wait
+        delay = _FIRST_RETRY_SECONDS
+        while True:
+            try:
+                result = await operation()
+            except Exception as error:
+                if not is_outage(error):
+                    raise
+                if time.monotonic() + delay > deadline:
+                    raise StoreUnavailableError(f"{self.where} did not answer for {self.outage_wait:g} s ({error})") from error
+                if self._waiting_since is None:
+                    self._waiting_since = time.monotonic()
+                    log.warning("lost %s (%s): waiting for it", self.where, error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, _LONGEST_RETRY_SECONDS)
+                continue
+            if self._waiting_since is not None:
+                log.warning("%s answers again, after %.1f s", self.where, time.monotonic() - self._waiting_since)
+                self._waiting_since = None
+            return result
+
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        row = await self.pool.fetchrow(numbered(sql), *params)
+        row = await self._waiting(lambda: self.pool.fetchrow(numbered(sql), *params))
         return None if row is None else tuple(row)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return [tuple(row) for row in await self.pool.fetch(numbered(sql), *params)]
+        return [tuple(row) for row in await self._waiting(lambda: self.pool.fetch(numbered(sql), *params))]
+
+    async def _begin(self) -> tuple[asyncpg.Connection, asyncpg.transaction.Transaction]:
+        """A pooled connection with a transaction started on it (a dead connection shows here, and is dropped)."""
+        db = await self.pool.acquire()
+        try:
+            transaction = db.transaction()
+            await transaction.start()
+        except BaseException:
+            await self.pool.release(db)
+            raise
+        return db, transaction
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_PostgresTransaction]:
+        db, transaction = await self._waiting(self._begin)
         try:
-            async with self.pool.acquire() as db, db.transaction():
+            try:
                 yield _PostgresTransaction(db)
+            except BaseException:
+                with suppress(Exception):  # a connection that dropped has rolled back already
+                    await transaction.rollback()
+                raise
+            await transaction.commit()
         except BaseException as error:
             if is_disk_full(error):
                 raise DiskFullError(f"the disk holding the database ({self.where}) is full") from error
+            if isinstance(error, Exception) and is_outage(error):
+                raise StoreUnavailableError(f"lost {self.where} in the middle of a write ({error})") from error
             raise
+        finally:
+            await self.pool.release(db)
 
     async def columns(self, table: str) -> list[str]:
         rows = await self.fetchall(
@@ -176,7 +265,7 @@ class PostgresSession:
         False, and no connection kept, when another process holds the serving lock the other way.
         """
         try:
-            db = await asyncpg.connect(self.url, server_settings=KEEPALIVES)
+            db = await asyncpg.connect(self.url, server_settings=KEEPALIVES | application_name())
         except CONNECTION_ERRORS as error:
             raise StoreUnavailableError(f"cannot reach PostgreSQL ({error})") from error
         try:

@@ -55,6 +55,9 @@ async def test_webhook_registers_takes_updates_refuses_wrong_secret_and_reports_
             async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
                 health = await response.json()
                 assert response.status == 200
+            async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                assert response.status == 200 and response.headers["Content-Type"].startswith("text/plain")
+                metrics = await response.text()
             async with session.post(
                 f"http://127.0.0.1:{port}/telegram",
                 data=b"{not json",
@@ -65,3 +68,31 @@ async def test_webhook_registers_takes_updates_refuses_wrong_secret_and_reports_
     assert health["articles"] == 11 and health["passages"] == health["indexed_passages"] == 13
     assert health["last_update_at"] is not None
     assert "Albania" in parse_html(answer.params["text"])
+    assert 'newsbot_questions_total{result="found"} 1.0' in metrics
+    assert "newsbot_reply_seconds_bucket" in metrics and 'newsbot_failures_total{kind="store_write"} 0.0' in metrics
+
+
+async def test_a_polling_bot_serves_metrics_on_its_own_port(api: FakeBotApi, bot_settings: BotSettings) -> None:
+    port = free_port()
+    settings = bot_settings.model_copy(update={"metrics_port": port})
+    async with serving(build_application(settings), settings) as bot:
+        mark = api.mark()
+        await api.send_text("MEK Albania", user_id=1001)
+        await api.next_call("sendMessage", chat_id=1001, after=mark)
+        await api.send_text("zzyzx quorble", user_id=1002)
+        await api.next_call("sendMessage", chat_id=1002, after=mark)
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                metrics = await response.text()
+        snapshot = bot.metrics.snapshot()
+    for line in (
+        'newsbot_questions_total{result="found"} 1.0',
+        'newsbot_questions_total{result="nothing"} 1.0',
+        "newsbot_getupdates_conflicts_total 0.0",
+        "newsbot_index_available 1.0",
+        "newsbot_leading 1.0",
+        'newsbot_outbox_queued{kind="push"} 0.0',
+        "newsbot_index_lag_changes 0.0",
+    ):
+        assert line in metrics, line
+    assert (snapshot.questions, snapshot.no_results) == (2, 1)
