@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot.admin import archive as admin_archive
-from bot.admin import feeds, load
+from bot.admin import feeds, load, reports
 from bot.i18n import N_, Translator, languages
 from bot.monitoring.metrics import Metrics
 from bot.readers import answers, follows, inline, language, lists, welcome
@@ -142,6 +142,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(feeds.on_feed_button, pattern=r"^f\|"))
     application.add_handler(CallbackQueryHandler(follows.on_follow_button, pattern=r"^[wu]\|"))
     application.add_handler(CallbackQueryHandler(language.on_language_button, pattern=r"^g\|"))
+    application.add_handler(CallbackQueryHandler(reports.on_report_button, pattern=r"^p\|"))
     application.add_handler(InlineQueryHandler(inline.inline_query))
     application.add_handler(ChosenInlineResultHandler(inline.chosen_result))
     application.add_handler(CallbackQueryHandler(answers.on_button))

@@ -78,7 +78,17 @@ class ChooseLanguage:
     code: str
 
 
-Callback = ChooseLanguage | SearchPage | LatestPage | TopPage | ReadArticle | Feedback | FeedAction | FollowQuestion | Unfollow
+@dataclass(frozen=True, slots=True)
+class ReportDetails:
+    """The full text of the weekly report that ended at ``end`` (Unix seconds): the button under its chart."""
+
+    end: int
+
+
+Callback = (
+    ChooseLanguage | SearchPage | LatestPage | TopPage | ReadArticle | Feedback | FeedAction | FollowQuestion | Unfollow
+    | ReportDetails
+)  # fmt: skip
 
 
 def encode(callback: Callback) -> str:
@@ -101,6 +111,8 @@ def encode(callback: Callback) -> str:
             parts = ["w", key]
         case Unfollow(topic_id):
             parts = ["u", str(topic_id)]
+        case ReportDetails(end):
+            parts = ["p", str(end)]
     data = _SEPARATOR.join(parts)
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
@@ -138,4 +150,6 @@ def decode(data: str | None) -> Callback | None:
         return FollowQuestion(values[0])
     if kind == "u" and len(values) == 1 and numbers[0] is not None:
         return Unfollow(numbers[0])
+    if kind == "p" and len(values) == 1 and numbers[0] is not None:
+        return ReportDetails(numbers[0])
     return None

@@ -22,8 +22,10 @@ from bot.monitoring.health import check_offline
 from bot.monitoring.logs import configure_logging
 from bot.monitoring.status import read_status, status_path
 from bot.render import terminal
+from bot.render.chart import chart_of, draw
 from bot.render.figures import format_size
 from bot.render.insights import insights_csv, insights_text
+from bot.render.report import report_page
 from bot.settings import BotSettings
 from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
 from retrieval.feeds.intervals import DEFAULT_INTERVAL, describe_interval, parse_interval
@@ -135,6 +137,21 @@ async def cmd_insights(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_report(archive: Archive, args: argparse.Namespace) -> int:
+    """The newsroom's report: printed, and as a chart (--png) or a self-contained page (--html)."""
+    report = await archive.report(TopWindow(args.window))
+    print(insights_text(report.insights, args.window))
+    if args.png is not None or args.html is not None:
+        picture = await asyncio.to_thread(draw, chart_of(report))
+        if args.png is not None:
+            args.png.write_bytes(picture)
+            print(f"Wrote the chart to {args.png}.")
+        if args.html is not None:
+            args.html.write_text(report_page(report, picture), encoding="utf-8")
+            print(f"Wrote the report to {args.html}.")
+    return 0
+
+
 async def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
     count = await archive.reindex()
     print(f"Rebuilt the search index: {count:,} passages.")
@@ -232,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     insights.add_argument("--window", choices=[w.value for w in TopWindow], default="week", help="week (default), month or all")
     insights.add_argument("--csv", metavar="FILE", help="write CSV to FILE ('-' for standard output)")
     insights.set_defaults(handler=cmd_insights)
+
+    report = commands.add_parser("report", help="the newsroom's report: what readers asked and did not find, with a chart")
+    report.add_argument("--window", choices=["week", "month"], default="week", help="week (default) or month")
+    report.add_argument("--png", type=Path, metavar="FILE", help="write the chart (PNG) to FILE")
+    report.add_argument("--html", type=Path, metavar="FILE", help="write the report as one self-contained HTML page")
+    report.set_defaults(handler=cmd_report)
 
     reindex = commands.add_parser("reindex", help="rebuild the search index from the database")
     reindex.set_defaults(handler=cmd_reindex)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time as dt_time
 from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
@@ -15,6 +16,21 @@ TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
 
 
 _TOKEN_SHAPE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{1,200}")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SCHEDULE = re.compile(
+    r"(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\s+([01]?\d|2[0-3]):([0-5]\d)"
+)
+
+
+def parse_schedule(text: str) -> tuple[int, dt_time] | None:
+    """"mon 09:00" (any weekday, its first three letters or more) → (0, 09:00); "off" → None; ValueError otherwise."""
+    words = " ".join(text.lower().split())
+    if words in ("off", "none", "no"):
+        return None
+    match = _SCHEDULE.fullmatch(words)
+    if match is None:
+        raise ValueError("must be a weekday and a time, such as mon 09:00, or off")
+    return _WEEKDAYS.index(match[1]), dt_time(int(match[2]), int(match[3]))
 
 
 class BotSettings(Settings):
@@ -65,6 +81,11 @@ class BotSettings(Settings):
         " /metrics on its own port.",
     )
     metrics_listen: str = Field("127.0.0.1", description="Address the polling bot's /metrics port listens on.")
+    report_schedule: str = Field(
+        "mon 09:00",
+        description="When the weekly report goes to the admins: a weekday and a time in NEWSBOT_TIMEZONE"
+        " (mon 09:00), or off.",
+    )
     log_format: Literal["text", "json"] = Field("text", description="'text': one readable line per event; 'json': JSON lines.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Least important events logged.")
 
@@ -76,6 +97,21 @@ class BotSettings(Settings):
         if value not in languages():
             raise ValueError(f"must be one of {', '.join(languages())}")
         return value
+
+    @field_validator("report_schedule")
+    @classmethod
+    def _schedule_shape(cls, value: str) -> str:
+        parse_schedule(value)
+        return " ".join(value.lower().split())
+
+    @property
+    def report_at(self) -> tuple[int, dt_time] | None:
+        """When the weekly report is queued: (weekday, Monday 0, and the time in ``zone``), or None when off."""
+        schedule = parse_schedule(self.report_schedule)
+        if schedule is None:
+            return None
+        day, moment = schedule
+        return day, moment.replace(tzinfo=self.zone)
 
     @field_validator("webhook_secret")
     @classmethod

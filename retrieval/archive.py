@@ -42,6 +42,7 @@ from retrieval.ingest.records import canonical_url
 from retrieval.ingest.seeds import seed_file
 from retrieval.ingest.sources import ArticleOrError, articles_from_file
 from retrieval.insights.models import Insights
+from retrieval.insights.report import Report, build_report
 from retrieval.insights.table import Forgotten, StoredInsights
 from retrieval.models import Article, Headline, LoadReport, OpenedVia, SearchHit, SearchResult, StoreStats, TopWindow
 from retrieval.outbox.announcer import Announcer
@@ -279,7 +280,14 @@ class Archive:
 
     async def reader_insights(self, window: TopWindow) -> Insights:
         """What readers asked, missed, follow and open in ``window``."""
-        return await self._insights.insights(window.since(datetime.now(UTC)))
+        now = datetime.now(UTC)
+        return await self._insights.insights(window.since(now), now)
+
+    async def report(self, window: TopWindow, now: datetime | None = None) -> Report:
+        """The newsroom's report for ``window`` ending ``now``, in its days (NEWSBOT_TIMEZONE; see
+        ``retrieval.insights.report``)."""
+        now = now or datetime.now(UTC)
+        return await build_report(self._insights, window, now, self.settings.zone, self.settings.retention_days)
 
     async def forget(self, user_id: int) -> Forgotten:
         """Delete everything kept about one reader (their private chat is their user id)."""

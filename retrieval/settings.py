@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,6 +51,9 @@ class Settings(BaseSettings):
     )
     fetch_timeout: float = Field(20.0, gt=0, le=300, description="Seconds a page may take in all when loading a URL (redirects and body included).")
     max_fetch_bytes: int = Field(5_000_000, gt=0, description="Largest web page to download, in bytes.")
+    timezone: str = Field(
+        "UTC", description="The newsroom's time zone (an IANA name such as Europe/Berlin): the report's days and hour."
+    )
     load_seeds: bool = Field(True, description="Load the bundled demo articles into a new, empty archive.")
     retention_days: int = Field(
         90, ge=1, le=3650, description="Days readers' questions and feedback are kept for insights, then deleted."
@@ -64,6 +68,20 @@ class Settings(BaseSettings):
         ge=0,
         description="A load adding more new articles than this posts one summary to the channel instead of one post each.",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be a time zone name such as UTC, Europe/London or Asia/Tehran") from None
+        return value.strip()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The newsroom's time zone."""
+        return ZoneInfo(self.timezone)
 
     @field_validator("db_path")
     @classmethod

@@ -157,6 +157,8 @@ class FakeBotApi:
         self._new_call = asyncio.Condition()
         self.messages: dict[tuple[int, int], StoredMessage] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
+        # (chat id, message id) -> the bytes of a photo the bot sent.
+        self.photos: dict[tuple[int, int], bytes] = {}
         self.answered_callbacks: dict[str, dict] = {}
         self._failures: dict[str, list[tuple[int, dict]]] = {}
         self._runner: web.AppRunner | None = None
@@ -540,6 +542,28 @@ class FakeBotApi:
         message = StoredMessage(self._chat(chat_id), next(self._message_ids), text, params.get("reply_markup"))
         self.messages[(chat_id, message.message_id)] = message
         return self.message_json(message)
+
+    async def _api_sendPhoto(self, params: dict) -> dict:  # noqa: N802
+        """A photo, uploaded (bytes kept in ``photos``) with an HTML caption of at most 1,024 characters."""
+        chat_id = int(params["chat_id"])
+        if chat_id in self.refused_chats:
+            raise ApiError(*self.refused_chats[chat_id])
+        photo = params.get("photo")
+        if not isinstance(photo, bytes) or not photo:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        caption = params.get("caption", "")
+        shown = parse_html(caption) if params.get("parse_mode") == "HTML" and caption else caption
+        if utf16_length(shown) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        check_markup(params.get("reply_markup"))
+        message = StoredMessage(self._chat(chat_id), next(self._message_ids), caption, params.get("reply_markup"))
+        self.messages[(chat_id, message.message_id)] = message
+        self.photos[(chat_id, message.message_id)] = photo
+        sent = self.message_json(message)
+        sent["caption"] = sent.pop("text")
+        sent["photo"] = [{"file_id": f"photo-{message.message_id}", "file_unique_id": str(message.message_id),
+                          "width": 1080, "height": 1350}]  # fmt: skip
+        return sent
 
     async def _api_editMessageText(self, params: dict) -> dict:  # noqa: N802
         text = self._text(params)

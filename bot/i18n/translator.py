@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from babel.core import Locale
@@ -105,6 +105,12 @@ class Translator:
         if self.language == DEFAULT:
             return f"{moment.day} {moment:%b %Y}"
         return self.digits(format_date(moment.date(), format="d MMM y", locale=self.language))
+
+    def day(self, day: date) -> str:
+        """"24 Nov" / "۲۴ نوامبر": a day of this year's weeks, without the year."""
+        if self.language == DEFAULT:
+            return f"{day.day} {day:%b}"
+        return self.digits(format_date(day, format="d MMM", locale=self.language))
 
     def isolate(self, text: str) -> str:
         """Text from elsewhere (a headline, a question, a URL) set apart so a right-to-left line keeps its order."""

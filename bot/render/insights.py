@@ -8,13 +8,14 @@ import io
 from bot.i18n import ENGLISH, N_, Translator
 from bot.render.html import MAX_TITLE_CHARS, escape, join_blocks, link
 from bot.render.terminal import shown
+from retrieval.insights.gaps import Gap, Trend
 from retrieval.insights.models import AskedQuestion, Insights
 from retrieval.text.shorten import shorten
 
 _WINDOWS = {"week": N_("the last 7 days"), "month": N_("the last 30 days"), "all": N_("all the time kept")}
 
 
-def _asked_line(number: int, item: AskedQuestion, tr: Translator = ENGLISH) -> str:
+def _asked_line(number: int, item: AskedQuestion | Gap, tr: Translator = ENGLISH) -> str:
     extras = []
     if item.found_nothing:
         extras.append(tr("{count} found nothing", count=item.found_nothing))
@@ -23,6 +24,25 @@ def _asked_line(number: int, item: AskedQuestion, tr: Translator = ENGLISH) -> s
     suffix = f" ({', '.join(extras)})" if extras else ""
     example = tr.isolate(escape(shorten(item.example, 120)))
     return f"{tr.number(number)}. “{example}” × {tr.number(item.asked)}{suffix}"
+
+
+_TRENDS = {
+    Trend.NEW: N_("new"),
+    Trend.RISING: N_("up from {before}"),
+    Trend.FALLING: N_("down from {before}"),
+    Trend.STEADY: N_("as before"),
+}
+
+
+def trend_text(gap: Gap, tr: Translator = ENGLISH) -> str:
+    """How a gap changed against the window before: new, up from 2, down from 5, as before."""
+    return tr(_TRENDS[gap.trend], before=gap.before)
+
+
+def gap_line(number: int, gap: Gap, tr: Translator = ENGLISH, *, with_trend: bool = True) -> str:
+    """One content gap: its most common wording, how often, why, and (for a week or a month) its trend."""
+    line = _asked_line(number, gap, tr)
+    return f"{line} · <i>{escape(trend_text(gap, tr))}</i>" if with_trend else line
 
 
 def render_insights(insights: Insights, window: str, tr: Translator = ENGLISH) -> str:
@@ -50,7 +70,10 @@ def render_insights(insights: Insights, window: str, tr: Translator = ENGLISH) -
     ]
     sections = [
         (N_("Most asked"), [_asked_line(n, item, tr) for n, item in enumerate(insights.most_asked, start=1)]),
-        (N_("Content gaps: found nothing or 👎"), [_asked_line(n, item, tr) for n, item in enumerate(insights.gaps, start=1)]),
+        (
+            N_("Content gaps: found nothing or 👎"),
+            [gap_line(n, gap, tr, with_trend=window != "all") for n, gap in enumerate(insights.gaps, start=1)],
+        ),
         (N_("Most followed topics"), followed),
         (N_("Most opened from answers"), opened),
     ]
@@ -72,6 +95,7 @@ def insights_text(insights: Insights, window: str) -> str:
         lines += [
             f"  {n:>2}. “{shorten(shown(item.example), 100)}” x{item.asked}"
             f" (nothing {item.found_nothing}, disliked {item.disliked})"
+            + (f", {trend_text(item)}" if isinstance(item, Gap) and window != "all" else "")
             for n, item in enumerate(items, start=1)
         ] or ["  nothing yet"]
     lines.append("\nMost followed topics:")
@@ -92,13 +116,17 @@ def _cell(text: str) -> str:
 
 
 def insights_csv(insights: Insights) -> str:
-    """One CSV for a spreadsheet: section, rank, text, count, found_nothing, disliked, url."""
+    """One CSV for a spreadsheet: section, rank, text, count, found_nothing, disliked, url, and a gap's before and
+    trend (the same grouping as /insights and the weekly report)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["section", "rank", "text", "count", "found_nothing", "disliked", "url"])
-    for section, items in (("most_asked", insights.most_asked), ("content_gap", insights.gaps)):
-        for rank, item in enumerate(items, start=1):
-            writer.writerow([section, rank, _cell(item.example), item.asked, item.found_nothing, item.disliked, ""])
+    writer.writerow(["section", "rank", "text", "count", "found_nothing", "disliked", "url", "before", "trend"])
+    for rank, item in enumerate(insights.most_asked, start=1):
+        writer.writerow(["most_asked", rank, _cell(item.example), item.asked, item.found_nothing, item.disliked, ""])
+    for rank, gap in enumerate(insights.gaps, start=1):
+        writer.writerow(
+            ["content_gap", rank, _cell(gap.example), gap.asked, gap.found_nothing, gap.disliked, "", gap.before, gap.trend]
+        )
     for rank, topic in enumerate(insights.most_followed, start=1):
         writer.writerow(["most_followed", rank, _cell(topic.words), topic.chats, "", "", ""])
     for rank, opened in enumerate(insights.most_opened, start=1):

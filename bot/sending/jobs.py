@@ -20,8 +20,8 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import Translator
-from bot.sending import channel, pushes
-from bot.services import BotServices, services
+from bot.sending import channel, pushes, reports
+from bot.services import BotServices, services, services_in
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,18 @@ async def push_to_followers(context: ContextTypes.DEFAULT_TYPE) -> None:
     await pushes.send_pushes(context.bot, bot_services.archive, bot_services.settings.language)
 
 
+async def queue_weekly_report(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """It is the report's hour: queue the week's report for the admins (sent by ``send_weekly_report``)."""
+    await reports.queue_report(services(context).archive)
+
+
+async def send_weekly_report(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the queued weekly report, once, to every admin."""
+    bot_services = services(context)
+    settings = bot_services.settings
+    await reports.send_report(context.bot, bot_services.archive, settings.admin_ids, settings.language)
+
+
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete questions and ratings older than NEWSBOT_RETENTION_DAYS."""
     deleted = await services(context).archive.purge_expired()
@@ -99,6 +111,13 @@ def schedule(application: Application) -> None:
         (push_to_followers, pushes.PUSH_EVERY, 1.0),
         (purge_expired, PURGE_EVERY, 5.0),
         (tell_admins, channel.NOTICES_EVERY, 1.0),
+        (send_weekly_report, reports.REPORTS_EVERY, 2.0),
     ):
         name = job.__name__.replace("_", " ")
         jobs.run_repeating(_when_leading(job), every, first=first, name=name, job_kwargs=_JOB_OPTIONS)
+    report_at = services_in(application.bot_data).settings.report_at
+    if report_at is not None:
+        weekday, moment = report_at
+        # PTB counts days from Sunday (0); ours from Monday (0).
+        jobs.run_daily(_when_leading(queue_weekly_report), moment, days=((weekday + 1) % 7,), name="queue weekly report",
+                       job_kwargs=_JOB_OPTIONS)  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from retrieval.insights.gaps import Gap
 from retrieval.models import Headline
 
 
@@ -41,6 +42,7 @@ class Insights:
     liked: int
     disliked: int
     most_asked: tuple[AskedQuestion, ...]
-    gaps: tuple[AskedQuestion, ...]
+    # Questions that found nothing or got 👎, grouped when they ask the same thing (``retrieval.insights.gaps``).
+    gaps: tuple[Gap, ...]
     most_followed: tuple[FollowedTopic, ...]
     most_opened: tuple[OpenedArticle, ...]

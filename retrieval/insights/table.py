@@ -16,14 +16,17 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from retrieval.errors import NotFoundError
+from retrieval.insights.gaps import MissedQuestion, group_gaps
 from retrieval.insights.models import AskedQuestion, FollowedTopic, Insights, OpenedArticle
 from retrieval.models import Headline
 from retrieval.store.database import Database, Transaction, from_epoch, to_epoch
 
 TOP = 10
+# Windows end after ``now``'s own second: a question asked in it counts (times are kept to the second).
+_SECOND = timedelta(seconds=1)
 _SECRET = "reader-key"
 
 
@@ -87,7 +90,36 @@ class StoredInsights:
         )
         return up, down
 
-    async def insights(self, since: datetime | None) -> Insights:
+    async def missed_questions(self, start: datetime | None, end: datetime) -> list[MissedQuestion]:
+        """Questions asked from ``start`` (the oldest kept, if None) to ``end`` that found nothing or got 👎."""
+        rows = await self.db.fetchall(
+            "SELECT q.text, q.terms, q.results = 0,"
+            " EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value < 0) AS disliked"
+            " FROM questions q WHERE q.asked_at >= ? AND q.asked_at < ? AND q.terms != ''"
+            " AND (q.results = 0 OR EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id AND f.value < 0))",
+            (to_epoch(start) if start is not None else 0, to_epoch(end)),
+        )
+        return [MissedQuestion(row[0], frozenset(row[1].split()), bool(row[2]), bool(row[3])) for row in rows]
+
+    async def hourly_questions(self, start: datetime, end: datetime) -> list[tuple[int, int, int]]:
+        """(hour since the epoch, questions, of them found nothing) for every hour with a question."""
+        rows = await self.db.fetchall(
+            "SELECT asked_at / 3600, count(*), count(*) FILTER (WHERE results = 0) FROM questions"
+            " WHERE asked_at >= ? AND asked_at < ? GROUP BY asked_at / 3600",
+            (to_epoch(start), to_epoch(end)),
+        )
+        return [(int(row[0]), row[1], row[2]) for row in rows]
+
+    async def hourly_feedback(self, start: datetime, end: datetime) -> list[tuple[int, int, int]]:
+        """(hour since the epoch, 👍, 👎) for every hour with a rating."""
+        rows = await self.db.fetchall(
+            "SELECT given_at / 3600, count(*) FILTER (WHERE value > 0), count(*) FILTER (WHERE value < 0) FROM feedback"
+            " WHERE given_at >= ? AND given_at < ? GROUP BY given_at / 3600",
+            (to_epoch(start), to_epoch(end)),
+        )
+        return [(int(row[0]), row[1], row[2]) for row in rows]
+
+    async def insights(self, since: datetime | None, now: datetime) -> Insights:
         start = to_epoch(since) if since is not None else 0
         db = self.db
         questions, readers, nothing = await db.fetchone(
@@ -108,12 +140,8 @@ class StoredInsights:
         )
         rows = await db.fetchall(f"{grouped} ORDER BY asked DESC, min(q.id) LIMIT ?", (start, start, TOP))
         most_asked = tuple(AskedQuestion(*row) for row in rows)
-        rows = await db.fetchall(
-            f"SELECT * FROM ({grouped}) g WHERE found_nothing > 0 OR disliked > 0"
-            " ORDER BY found_nothing + disliked DESC, asked DESC LIMIT ?",
-            (start, start, TOP),
-        )
-        gaps = tuple(AskedQuestion(*row) for row in rows)
+        previous = await self.missed_questions(since - (now - since), since) if since is not None else []
+        gaps = tuple(group_gaps(await self.missed_questions(since, now + _SECOND), previous, TOP))
         rows = await db.fetchall(
             "SELECT min(words), count(DISTINCT chat_id) FROM topics GROUP BY terms ORDER BY 2 DESC, min(id) LIMIT ?", (TOP,)
         )

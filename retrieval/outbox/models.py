@@ -25,13 +25,16 @@ DIGEST_WINDOW = timedelta(minutes=5)
 
 
 class OutboxKind(StrEnum):
-    """What an outbox message is: a channel post of one article or of a bulk load, a note to the admins, a push."""
+    """What an outbox message is: a channel post of one article or of a bulk load, a note to the admins, a push,
+    the weekly report."""
 
     ARTICLE = "article"
     SUMMARY = "summary"
     NOTICE = "notice"
     # A new article for a chat following a topic it matched (payload: the topic's words).
     PUSH = "push"
+    # The newsroom's weekly report for the admins (payload: {"end": the moment it covers up to, ISO 8601}).
+    REPORT = "report"
 
 
 class OutboxStatus(StrEnum):

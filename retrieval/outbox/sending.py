@@ -35,6 +35,8 @@ MAX_ATTEMPTS = 5
 # A post still queued this long after its article arrived is not news any more.
 POST_MAX_AGE = timedelta(days=2)
 NOTICE_MAX_AGE = timedelta(days=7)
+# A weekly report the bot could not send within a day is left for next week's.
+REPORT_MAX_AGE = timedelta(days=1)
 DIGEST_SIZE = 8
 
 Quote = Callable[[int, str], Awaitable[SearchHit | None]]
@@ -87,6 +89,15 @@ class Outbox:
     async def next_notice(self) -> OutboxMessage | None:
         """The oldest notice for the admins (its payload a stored message: ``retrieval.messages.say_stored``)."""
         return await self._table.next_due((OutboxKind.NOTICE,), datetime.now(UTC), NOTICE_MAX_AGE)
+
+    async def next_report(self) -> OutboxMessage | None:
+        """The weekly report due for the admins (once per week, whichever replica queued it)."""
+        return await self._table.next_due((OutboxKind.REPORT,), datetime.now(UTC), REPORT_MAX_AGE)
+
+    async def queue_report(self, end: datetime) -> bool:
+        """Queue the report covering up to ``end`` once, whichever replica (or process) asks; True if queued now."""
+        payload = json.dumps({"end": end.isoformat()})
+        return await self._table.queue(OutboxKind.REPORT, f"report:{end:%Y-%m-%d}", datetime.now(UTC), payload=payload)
 
     async def tell_admins(self, key: str, message: str, **values: object) -> bool:
         """Queue a notice for the admins once per ``key``; True if queued now."""

@@ -76,8 +76,8 @@ async def test_insights_show_what_readers_asked_missed_followed_and_opened(api: 
     assert "Most asked\n1. “Albania MEK camp” × 3" in text
     gaps = text.split("Content gaps: found nothing or 👎\n")[1].split("\n\n")[0].split("\n")
     assert sorted(line[3:] for line in gaps) == [
-        "“Basque ETA apology” × 1 (1 👎)",
-        "“quantum chromodynamics lattice” × 1 (1 found nothing)",
+        "“Basque ETA apology” × 1 (1 👎) · new",  # not asked the week before
+        "“quantum chromodynamics lattice” × 1 (1 found nothing) · new",
     ]
     assert "Most followed topics\n1. MEK Albania: 1 chats" in text
     assert "Most opened from answers\n1. " in text
@@ -124,5 +124,5 @@ def test_readers_are_stored_under_a_keyed_hash_only(tmp_path, monkeypatch: pytes
     monkeypatch.setenv("NEWSBOT_DB_PATH", str(tmp_path / "n.sqlite3"))
     assert main(["insights", "--window", "all", "--csv", "-"]) == 0
     table = list(csv.reader(io.StringIO(capsys.readouterr().out)))
-    assert table[0] == ["section", "rank", "text", "count", "found_nothing", "disliked", "url"]
+    assert table[0] == ["section", "rank", "text", "count", "found_nothing", "disliked", "url", "before", "trend"]
     assert table[1][:4] == ["most_asked", "1", "'=cmd|' /C calc'!A0", "1"]  # never a formula in a spreadsheet

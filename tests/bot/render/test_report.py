@@ -1,0 +1,70 @@
+"""The weekly report's chart, caption and page, from a report built by hand (pure)."""
+
+from __future__ import annotations
+
+import struct
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.i18n import Translator
+from bot.render.chart import HEIGHT, WIDTH, chart_of, draw
+from bot.render.report import MAX_CAPTION, report_caption, report_page
+from retrieval.insights.gaps import Gap, Trend
+from retrieval.insights.models import AskedQuestion, Insights
+from retrieval.insights.report import DayCount, Report, WeekFeedback
+from retrieval.models import TopWindow
+from tests.botapi import parse_html, utf16_length
+
+END = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+
+
+def report(gaps: int = 3, wording: str = "MEK camp Albania") -> Report:
+    days = tuple(DayCount(date(2026, 10, 6) + timedelta(days=n), 10 + n % 7, n % 3) for n in range(56))
+    weeks = tuple(WeekFeedback(date(2026, 10, 6) + timedelta(weeks=n), 5 + n, n % 4) for n in range(8))
+    insights = Insights(
+        since=END - timedelta(days=7),
+        questions=80,
+        readers=31,
+        found_nothing=12,
+        liked=7,
+        disliked=4,
+        most_asked=(AskedQuestion("Harbour cranes", 9, 0, 0),),
+        gaps=tuple(Gap(f"{wording} {n}", 5 - n % 5, 3, 1, n, Trend.RISING, frozenset({"mek"})) for n in range(gaps)),
+        most_followed=(),
+        most_opened=(),
+    )
+    return Report(TopWindow.WEEK, END, ZoneInfo("Asia/Tehran"), insights, days, weeks)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_chart_is_a_phone_sized_png_in_the_admins_language(language: str) -> None:
+    chart = chart_of(report(), Translator(language))
+    picture = draw(chart)
+    assert png_size(picture) == (WIDTH, HEIGHT) and len(picture) > 20_000
+    if language == "fa":
+        assert chart.title == "پرسش‌های خوانندگان در ۸ هفته‌ی گذشته" and chart.english is not None
+        assert "۲۴" in "".join(chart.week_labels) or "۱۷" in "".join(chart.week_labels)  # Persian digits
+    assert len(chart.questions) == 56 and len(chart.liked) == 8
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_caption_fits_telegrams_1024_characters_however_long_the_gaps(language: str) -> None:
+    short = report_caption(report(), Translator(language))
+    assert "MEK camp Albania 0" in parse_html(short.text)
+    long = report_caption(report(gaps=10, wording="word " * 60), Translator(language))
+    assert utf16_length(parse_html(long.text)) <= MAX_CAPTION
+    assert long.keyboard.inline_keyboard[0][0].callback_data == f"p|{int(END.timestamp())}"
+
+
+def test_the_page_stands_alone_and_escapes_what_readers_wrote() -> None:
+    page = report_page(report(wording="<script>alert(1)</script>"), draw(chart_of(report())))
+    assert page.startswith("<!doctype html>") and "data:image/png;base64," in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert 'src="http' not in page and "<link" not in page and "@import" not in page  # nothing fetched
