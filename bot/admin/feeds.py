@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 from telegram import Update
@@ -19,8 +18,6 @@ from bot.services import BotServices, services, translator
 from retrieval import IngestError, NotFoundError
 from retrieval.feeds.intervals import describe_interval
 from retrieval.text.shorten import shorten
-
-log = logging.getLogger(__name__)
 
 
 @admin_only
@@ -114,17 +111,13 @@ async def _change(bot_services: BotServices, action: str, feed_id: int, tr: Tran
     )
 
 
+@admin_only
 async def on_feed_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Buttons under /feeds; only admins may press them (anyone can forge a press)."""
+    """Buttons under /feeds (admins only: ``admin_only``)."""
     query = update.callback_query
     bot_services = services(context)
     action = callbacks.decode(query.data)
     tr = await translator(update, context)
-    if not bot_services.is_admin(update.effective_user):
-        user = update.effective_user
-        log.warning("refused a feed button from non-admin user id %s", user.id if user else "unknown")
-        await query.answer(tr("Only the site's editors can change feeds."))
-        return
     if not isinstance(action, callbacks.FeedAction) or query.message is None:
         await query.answer(tr("This list has expired. Send /feeds again."))
         return

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.i18n import N_
 from bot.services import services, translator
 
 log = logging.getLogger(__name__)
@@ -16,8 +17,12 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
+REFUSED = N_("Sorry, only the site's editors can do that. Ask me a question instead, or see /help.")
+
+
 def admin_only(handler: Handler) -> Handler:
-    """Refuse (politely, logged) anyone not listed in NEWSBOT_ADMIN_IDS."""
+    """Refuse (politely, logged) anyone not listed in NEWSBOT_ADMIN_IDS: a command, or a button press (anyone can
+    forge one), which is answered with the refusal as its notice."""
 
     @functools.wraps(handler)
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -25,9 +30,10 @@ def admin_only(handler: Handler) -> Handler:
         if not services(context).is_admin(user):
             log.warning("refused %s from non-admin user id %s", handler.__name__, user.id if user else "unknown")
             tr = await translator(update, context)
-            await update.effective_message.reply_html(
-                tr("Sorry, only the site's editors can do that. Ask me a question instead, or see /help.")
-            )
+            if update.callback_query is not None:
+                await update.callback_query.answer(tr(REFUSED))
+            else:
+                await update.effective_message.reply_html(tr(REFUSED))
             return
         await handler(update, context)
 

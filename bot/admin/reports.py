@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import callbacks
+from bot.admin.guard import admin_only
 from bot.render.insights import render_insights
 from bot.services import services, translator
 from retrieval.models import TopWindow
 
-log = logging.getLogger(__name__)
 
-
+@admin_only
 async def on_report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send the full text of the report the button belongs to (anyone can forge a press: editors only)."""
+    """Send the full text of the report the button belongs to (editors only: ``admin_only``)."""
     query = update.callback_query
     bot_services = services(context)
     tr = await translator(update, context)
     action = callbacks.decode(query.data)
-    if not bot_services.is_admin(update.effective_user):
-        user = update.effective_user
-        log.warning("refused a report button from non-admin user id %s", user.id if user else "unknown")
-        await query.answer(tr("Sorry, only the site's editors can do that. Ask me a question instead, or see /help."))
-        return
     if not isinstance(action, callbacks.ReportDetails) or query.message is None:
         await query.answer(tr("This button has expired."))
         return

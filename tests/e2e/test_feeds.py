@@ -136,7 +136,7 @@ async def test_feeds_list_and_buttons_and_strangers_are_refused(api: FakeBotApi,
     callback = await api.press(message, "f|pause|1", user_id=READER_ID)
     await api.wait_for(lambda c: c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == callback)
     assert not (await bot.archive.feeds.get(1)).paused
-    assert api.answered_callbacks[callback].get("text") == "Only the site's editors can change feeds."
+    assert api.answered_callbacks[callback].get("text").startswith("Sorry, only the site's editors can do that.")
 
     # The admin pauses it with the button: the list is edited to show it.
     mark = api.mark()
