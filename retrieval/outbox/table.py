@@ -147,8 +147,12 @@ class StoredOutbox:
 
     async def queued_by_kind(self) -> dict[str, int]:
         """Messages waiting to go out, by kind (every kind, 0 when none waits)."""
-        rows = await self.db.fetchall("SELECT kind, count(*) FROM outbox WHERE status = ? GROUP BY kind", (OutboxStatus.QUEUED,))
-        return {kind.value: 0 for kind in OutboxKind} | {row[0]: row[1] for row in rows}
+        kinds = [kind.value for kind in OutboxKind]  # by kind and status: the outbox_due index, not the whole table
+        rows = await self.db.fetchall(
+            f"SELECT kind, count(*) FROM outbox WHERE kind IN ({marks(kinds)}) AND status = ? GROUP BY kind",
+            (*kinds, OutboxStatus.QUEUED),
+        )
+        return dict.fromkeys(kinds, 0) | {row[0]: row[1] for row in rows}
 
     async def counts(self, kinds: tuple[OutboxKind, ...]) -> dict[str, int]:
         rows = await self.db.fetchall(
