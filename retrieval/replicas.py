@@ -137,7 +137,7 @@ class PostgresReplicas:
             except (StoreUnavailableError, ReplicaError) as error:
                 if self._session.connected:
                     log.warning("lost the PostgreSQL session that leads and listens (%s); reconnecting", error)
-                    wait = min(RECONNECT_SECONDS, RETRY_SECONDS)  # a restart is usually over in a second: soon, then less often
+                    wait = RECONNECT_SECONDS  # a restart is usually over in a second: soon, then less often
                 else:
                     wait = min(wait * 2, RETRY_SECONDS)
                 await self._disconnect()

@@ -21,6 +21,7 @@ from retrieval.outbox.budget import StoredBudget
 from retrieval.outbox.table import StoredOutbox
 from retrieval.readers.replies import StoredReplies
 from retrieval.readers.table import StoredReaders
+from tests.pages import Route, serve
 from tests.postgres import fresh_schema
 
 
@@ -44,6 +45,14 @@ def _restore_logging() -> Iterator[None]:
     root.setLevel(level)
     for name in ("httpx", *EXTRACTION_LOGGERS):
         logging.getLogger(name).setLevel(logging.NOTSET)
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[str, dict[str, Route]]]:
+    """A local web site (its base URL, and the routes a test fills in), for pages and feeds to load."""
+    routes: dict[str, Route] = {}
+    with serve(routes) as base:
+        yield base, routes
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
-
 REFUSED = N_("Sorry, only the site's editors can do that. Ask me a question instead, or see /help.")
 
 

@@ -63,13 +63,13 @@ ADMIN_HELP = N_(
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome a reader, or open the article of a deep link (/start a_<id>)."""
     payload = context.args[0] if context.args else ""
-    await services(context).archive.follows.resume_if_blocked(update.effective_chat.id)
+    bot_services = services(context)
+    await bot_services.archive.follows.resume_if_blocked(update.effective_chat.id)
+    tr = await translator(update, context)
     if payload.startswith("a_") and payload[2:].isdigit():
         user_id = update.effective_user.id if update.effective_user else None
-        tr = await translator(update, context)
-        await send_article(update.effective_message, services(context), int(payload[2:]), OpenedVia.LINK, user_id, tr)
+        await send_article(update.effective_message, bot_services, int(payload[2:]), OpenedVia.LINK, user_id, tr)
         return
-    tr = await translator(update, context)
     await update.effective_message.reply_html(tr(WELCOME))
 
 

@@ -57,7 +57,7 @@ class Chart:
 def chart_of(report: Report, tr: Translator = ENGLISH) -> Chart:
     """The picture of ``report`` in ``tr``'s language (with its English twin for right-to-left languages)."""
     insights = report.insights
-    share = f"{insights.found_nothing / insights.questions:.0%}" if insights.questions else "0%"
+    share = f"{insights.nothing_share:.0%}"
     days = report.days
     return Chart(
         title=tr(N_("Reader questions, the last 8 weeks")),

@@ -47,7 +47,7 @@ def gap_line(number: int, gap: Gap, tr: Translator = ENGLISH, *, with_trend: boo
 
 def render_insights(insights: Insights, window: str, tr: Translator = ENGLISH) -> str:
     """What readers asked, what they did not find, what they follow and open."""
-    share = f" ({tr.digits(f'{insights.found_nothing / insights.questions:.0%}')})" if insights.questions else ""
+    share = f" ({tr.digits(f'{insights.nothing_share:.0%}')})" if insights.questions else ""
     blocks = [
         "<b>" + tr("Reader insights: {window}", window=tr(_WINDOWS.get(window, window))) + "</b>\n"
         + tr(

@@ -19,7 +19,6 @@ from retrieval.text.sentences import lead
 from retrieval.text.shorten import shorten
 
 LEAD_CHARS = 350
-MAX_ERROR_CHARS = 200
 
 
 def deep_link(bot_username: str, article_id: int) -> str:

@@ -36,7 +36,7 @@ def _period(report: Report, tr: Translator) -> str:
 def report_caption(report: Report, tr: Translator = ENGLISH) -> Reply:
     """The caption under the chart, within Telegram's 1,024 characters, and the Details button."""
     insights = report.insights
-    share = f"{insights.found_nothing / insights.questions:.0%}" if insights.questions else "0%"
+    share = f"{insights.nothing_share:.0%}"
     blocks = [
         "📊 <b>" + tr(N_("Weekly report")) + "</b> · " + escape(_period(report, tr)),
         tr(
@@ -68,7 +68,7 @@ def report_page(report: Report, chart_png: bytes) -> str:
     """The report as one self-contained HTML page (English, the command line's language)."""
     insights = report.insights
     e = html.escape
-    share = f"{insights.found_nothing / insights.questions:.0%}" if insights.questions else "0%"
+    share = f"{insights.nothing_share:.0%}"
     gaps = [
         [str(n), e(shorten(gap.example, 120)), f"{gap.asked:,}", f"{gap.found_nothing:,}", f"{gap.disliked:,}",
          e(trend_text(gap))]

@@ -16,8 +16,9 @@ sends and tells the outbox how it went:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -88,25 +89,48 @@ async def record_lost_send(archive: Archive, messages: Sequence[OutboxMessage], 
         await archive.outbox.lost(messages, error.message, retry_at=now + RETRY_AFTER_FAILURE)
 
 
+# Sends one claimed outbox message to one admin, in the words of their ``Translator``.
+SendToAdmin = Callable[[int, Translator], Awaitable[object]]
+
+
+async def deliver_to_admins(
+    archive: Archive, message: OutboxMessage, admin_ids: frozenset[int], default: str, send: SendToAdmin, what: str
+) -> int:
+    """Send a claimed outbox message to every admin, each in their language (``default``: NEWSBOT_LANGUAGE).
+
+    An admin who blocked the bot, or never started it, must not keep it from
+    the others: logged, and the rest still get it. The message is then sent
+    (someone got it, or there is no admin to tell) or failed (nobody could be
+    reached). Returns how many admins got it.
+    """
+    delivered = 0
+    for admin_id in sorted(admin_ids):
+        tr = Translator(pick_language(await archive.language(admin_id), default))
+        try:
+            await send(admin_id, tr)
+            delivered += 1
+        except NetworkError as error:
+            log.warning("could not send %s to admin %s: %s", what, admin_id, error)
+    if delivered or not admin_ids:
+        await archive.outbox.sent([message])
+    else:
+        await archive.outbox.refused([message], "no admin could be reached")
+    return delivered
+
+
 async def send_notices(bot: Bot, archive: Archive, admin_ids: frozenset[int], default: str = "en") -> int:
     """Tell every admin what the outbox holds for them, each in their language; returns how many went out."""
     sent = 0
     while (message := await archive.outbox.next_notice()) is not None:
         if not await archive.outbox.claim([message]):
             break  # another replica is sending the notices
-        delivered = 0
-        for admin_id in admin_ids:
-            tr = Translator(pick_language(await archive.language(admin_id), default))
-            try:
-                await bot.send_message(admin_id, render_notice(say_stored(message.payload, tr)))
-                delivered += 1
-            except NetworkError as error:  # an admin who blocked the bot must not block the others
-                log.warning("could not tell admin %s: %s", admin_id, error)
         if not admin_ids:
             log.warning("no NEWSBOT_ADMIN_IDS to tell: %s", say_stored(message.payload))
-        if delivered or not admin_ids:
-            await archive.outbox.sent([message])
-        else:
-            await archive.outbox.refused([message], "no admin could be reached")
+        tell = partial(_tell, bot, message.payload)
+        await deliver_to_admins(archive, message, admin_ids, default, tell, "a notice")
         sent += 1
     return sent
+
+
+async def _tell(bot: Bot, payload: str, admin_id: int, tr: Translator) -> None:
+    await bot.send_message(admin_id, render_notice(say_stored(payload, tr)))

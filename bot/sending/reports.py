@@ -22,11 +22,11 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
 from telegram import Bot
-from telegram.error import NetworkError
 
-from bot.i18n import Translator, pick_language
+from bot.i18n import Translator
 from bot.render.chart import Chart, chart_of, draw
 from bot.render.report import report_caption
+from bot.sending.channel import deliver_to_admins
 from retrieval import Archive
 from retrieval.models import TopWindow
 
@@ -59,21 +59,14 @@ async def send_report(bot: Bot, archive: Archive, admin_ids: frozenset[int], def
         return True  # another replica is sending it
     end = datetime.fromisoformat(json.loads(message.payload)["end"])
     report = await archive.report(TopWindow.WEEK, now=end)
-    charts: dict[str, bytes] = {}
-    delivered = 0
-    for admin_id in sorted(admin_ids):
-        tr = Translator(pick_language(await archive.language(admin_id), default))
+    charts: dict[str, bytes] = {}  # one drawing per language
+
+    async def send(admin_id: int, tr: Translator) -> None:
         if tr.language not in charts:
             charts[tr.language] = await draw_apart(chart_of(report, tr))
         caption = report_caption(report, tr)
-        try:
-            await bot.send_photo(admin_id, charts[tr.language], caption=caption.text, reply_markup=caption.keyboard)
-            delivered += 1
-        except NetworkError as error:  # an admin who never started the bot, or blocked it, must not stop the others
-            log.warning("could not send the weekly report to admin %s: %s", admin_id, error)
-    if delivered or not admin_ids:
-        await archive.outbox.sent([message])
-    else:
-        await archive.outbox.refused([message], "no admin could be reached")
+        await bot.send_photo(admin_id, charts[tr.language], caption=caption.text, reply_markup=caption.keyboard)
+
+    delivered = await deliver_to_admins(archive, message, admin_ids, default, send, "the weekly report")
     log.info("weekly report sent to %d of %d admins", delivered, len(admin_ids))
     return True

@@ -32,7 +32,7 @@ def _topic(row: Row) -> Topic:
 
 
 class StoredFollows:
-    """The topic and reader tables of one store."""
+    """The topic tables of one store."""
 
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -46,3 +46,8 @@ class Insights:
     gaps: tuple[Gap, ...]
     most_followed: tuple[FollowedTopic, ...]
     most_opened: tuple[OpenedArticle, ...]
+
+    @property
+    def nothing_share(self) -> float:
+        """The share of questions that found nothing (0 when none was asked)."""
+        return self.found_nothing / self.questions if self.questions else 0.0

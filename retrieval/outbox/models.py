@@ -73,7 +73,5 @@ class Limit:
 # that with 429s, and every request waiting then goes at once (bench/load.py).
 # A single process (SQLite) spends it through AIORateLimiter at this spacing.
 OVERALL = Limit(gap=1 / 29)
-
-
 # 20 a minute in one group or channel, 20 of them at once at most.
 GROUP = Limit(gap=3.0, tolerance=57.0)

@@ -85,14 +85,14 @@ class SqlStore:
             self.lock.acquire()
         try:
             await self.db.open()
-            try:
-                await migrate(self.db)
-            except BaseException:
-                await self.db.close()
-                raise
         except BaseException:
             if self.lock is not None:
                 self.lock.release()
+            raise
+        try:
+            await migrate(self.db)
+        except BaseException:
+            await self.close()
             raise
 
     async def close(self) -> None:
@@ -126,7 +126,6 @@ class SqlStore:
         async with self.db.transaction() as tx:
             await tx.execute("DELETE FROM secrets WHERE name = ?", (GENERATION,))
         return await self.generation()
-
 
     async def upsert(self, batch: Sequence[PreparedArticle]) -> list[tuple[Outcome, int | None, str | None]]:
         results: list[tuple[Outcome, int | None, str | None]] = []

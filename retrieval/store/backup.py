@@ -171,8 +171,6 @@ def restore_store(source: Path, db_path: Path, index_path: Path) -> BackupInfo:
         raise StoreBusyError(SERVING_REFUSAL) from None
     try:
         with ArchiveLock(db_path, exclusive=True):
-            if not source.is_file():
-                raise BackupError(f"there is no backup file at {source}")
             articles = check_backup(source)
             restored = db_path.with_name(db_path.name + ".restored")
             try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from tests import feeds
 from tests.botapi import FakeBotApi, parse_html
 from tests.conftest import article, write_jsonl
 from tests.e2e.conftest import ADMIN_ID, READER_ID, serving
-from tests.pages import Route, serve
+from tests.pages import Route
 
 CHANNEL = -1001234567890
 START = datetime(2026, 11, 1, 8, tzinfo=UTC)
@@ -32,13 +32,6 @@ def _fast_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jobs, "FEED_CHECK_EVERY", 0.3)
     monkeypatch.setattr(channel, "CHANNEL_POST_EVERY", 0.1)
     monkeypatch.setattr(channel, "NOTICES_EVERY", 0.2)
-
-
-@pytest.fixture
-def site() -> Iterator[tuple[str, dict[str, Route]]]:
-    routes: dict[str, Route] = {}
-    with serve(routes) as base:
-        yield base, routes
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,17 +16,10 @@ from retrieval.messages import say_stored
 from retrieval.outbox.models import OutboxKind
 from tests import feeds
 from tests.conftest import tables_of
-from tests.pages import Route, serve
+from tests.pages import Route
 
 START = datetime(2026, 11, 1, 8, tzinfo=UTC)
 EVERY = timedelta(minutes=15)
-
-
-@pytest.fixture
-def site() -> Iterator[tuple[str, dict[str, Route]]]:
-    routes: dict[str, Route] = {}
-    with serve(routes) as base:
-        yield base, routes
 
 
 @pytest.fixture
