@@ -1,29 +1,40 @@
-"""One machine at 10M passages: load time, sizes, memory, cold start and answer latency, and the cost per question.
+"""One machine at 10M passages: load time, sizes, memory, answer latency and CPU beside another tree, and a
+replica's start from a snapshot.
 
 Usage:
-    python bench/scale.py [--passages 10000000] [--keep DIR] [--postgres URL]
+    python bench/scale.py [--passages 10000000] [--keep DIR] [--baseline TREE] [--postgres URL]
 
 Articles are made of the real sentences of ``../shared/data/rtqa-dev``
 shuffled (``bench/engines.py --real`` builds its 1M-passage archive the
 same way); questions are 200 real headlines (short) and the 299 quiz
-questions (long). Each step runs in a child process so its peak RSS is its
-own:
+questions (long). Each step runs in a child process, so its peak RSS is
+its own:
 
-1. build: ``Archive.load`` (what ``newsbot load`` runs) of the generated file into SQLite
-   (``engines.run_real_build``);
+1. build: ``Archive.load`` (what ``newsbot load`` runs) of the generated
+   file into SQLite (``engines.run_real_build``), unless ``--keep DIR``
+   holds it from an earlier run;
 2. serve: cold start (open + first answer), then the full answer
    (``Archive.search``, 3 results with quotes) one question at a time, with
-   the CPU time it took, which is the cost per question on one core;
-3. with ``--postgres``: ``newsbot copy-store`` of that archive into
-   PostgreSQL, then a replica's first start there (its index built from the
-   store) and the same answers.
-
-``--keep DIR`` keeps the archive (a second run skips the build).
+   the CPU time it took, which is the cost per question on one core. With
+   ``--baseline TREE`` (a checkout of another commit, say
+   ``git worktree add /tmp/before main``) the same archive is served by
+   that tree's code and by this one's, alternately, ``ROUNDS`` times each,
+   so both see the same machine; the percentiles pool each tree's rounds;
+3. replica: a snapshot of the index is taken (``newsbot index export``),
+   ``CATCH_UP`` more articles are loaded, and a replica with an empty
+   index folder starts from the snapshot: seconds until it answers, and
+   whether its answers are the archive's own;
+4. with ``--postgres``: ``newsbot copy-store`` of that archive into
+   PostgreSQL (only verified when the database already holds it); a first
+   replica starts from a snapshot of the SQLite index (the copy keeps the
+   store's generation and change log), then the replica step and the
+   serving run there.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -34,24 +45,132 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+TREE = Path(__file__).resolve().parents[1]
 
-from engines import REAL_DATA, run_real_build, run_real_serve  # noqa: E402
+from engines import (  # noqa: E402
+    REAL_DATA,
+    archive_settings,
+    peak_rss_mb,
+    percentiles,
+    real_questions,
+    real_text_articles,
+    run_real_build,
+)
 
-ROUNDS = 2
+ROUNDS = 3
 DATABASE = "bench.sqlite3"  # the file engines.archive_settings names
+CATCH_UP = 1000  # articles loaded after the snapshot, for the replica to replay
+SHAPES = ("short", "long")
 
 
 def copy_to_postgres(directory: Path, url: str) -> dict:
-    """``newsbot copy-store`` into PostgreSQL, then a replica's first start there."""
+    """``newsbot copy-store`` into PostgreSQL (resumable: a copy already made is only verified)."""
     env = {**os.environ, "NEWSBOT_DB_PATH": str(directory / DATABASE), "NEWSBOT_LOAD_SEEDS": "false"}
     begin = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot.cli", "copy-store", url], check=True, env=env, capture_output=True)
-    copied = time.perf_counter() - begin
-    replica = directory / "replica"
+    subprocess.run([sys.executable, "-m", "bot.cli", "copy-store", url], check=True, env=env, capture_output=True, cwd=TREE)
+    return {"copy_s": time.perf_counter() - begin}
+
+
+def serve_once(directory: Path, url: str | None) -> dict:
+    """Cold start, then every question once, one at a time: each answer's milliseconds and the CPU they took."""
+    start = time.perf_counter()
+    from retrieval import Archive
+
+    async def serve() -> dict:
+        archive = await Archive.open(served_settings(directory, url))
+        await archive.search("warm up the index")
+        result: dict = {"cold_start_s": time.perf_counter() - start}
+        for shape, questions in real_questions().items():
+            for question in questions[:10]:
+                await archive.search(question, limit=3)
+            samples = []
+            cpu = time.process_time()
+            for question in questions:
+                begin = time.perf_counter()
+                await archive.search(question, limit=3)
+                samples.append((time.perf_counter() - begin) * 1000)
+            result[f"{shape}_cpu_ms"] = (time.process_time() - cpu) * 1000 / len(samples)
+            result[shape] = samples
+        await archive.close()
+        return result
+
+    return {**asyncio.run(serve()), "rss_mb": peak_rss_mb()}
+
+
+async def _answers(archive, questions: list[str]) -> list[list[tuple[str, str]]]:
+    pages = []
+    for question in questions:
+        result = await archive.search(question, limit=3)
+        pages.append([(hit.headline.url, hit.snippet.text) for hit in result.hits])
+    return pages
+
+
+def served_settings(directory: Path, url: str | None):
+    """The archive's settings: SQLite with its index in ``directory``, or a first PostgreSQL replica.
+
+    That replica keeps its index in ``directory/postgres``; the first time,
+    it starts from a snapshot of the SQLite archive's index (``copy-store``
+    carries the store's generation and change log over, so it fits).
+    """
+    settings = archive_settings(directory, url)
+    if url is None:
+        return settings
+    return settings.model_copy(update={"index_path": directory / "postgres" / "index", "index_snapshot_path": directory / "snapshots"})
+
+
+async def export_index(directory: Path) -> dict:
+    """A snapshot of the SQLite archive's index where the first PostgreSQL replica looks for one."""
+    from retrieval import Archive
+
+    async with await Archive.open(archive_settings(directory)) as archive:
+        snapshot, _ = await archive.snapshot_index(directory / "snapshots")
+    return {"snapshot": str(snapshot.path)}
+
+
+def replica_from_snapshot(directory: Path, url: str | None) -> dict:
+    """Snapshot the index, load ``CATCH_UP`` articles more, then start a replica from the snapshot and compare."""
+    from retrieval import Archive
+
+    questions = [question for shape in real_questions().values() for question in shape]
+    settings = served_settings(directory, url)
+    home = settings.resolved_index_path.parent
+    snapshots, replica = home / "replica-snapshots", home / "replica-index"
+    shutil.rmtree(snapshots, ignore_errors=True)
     shutil.rmtree(replica, ignore_errors=True)
-    replica.mkdir()
-    return {"copy_s": copied, "replica": str(replica)}
+
+    async def prepare() -> dict:
+        async with await Archive.open(settings) as archive:
+            begin = time.perf_counter()
+            snapshot, _ = await archive.snapshot_index(snapshots)
+            taken = time.perf_counter() - begin
+            extra = directory / "catch-up.jsonl"
+            with extra.open("w", encoding="utf-8") as out:
+                for n, record in enumerate(real_text_articles(CATCH_UP * 8, seed=int(time.time()))):
+                    out.write(json.dumps({**record, "url": f"{record['url']}-late-{time.time_ns()}-{n}"}) + "\n")
+            await archive.load([str(extra)])
+            extra.unlink()
+            return {"snapshot_s": taken, "snapshot_mb": snapshot.size_bytes / 1e6, "own": await _answers(archive, questions)}
+
+    async def start() -> dict:
+        begin = time.perf_counter()
+        fresh = settings.model_copy(update={"index_path": replica, "index_snapshot_path": snapshots})
+        async with await Archive.open(fresh) as archive:
+            await archive.search("warm up the index")
+            answering = time.perf_counter() - begin
+            seeded = archive.index_seeded_from
+            return {
+                "answering_s": answering,
+                "replayed": archive.index.applied_change - (seeded.applied_change if seeded else 0),
+                "seeded": seeded is not None,
+                "theirs": await _answers(archive, questions),
+            }
+
+    prepared = asyncio.run(prepare())
+    started = asyncio.run(start())
+    same = sum(own == theirs for own, theirs in zip(prepared.pop("own"), started.pop("theirs")))
+    shutil.rmtree(replica, ignore_errors=True)
+    shutil.rmtree(snapshots, ignore_errors=True)
+    return {**prepared, **started, "same": same, "questions": len(questions)}
 
 
 def child(step: str, directory: Path, passages: int, url: str | None) -> None:
@@ -59,26 +178,58 @@ def child(step: str, directory: Path, passages: int, url: str | None) -> None:
     if step == "build":
         result = run_real_build(passages, directory)
     elif step == "serve":
-        result = run_real_serve(directory, url, rounds=ROUNDS)
+        result = serve_once(directory, url)
+    elif step == "export":
+        result = asyncio.run(export_index(directory))
+    elif step == "replica":
+        result = replica_from_snapshot(directory, url)
     else:
         result = copy_to_postgres(directory, url or "")
     print(json.dumps(result))
 
 
-def run(step: str, directory: Path, passages: int, url: str | None = None) -> dict:
+def run(step: str, directory: Path, passages: int, url: str | None = None, tree: Path = TREE) -> dict:
+    """One step in a child process whose ``retrieval`` is ``tree``'s."""
     command = [sys.executable, __file__, "--child", step, "--directory", str(directory), "--passages", str(passages)]
     if url:
         command += ["--postgres", url]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=env, cwd=tree).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
-def report(label: str, served: dict) -> None:
+def serve_beside(directory: Path, passages: int, url: str | None, baseline: Path | None) -> None:
+    """Serve with each tree ``ROUNDS`` times, alternately, and print one table."""
+    trees = {"this tree": TREE} if baseline is None else {"baseline": baseline, "this tree": TREE}
+    rounds: dict[str, list[dict]] = {name: [] for name in trees}
+    for number in range(ROUNDS):
+        order = list(trees.items()) if number % 2 == 0 else list(reversed(trees.items()))
+        for name, tree in order:
+            rounds[name].append(run("serve", directory, passages, url, tree))
+    print(f"{'':34}" + "".join(f"{name:>22}" for name in trees))
+    rows = []
+    for shape in SHAPES:
+        pooled = {name: percentiles([ms for served in runs for ms in served[shape]]) for name, runs in rounds.items()}
+        rows.append((f"{shape} questions p50 / p99 ms", {name: f"{p50:.2f} / {p99:.2f}" for name, (p50, p99) in pooled.items()}))
+        rows.append((f"{shape}: CPU an answer, ms", {name: _spread([r[f"{shape}_cpu_ms"] for r in runs]) for name, runs in rounds.items()}))
+    rows.append(("cold start, s", {name: _spread([r["cold_start_s"] for r in runs]) for name, runs in rounds.items()}))
+    rows.append(("serving RSS, MB", {name: _spread([r["rss_mb"] for r in runs], 0) for name, runs in rounds.items()}))
+    for label, cells in rows:
+        print(f"{label:34}" + "".join(f"{cells[name]:>22}" for name in trees), flush=True)
+
+
+def _spread(values: list[float], digits: int = 2) -> str:
+    low, high = min(values), max(values)
+    return f"{low:.{digits}f}" if round(low, digits) == round(high, digits) else f"{low:.{digits}f}-{high:.{digits}f}"
+
+
+def report_replica(label: str, replica: dict) -> None:
     print(
-        f"{label}: cold start {served['cold_start_s']:.2f} s, serving RSS {served['serve_peak_rss_mb']:.0f} MB;"
-        f" short p50/p99 {served['short_p50_ms']:.2f} / {served['short_p99_ms']:.2f} ms"
-        f" (CPU {served['short_cpu_ms']:.2f} ms a question),"
-        f" long {served['long_p50_ms']:.2f} / {served['long_p99_ms']:.2f} ms (CPU {served['long_cpu_ms']:.2f} ms)",
+        f"{label}: snapshot of {replica['snapshot_mb']:,.0f} MB taken in {replica['snapshot_s']:.1f} s;"
+        f" a replica started from it answered in {replica['answering_s']:.1f} s"
+        f" ({'from the snapshot' if replica['seeded'] else 'NOT from the snapshot'},"
+        f" {replica['replayed']:,} changes replayed); answers the same as the archive's:"
+        f" {replica['same']}/{replica['questions']}",
         flush=True,
     )
 
@@ -87,7 +238,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--passages", type=int, default=10_000_000)
     parser.add_argument("--keep", type=Path, help="keep the archive here (and reuse it when present)")
+    parser.add_argument("--baseline", type=Path, help="a checkout of another tree to serve beside this one")
     parser.add_argument("--postgres", help="also copy the archive into this PostgreSQL database and serve from it")
+    parser.add_argument("--no-replica", action="store_true", help="skip the replica's start from a snapshot")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--directory", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -99,6 +252,7 @@ def main() -> None:
         return
     directory = args.keep or Path(tempfile.mkdtemp(prefix="newsbot-scale-"))
     directory.mkdir(parents=True, exist_ok=True)
+    baseline = args.baseline.resolve() if args.baseline else None
     try:
         if not (directory / DATABASE).exists():
             built = run("build", directory, args.passages)
@@ -109,11 +263,19 @@ def main() -> None:
                 f" load peak RSS {built['build_peak_rss_mb']:.0f} MB",
                 flush=True,
             )
-        report("SQLite", run("serve", directory, args.passages))
+        print("SQLite, the full answer (Archive.search, 3 results with quotes), one at a time:")
+        serve_beside(directory, args.passages, None, baseline)
+        if not args.no_replica:
+            report_replica("SQLite", run("replica", directory, args.passages))
         if args.postgres:
             copied = run("copy", directory, args.passages, args.postgres)
             print(f"copy-store into PostgreSQL: {copied['copy_s']:.0f} s", flush=True)
-            report("PostgreSQL replica, first start", run("serve", Path(copied["replica"]), args.passages, args.postgres))
+            if not (directory / "postgres" / "index").exists():
+                run("export", directory, args.passages)  # the first replica starts from the SQLite index
+            if not args.no_replica:
+                report_replica("PostgreSQL replica", run("replica", directory, args.passages, args.postgres))
+            print("PostgreSQL, the full answer from the first replica:")
+            serve_beside(directory, args.passages, args.postgres, baseline)
     finally:
         if args.keep is None:
             shutil.rmtree(directory, ignore_errors=True)

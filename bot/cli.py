@@ -27,11 +27,12 @@ from bot.render.figures import format_size
 from bot.render.insights import insights_csv, insights_text
 from bot.render.report import report_page
 from bot.settings import BotSettings
-from retrieval import Archive, NewsbotError, Settings, TopWindow, load_settings
+from retrieval import Archive, NewsbotError, Settings, Snapshot, TopWindow, load_settings
 from retrieval.feeds.intervals import DEFAULT_INTERVAL, describe_interval, parse_interval
 from retrieval.ingest.loader import LoadProgress
 from retrieval.outbox.models import Announce
 from retrieval.settings import SettingsError
+from retrieval.store.locks import ServingLock
 from retrieval.store.maintenance import backup, copy_into, migrate_store, restore, restore_plan, store_name
 from retrieval.text.shorten import shorten
 
@@ -259,6 +260,19 @@ def build_parser() -> argparse.ArgumentParser:
     reindex = commands.add_parser("reindex", help="rebuild the search index from the database")
     reindex.set_defaults(handler=cmd_reindex)
 
+    index = commands.add_parser("index", help="snapshots of the search index, so a new replica need not build its own")
+    index_actions = index.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = index_actions.add_parser("export", help="write a snapshot of the search index into FOLDER")
+    export.add_argument(
+        "folder", type=Path, nargs="?", metavar="FOLDER", help="where to write it (default NEWSBOT_INDEX_SNAPSHOT_PATH)"
+    )
+    export.set_defaults(handler=cmd_index_export)
+    seed = index_actions.add_parser(
+        "import", help="replace the search index with the newest snapshot in FOLDER and catch up (bot stopped)"
+    )
+    seed.add_argument("folder", type=Path, metavar="FOLDER", help="a snapshot, or a folder of snapshots")
+    seed.set_defaults(handler=None, direct=cmd_index_import)
+
     run = commands.add_parser("run", help="serve the Telegram bot (needs NEWSBOT_BOT_TOKEN)")
     run.add_argument("--webhook", action="store_true", help="take updates by webhook (NEWSBOT_WEBHOOK_*) instead of polling")
     run.add_argument("--drop-pending-updates", action="store_true", help="ignore updates sent while the bot was down")
@@ -293,6 +307,35 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--yes", action="store_true", help="replace an archive that holds articles without asking")
     restore.set_defaults(handler=None, direct=cmd_restore)
     return parser
+
+
+async def cmd_index_export(archive: Archive, args: argparse.Namespace) -> int:
+    """Write a snapshot of the search index for new replicas (newsbot index import, NEWSBOT_INDEX_SNAPSHOT_PATH)."""
+    snapshot, taken = await archive.snapshot_index(args.folder)
+    size = format_size(snapshot.size_bytes)
+    if taken:
+        print(f"Wrote a snapshot of the search index to {snapshot.path} ({size}, to change {snapshot.applied_change:,}).")
+    else:
+        print(f"{snapshot.path} already holds every change the index has ({size}, to change {snapshot.applied_change:,}).")
+    return 0
+
+
+def cmd_index_import(settings: BotSettings, args: argparse.Namespace) -> int:
+    """Replace this archive's search index with a snapshot and replay the changes after it; refuses while the bot serves."""
+
+    async def seed() -> Snapshot:
+        async with await Archive.open(settings, index_seed=args.folder) as archive:
+            seeded = archive.index_seeded_from
+            assert seeded is not None
+            return seeded
+
+    with ServingLock(settings.db_path):
+        snapshot = asyncio.run(seed())
+    print(
+        f"The search index is now a copy of {snapshot.path} (to change {snapshot.applied_change:,}),"
+        " with every later change applied."
+    )
+    return 0
 
 
 def cmd_run(settings: BotSettings, args: argparse.Namespace) -> int:

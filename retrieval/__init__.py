@@ -18,6 +18,7 @@ it. One package per concern, layered so that none imports one above it:
 from retrieval.archive import Archive, ArchiveStats
 from retrieval.errors import FetchError, IndexBusyError, IngestError, NewsbotError, NotFoundError
 from retrieval.models import Article, Headline, LoadReport, SearchHit, SearchResult, TopWindow
+from retrieval.search.snapshots import Snapshot
 from retrieval.settings import Settings, SettingsError, load_settings
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "SearchResult",
     "Settings",
     "SettingsError",
+    "Snapshot",
     "TopWindow",
     "load_settings",
 ]

@@ -2,9 +2,9 @@
 
 Front ends (the command line, the bot, benchmarks) open an ``Archive`` and
 ask it; they never reach a table or a database driver. ``Archive.open``
-opens the store (migrating it), opens the search index (rebuilding it from
-the store if it is missing, of an old format, or built from a store since
-restored), replays store changes the index has not seen (say, after a crash
+opens the store (migrating it), opens the search index (rebuilding it,
+from a snapshot of another replica's when one fits, else from the store, if
+it is missing, of an old format, or built from a store since restored), replays store changes the index has not seen (say, after a crash
 between the two commits) and, for a brand-new store, loads the demo
 articles.
 
@@ -27,6 +27,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from retrieval.errors import IndexRebuildingError, IngestError, NotFoundError
 from retrieval.feeds.models import FeedStats
@@ -55,6 +56,7 @@ from retrieval.readers.table import StoredReaders
 from retrieval.search import searcher
 from retrieval.search.index import SearchIndex, index_exists
 from retrieval.search.index_sync import IndexSync
+from retrieval.search.snapshots import Snapshot
 from retrieval.settings import Settings, SettingsError
 from retrieval.store.articles import SqlStore
 from retrieval.store.connect import StoreUnreachableError, count_articles, open_store
@@ -125,7 +127,9 @@ class Archive:
             max_bytes=settings.max_fetch_bytes,
         )
         db = store.db
-        self.index_sync = IndexSync(index, store, self.workers, settings.resolved_index_path)
+        self.index_sync = IndexSync(
+            index, store, self.workers, settings.resolved_index_path, settings.index_snapshot_path
+        )
         self.ingestor = Ingestor(store, self.fetcher, settings.site_url, self.index_sync.sync, self.workers)
         outbox, feeds = StoredOutbox(db), StoredFeeds(db)
         topics, readers = StoredFollows(db), StoredReaders(db)
@@ -150,11 +154,13 @@ class Archive:
         self._replies = StoredReplies(db)
 
     @classmethod
-    async def open(cls, settings: Settings) -> Archive:
+    async def open(cls, settings: Settings, *, index_seed: Path | None = None) -> Archive:
         """Open (creating if needed) the archive described by ``settings``.
 
         A SQLite archive's lock is held shared until ``close``, so a restore
         cannot replace the database while this process uses it.
+        ``index_seed``: replace the search index with the newest snapshot in
+        that folder (SnapshotError if none fits this store).
         """
         store = await open_store(settings)
         try:
@@ -168,7 +174,7 @@ class Archive:
             raise
         archive = cls(settings, store, index, analyzer)
         try:
-            await archive.index_sync.open()
+            await archive.index_sync.open(index_seed)
             if settings.load_seeds and await store.pristine():
                 await archive.load_seeds()
         except BaseException:
@@ -362,6 +368,22 @@ class Archive:
     async def reindex(self) -> int:
         """Rebuild the index from the store; returns the passages indexed."""
         return await self.index_sync.rebuild()
+
+    async def snapshot_index(self, folder: Path | None = None) -> tuple[Snapshot, bool]:
+        """A snapshot of the search index in ``folder`` (default NEWSBOT_INDEX_SNAPSHOT_PATH) for new replicas.
+
+        Returns it and whether it was taken now (False: the newest there
+        already held every change).
+        """
+        folder = folder or self.settings.index_snapshot_path
+        if folder is None:
+            raise SettingsError("no snapshot folder: give one, or set NEWSBOT_INDEX_SNAPSHOT_PATH")
+        return await self.index_sync.publish_snapshot(folder)
+
+    @property
+    def index_seeded_from(self) -> Snapshot | None:
+        """The snapshot the search index was copied from when this archive opened, if it was."""
+        return self.index_sync.seeded_from
 
     async def check_index(self) -> str | None:
         """Look at the index's files (a heartbeat): what is wrong, if anything, and a rebuild started if so."""

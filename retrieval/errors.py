@@ -72,6 +72,10 @@ class IndexRebuildingError(NewsbotError):
     """The search index is being rebuilt from the store (its files were lost or damaged); try again soon."""
 
 
+class SnapshotError(NewsbotError):
+    """A snapshot of the search index cannot be taken or used; the message says why."""
+
+
 class StoreBusyError(NewsbotError):
     """Another process holds the archive lock this one needs (see ``retrieval.store.locks``)."""
 

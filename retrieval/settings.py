@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     index_path: Path | None = Field(
         None, description="Folder of the search index; default: 'index' beside the database."
     )
+    index_snapshot_path: Path | None = Field(
+        None,
+        description="Folder of search index snapshots, on a volume the replicas share: the leading replica refreshes"
+        " one every NEWSBOT_INDEX_SNAPSHOT_HOURS, and a replica whose index must be built copies the newest and"
+        " replays the changes after it, instead of reading the whole store.",
+    )
+    index_snapshot_hours: float = Field(
+        6.0, gt=0, le=24 * 30, description="Hours between the leader's snapshots of the search index."
+    )
     site_url: str = Field(
         DEFAULT_SITE_URL,
         description="Your site's address; relative article URLs and the demo articles' links are built on it.",

@@ -40,6 +40,8 @@ class Failure(StrEnum):
     SEND = "send"
     # An update whose handler failed (the user was told).
     UPDATE = "update"
+    # The leader's snapshot of the search index for new replicas (a full disk, the shared volume away).
+    SNAPSHOT = "snapshot"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,7 @@ class MetricsSnapshot:
     search_p99_ms: float | None = None
     store_write_failures: int = 0
     conflicts: int = 0
+    snapshot_failures: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -144,6 +147,7 @@ class Metrics:
             "errors": self._count("newsbot_failures", kind=Failure.UPDATE.value),
             "store_write_failures": self._count("newsbot_failures", kind=Failure.STORE_WRITE.value),
             "conflicts": self._count("newsbot_getupdates_conflicts"),
+            "snapshot_failures": self._count("newsbot_failures", kind=Failure.SNAPSHOT.value),
         }
         ordered = sorted(self._latencies)
         if not ordered:

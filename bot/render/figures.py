@@ -94,6 +94,13 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
                 tr("{count} (disk full or database away; the answers still went out)", count=metrics.store_write_failures),
             )
         )
+    if metrics.snapshot_failures:
+        rows.append(
+            (
+                tr("Index snapshots that failed"),
+                tr("{count} (new replicas build their index from the store meanwhile; see the log)", count=metrics.snapshot_failures),
+            )
+        )
     if metrics.conflicts:
         rows.append((tr("409 conflicts"), tr("{count} (another program polls this bot's token)", count=metrics.conflicts)))
     return rows

@@ -1,5 +1,5 @@
 """The serving bot's scheduled work (PTB's JobQueue): poll feeds, post to the channel, push to followers,
-tell the admins.
+tell the admins, send the weekly report, purge old questions, snapshot the search index.
 
 Each job runs at most once at a time (APScheduler's ``max_instances=1``;
 a run still going when the next is due makes that one skip), and feeds
@@ -20,14 +20,18 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application, ContextTypes
 
 from bot.i18n import Translator
+from bot.monitoring.metrics import Failure
 from bot.sending import channel, pushes, reports
 from bot.services import BotServices, services, services_in
+from retrieval import NewsbotError
 
 log = logging.getLogger(__name__)
 
 # How often the bot looks for feeds whose turn has come (each has its own interval).
 FEED_CHECK_EVERY = 60.0
 PURGE_EVERY = 6 * 3600.0
+# The first snapshot soon after start, so a new cluster's second replica finds one.
+SNAPSHOT_FIRST_AFTER = 60.0
 _JOB_OPTIONS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
@@ -81,6 +85,19 @@ async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("deleted %d questions past the retention period", deleted)
 
 
+async def snapshot_index(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Refresh the search index snapshot new replicas start from (NEWSBOT_INDEX_SNAPSHOT_PATH)."""
+    bot_services = services(context)
+    try:
+        snapshot, taken = await bot_services.archive.snapshot_index()
+    except NewsbotError as error:
+        bot_services.metrics.failed(Failure.SNAPSHOT)
+        log.error("could not refresh the search index snapshot: %s", error)
+        return
+    if taken:
+        log.info("search index snapshot written: %s (%d bytes)", snapshot.path, snapshot.size_bytes)
+
+
 async def take_over(bot_services: BotServices) -> None:
     """This process now runs the jobs: messages a crashed sender left half-sent are settled first."""
     interrupted = await bot_services.archive.outbox.recover()
@@ -115,7 +132,12 @@ def schedule(application: Application) -> None:
     ):
         name = job.__name__.replace("_", " ")
         jobs.run_repeating(_when_leading(job), every, first=first, name=name, job_kwargs=_JOB_OPTIONS)
-    report_at = services_in(application.bot_data).settings.report_at
+    settings = services_in(application.bot_data).settings
+    if settings.index_snapshot_path is not None:
+        every = settings.index_snapshot_hours * 3600
+        jobs.run_repeating(_when_leading(snapshot_index), every, first=SNAPSHOT_FIRST_AFTER, name="snapshot index",
+                           job_kwargs=_JOB_OPTIONS)  # fmt: skip
+    report_at = settings.report_at
     if report_at is not None:
         weekday, moment = report_at
         # PTB counts days from Sunday (0); ours from Monday (0).

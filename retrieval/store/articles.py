@@ -110,7 +110,7 @@ class SqlStore:
     async def generation(self) -> str:
         """This store's identity, kept by every search index built from it.
 
-        A restore gives the store a new one (``new_generation``): its change
+        A restore gives the store a new one (the restore forgets it): its change
         log went back in time, so an index built before must be rebuilt,
         however far its change numbers reach.
         """
@@ -121,11 +121,6 @@ class SqlStore:
             )
             (value,) = await tx.fetchone("SELECT value FROM secrets WHERE name = ?", (GENERATION,))
         return value
-
-    async def new_generation(self) -> str:
-        async with self.db.transaction() as tx:
-            await tx.execute("DELETE FROM secrets WHERE name = ?", (GENERATION,))
-        return await self.generation()
 
     async def upsert(self, batch: Sequence[PreparedArticle]) -> list[tuple[Outcome, int | None, str | None]]:
         results: list[tuple[Outcome, int | None, str | None]] = []

@@ -20,10 +20,12 @@ import os
 import shutil
 import sqlite3
 import stat
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import NewsbotError, StoreBusyError
+from retrieval.store.articles import GENERATION
 from retrieval.store.locks import ArchiveLock, ServingLock, lock_files
 from retrieval.store.sqlite import connect_read_only
 
@@ -74,6 +76,17 @@ def _copy(source: Path, target: Path) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _forget_generation(path: Path) -> None:
+    """Make a restored copy another store: every index built before (or a snapshot of one) is then rebuilt.
+
+    The backup carries the generation of the store it was taken of, whose
+    change log went on past the backup's; the next open gives it a new one.
+    """
+    with closing(sqlite3.connect(path)) as db, db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'secrets'").fetchone():
+            db.execute("DELETE FROM secrets WHERE name = ?", (GENERATION,))
 
 
 def partial_path(target: Path) -> Path:
@@ -175,6 +188,7 @@ def restore_store(source: Path, db_path: Path, index_path: Path) -> BackupInfo:
             restored = db_path.with_name(db_path.name + ".restored")
             try:
                 _copy(source, restored)
+                _forget_generation(restored)
             except (OSError, sqlite3.Error) as error:
                 raise BackupError(f"restore failed: {error}") from error
             for suffix in ("-wal", "-shm"):
