@@ -14,6 +14,7 @@ import pytest
 from bot.cli import main
 from bot.render import terminal
 from retrieval.models import Headline, SearchHit, SearchResult, Snippet
+from retrieval.store.locks import ServingLock
 from tests import feeds
 from tests.conftest import article, write_jsonl
 from tests.pages import Route, serve
@@ -289,3 +290,29 @@ def test_env_file_names_the_archive_wherever_the_command_is_typed(
     assert (tmp_path / "state" / "newsbot.sqlite3").exists() and not (tmp_path / "etc" / "newsbot-data").exists()
     code, _, err = run(capsys, "--env-file", str(tmp_path / "missing.env"), "stats")
     assert code == 2 and err == f"newsbot: cannot read --env-file {tmp_path / 'missing.env'}: No such file or directory\n"
+
+
+def test_index_export_then_import_on_another_replica_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_LOAD_SEEDS", "false")
+    run(capsys, "load", "-q", str(write_jsonl(tmp_path / "a.jsonl", [article(n) for n in range(8)])))
+    code, out, _ = run(capsys, "index", "export", str(tmp_path / "snapshots"))
+    assert code == 0 and "Wrote a snapshot of the search index to" in out and "index-000000000008" in out
+    code, out, _ = run(capsys, "index", "export", str(tmp_path / "snapshots"))
+    assert code == 0 and "already holds every change" in out
+    code, _, err = run(capsys, "index", "export")
+    assert code == 2 and "NEWSBOT_INDEX_SNAPSHOT_PATH" in err
+
+    run(capsys, "load", "-q", str(write_jsonl(tmp_path / "b.jsonl", [article(n) for n in range(8, 11)])))
+    monkeypatch.setenv("NEWSBOT_INDEX_PATH", str(tmp_path / "other-index"))
+    code, out, _ = run(capsys, "index", "import", str(tmp_path / "snapshots"))
+    assert code == 0 and "is now a copy of" in out and "(to change 8)" in out
+    code, out, _ = run(capsys, "ask", "topic9")
+    assert code == 0 and out.startswith("1. Story number 9\n")  # loaded after the snapshot
+
+    code, _, err = run(capsys, "index", "import", str(tmp_path / "nowhere"))
+    assert code == 2 and "holds no snapshot of the search index" in err
+    with ServingLock(Path("newsbot-data/newsbot.sqlite3")):
+        code, _, err = run(capsys, "index", "import", str(tmp_path / "snapshots"))
+    assert code == 2 and "already serving" in err
