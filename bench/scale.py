@@ -241,6 +241,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="a checkout of another tree to serve beside this one")
     parser.add_argument("--postgres", help="also copy the archive into this PostgreSQL database and serve from it")
     parser.add_argument("--no-replica", action="store_true", help="skip the replica's start from a snapshot")
+    parser.add_argument("--no-sqlite", action="store_true", help="with --postgres: skip serving from the SQLite file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--directory", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -263,10 +264,11 @@ def main() -> None:
                 f" load peak RSS {built['build_peak_rss_mb']:.0f} MB",
                 flush=True,
             )
-        print("SQLite, the full answer (Archive.search, 3 results with quotes), one at a time:")
-        serve_beside(directory, args.passages, None, baseline)
-        if not args.no_replica:
-            report_replica("SQLite", run("replica", directory, args.passages))
+        if not (args.no_sqlite and args.postgres):
+            print("SQLite, the full answer (Archive.search, 3 results with quotes), one at a time:")
+            serve_beside(directory, args.passages, None, baseline)
+            if not args.no_replica:
+                report_replica("SQLite", run("replica", directory, args.passages))
         if args.postgres:
             copied = run("copy", directory, args.passages, args.postgres)
             print(f"copy-store into PostgreSQL: {copied['copy_s']:.0f} s", flush=True)
