@@ -155,6 +155,18 @@ def read_params(path: Path) -> IndexParams | None:
         return None
 
 
+def _copy_files(source: Path, target: Path) -> None:
+    """Copy an index's two grains (not their lock files), then its params file: a copy cut short has none."""
+    for name in (_PASSAGES_DIR, _ARTICLES_DIR):
+        shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("*.lock"))
+    shutil.copy2(source / _PARAMS_FILE, target / _PARAMS_FILE)
+
+
+def folder_bytes(path: Path) -> int:
+    """The size of every file under ``path``: an index's or a snapshot's."""
+    return sum(entry.stat().st_size for entry in path.rglob("*") if entry.is_file())
+
+
 class _Grain:
     """One tantivy index (passages or articles) and its writer, held only while writing."""
 
@@ -356,9 +368,7 @@ class SearchIndex:
         self._articles.writer_or_busy()
         try:
             target.mkdir(parents=True)
-            for name in (_PASSAGES_DIR, _ARTICLES_DIR):
-                shutil.copytree(self.path / name, target / name, ignore=shutil.ignore_patterns("*.lock"))
-            shutil.copy2(self.path / _PARAMS_FILE, target / _PARAMS_FILE)
+            _copy_files(self.path, target)
         finally:
             self._passages.rollback()
             self._articles.rollback()
@@ -391,9 +401,7 @@ class SearchIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         self._wipe()
         if source is not None:
-            for name in (_PASSAGES_DIR, _ARTICLES_DIR):
-                shutil.copytree(source / name, self.path / name, ignore=shutil.ignore_patterns("*.lock"))
-            shutil.copy2(source / _PARAMS_FILE, self.path / _PARAMS_FILE)
+            _copy_files(source, self.path)
         self._passages = _Grain(_passage_schema(), self.path / _PASSAGES_DIR)
         self._articles = _Grain(_article_schema(), self.path / _ARTICLES_DIR)
 
@@ -479,4 +487,4 @@ class SearchIndex:
     def size_bytes(self) -> int:
         if self.path is None:
             return 0
-        return sum(entry.stat().st_size for entry in self.path.rglob("*") if entry.is_file())
+        return folder_bytes(self.path)

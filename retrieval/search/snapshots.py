@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.search.index import IndexParams, SearchIndex, index_exists, read_params
+from retrieval.search.index import IndexParams, SearchIndex, folder_bytes, index_exists, read_params
 
 PREFIX = "index-"
 KEEP = 2
@@ -51,7 +51,7 @@ def _snapshot_at(path: Path) -> Snapshot | None:
     params = read_params(path)
     if params is None or not index_exists(path):
         return None
-    return Snapshot(path, params, sum(entry.stat().st_size for entry in path.rglob("*") if entry.is_file()))
+    return Snapshot(path, params, folder_bytes(path))
 
 
 def snapshots_in(folder: Path) -> list[Snapshot]:
