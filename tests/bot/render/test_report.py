@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import Translator
-from bot.render.chart import HEIGHT, WIDTH, chart_of, draw
+from bot.render.chart import HEIGHT, WIDTH, available_fonts, chart_of, draw, drawable, shows
 from bot.render.report import MAX_CAPTION, report_caption, report_page
 from retrieval.insights.gaps import Gap, Trend
 from retrieval.insights.models import AskedQuestion, Insights
@@ -68,3 +68,27 @@ def test_the_page_stands_alone_and_escapes_what_readers_wrote() -> None:
     assert page.startswith("<!doctype html>") and "data:image/png;base64," in page
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'src="http' not in page and "<link" not in page and "@import" not in page  # nothing fetched
+
+
+@pytest.mark.parametrize("language", ["ru", "fa", "hi"])
+def test_a_chart_in_a_script_the_server_has_no_font_for_is_drawn_in_english(language: str) -> None:
+    chart = chart_of(report(), Translator(language))
+    dejavu_only = list(available_fonts(("DejaVu Sans",)).values())
+    assert shows(chart.english, dejavu_only)
+    # DejaVu Sans has Cyrillic and Persian letters (matplotlib 3.11 joins and orders them), not Devanagari's.
+    assert shows(chart, dejavu_only) is (language != "hi")
+
+
+def test_the_chart_is_in_hindi_where_the_server_has_a_devanagari_font() -> None:
+    chart = chart_of(report(), Translator("hi"))
+    if "Noto Sans Devanagari UI" not in available_fonts():
+        assert drawable(chart) is chart.english  # and draws: English labels instead of empty boxes
+        assert png_size(draw(chart)) == (WIDTH, HEIGHT)
+        pytest.skip("no Devanagari font here (the container image installs fonts-noto-ui-core)")
+    assert drawable(chart) is chart and png_size(draw(chart)) == (WIDTH, HEIGHT)
+
+
+def test_the_charts_numbers_and_dates_are_the_languages() -> None:
+    chart = chart_of(report(), Translator("ru"))
+    assert chart.subtitle == "На этой неделе: 80 вопросов, 15\xa0% без ответа; понравилось: 7, не понравилось: 4"
+    assert "нояб." in "".join(chart.week_labels) and chart.language == "ru"
