@@ -26,9 +26,14 @@ import io
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.i18n import ENGLISH, Translator
 from retrieval.insights.report import Report
+
+if TYPE_CHECKING:  # matplotlib is imported only to draw
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 WIDTH, HEIGHT, DPI = 1080, 1350, 135
 # Tried in this order for each letter (matplotlib's font fallback); those the server lacks are skipped.
@@ -144,6 +149,15 @@ def drawable(chart: Chart) -> Chart:
     return chart.english
 
 
+def fit_width(texts: list[Text], figure: Figure, smallest: float = 10) -> None:
+    """Shrink each line of ``texts`` until it fits the picture's width: a language's longer words (a Russian
+    subtitle is a fifth longer than the English) never run off the edges."""
+    renderer = figure.canvas.get_renderer()
+    for text in texts:
+        while text.get_window_extent(renderer).width > figure.bbox.width * 0.96 and text.get_fontsize() > smallest:
+            text.set_fontsize(text.get_fontsize() - 0.5)
+
+
 def draw(chart: Chart) -> bytes:
     """The PNG of ``chart`` (matplotlib, Agg: no display needed); its English twin if it cannot be shown right."""
     import matplotlib
@@ -166,8 +180,9 @@ def draw(chart: Chart) -> bytes:
         2, 1, figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, gridspec_kw={"height_ratios": (3, 2)}
     )
     try:
-        figure.suptitle(chart.title, fontsize=21, fontweight="bold", y=0.985)
-        figure.text(0.5, 0.928, chart.subtitle, ha="center", fontsize=14, color=_GREY)
+        title = figure.suptitle(chart.title, fontsize=21, fontweight="bold", y=0.985)
+        subtitle = figure.text(0.5, 0.928, chart.subtitle, ha="center", fontsize=14, color=_GREY)
+        fit_width([title, subtitle], figure)
         positions = range(len(chart.questions))
         daily.bar(positions, chart.questions, color=_BLUE, label=chart.questions_label, width=0.8)
         daily.set_xticks(list(positions), chart.day_labels, fontsize=13)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import Translator
-from bot.render.chart import HEIGHT, WIDTH, available_fonts, chart_of, draw, drawable, shows
+from bot.i18n import Translator, languages
+from bot.render.chart import HEIGHT, WIDTH, available_fonts, chart_of, draw, drawable, fit_width, shows
 from bot.render.report import MAX_CAPTION, report_caption, report_page
 from retrieval.insights.gaps import Gap, Trend
 from retrieval.insights.models import AskedQuestion, Insights
@@ -92,3 +93,29 @@ def test_the_charts_numbers_and_dates_are_the_languages() -> None:
     chart = chart_of(report(), Translator("ru"))
     assert chart.subtitle == "На этой неделе: 80 вопросов, 15\xa0% без ответа; понравилось: 7, не понравилось: 4"
     assert "нояб." in "".join(chart.week_labels) and chart.language == "ru"
+
+
+@pytest.mark.parametrize("language", languages())
+def test_the_charts_title_and_subtitle_fit_its_width_in_every_language(language: str) -> None:
+    """With a busy week's figures (99,999 questions, 5-digit ratings), measured as draw() sets them."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    busy = report()
+    busy = Report(busy.window, busy.end, busy.zone, replace(busy.insights, questions=99_999, liked=99_999, disliked=99_999),
+                  busy.days, busy.weeks)  # fmt: skip
+    chart = drawable(chart_of(busy, Translator(language)))
+    pyplot.rcParams["font.family"] = list(available_fonts()) or ["DejaVu Sans"]
+    figure = pyplot.figure(figsize=(WIDTH / 135, HEIGHT / 135), dpi=135)
+    try:
+        title = figure.suptitle(chart.title, fontsize=21, fontweight="bold")
+        subtitle = figure.text(0.5, 0.928, chart.subtitle, ha="center", fontsize=14)
+        fit_width([title, subtitle], figure)
+        renderer = figure.canvas.get_renderer()
+        for text, readable in ((title, 16), (subtitle, 10.5)):
+            assert text.get_window_extent(renderer).width <= WIDTH * 0.96, text.get_text()
+            assert text.get_fontsize() >= readable, text.get_text()  # shrunk a little at most, still read on a phone
+    finally:
+        pyplot.close(figure)
