@@ -95,6 +95,7 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     tr = await translator(update, context)
     forgotten = await services(context).archive.forget(user.id)
     await update.effective_message.reply_html(
+        # Translators: {questions} and {ratings} are “{count} questions”, “{count} ratings” as their own messages say them.
         tr.plural(
             "🗑 Done. I deleted everything I kept about you: {questions}, {ratings} and {count} followed topic;"
             " the articles you opened are no longer linked to you.",

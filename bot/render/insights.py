@@ -50,6 +50,7 @@ def render_insights(insights: Insights, window: str, tr: Translator = ENGLISH) -
     share = f" ({tr.percent(insights.nothing_share)})" if insights.questions else ""
     blocks = [
         "<b>" + tr("Reader insights: {window}", window=tr(_WINDOWS.get(window, window))) + "</b>\n"
+        # Translators: {questions} is “{count} questions” as its own message says it; this one's {count} is the readers.
         + tr.plural(
             "{questions} from {count} reader; {nothing} found nothing{share}; 👍 {liked} · 👎 {disliked}",
             "{questions} from {count} readers; {nothing} found nothing{share}; 👍 {liked} · 👎 {disliked}",

@@ -38,6 +38,7 @@ def report_caption(report: Report, tr: Translator = ENGLISH) -> Reply:
     insights = report.insights
     blocks = [
         "📊 <b>" + tr("Weekly report") + "</b> · " + escape(_period(report, tr)),
+        # Translators: {questions} is “{count} questions” as its own message says it; this one's {count} is the readers.
         tr.plural(
             "{questions} from {count} reader; {share} found nothing; 👍 {liked} · 👎 {disliked}",
             "{questions} from {count} readers; {share} found nothing; 👍 {liked} · 👎 {disliked}",
