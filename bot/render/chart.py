@@ -142,6 +142,25 @@ def _axis_sample(language: str) -> str:
     return tr.number(1_234_567.89, 1) + tr.percent(0.5)
 
 
+def _families_for(chart: Chart) -> list[str]:
+    """DejaVu Sans, then only the fallback fonts that draw some letter of ``chart`` (matplotlib warns about every
+    family it looks at for a bold title that has no bold face)."""
+    from matplotlib import ft2font
+
+    fonts = available_fonts()
+    text = {ord(char) for char in chart.texts() + _axis_sample(chart.language) if char.isprintable()}
+    if "DejaVu Sans" in fonts:
+        dejavu = ft2font.FT2Font(fonts["DejaVu Sans"])
+        text = {code for code in text if not dejavu.get_char_index(code)}
+    families = ["DejaVu Sans"]
+    for family, path in fonts.items():
+        font = ft2font.FT2Font(path)
+        if family != "DejaVu Sans" and any(font.get_char_index(code) for code in text):
+            families.append(family)
+            text = {code for code in text if not font.get_char_index(code)}
+    return families
+
+
 def drawable(chart: Chart) -> Chart:
     """``chart``, or its English twin when this server cannot show its language (no font for a letter)."""
     if chart.english is None or shows(chart, available_fonts().values()):
@@ -168,7 +187,7 @@ def draw(chart: Chart) -> bytes:
 
     chart = drawable(chart)
     tr = Translator(chart.language)
-    families = list(available_fonts()) or ["DejaVu Sans"]
+    families = _families_for(chart)
 
     def local(value: float, _: object = None) -> str:
         return tr.number(value, 1 if value % 1 else 0)
