@@ -41,6 +41,7 @@ from retrieval.outbox.models import OVERALL
 
 log = logging.getLogger(__name__)
 
+# The command menu, as Telegram shows it beside the text field (a description takes at most 256 characters).
 READER_COMMANDS = [
     BotCommand("ask", N_("Ask a question about the news")),
     BotCommand("latest", N_("The newest articles")),
@@ -141,7 +142,7 @@ def add_handlers(application: Application) -> None:
     )
     application.add_handler(CallbackQueryHandler(feeds.on_feed_button, pattern=r"^f\|"))
     application.add_handler(CallbackQueryHandler(follows.on_follow_button, pattern=r"^[wu]\|"))
-    application.add_handler(CallbackQueryHandler(language.on_language_button, pattern=r"^g\|"))
+    application.add_handler(CallbackQueryHandler(language.on_language_button, pattern=r"^gp?\|"))
     application.add_handler(CallbackQueryHandler(reports.on_report_button, pattern=r"^p\|"))
     application.add_handler(InlineQueryHandler(inline.inline_query))
     application.add_handler(ChosenInlineResultHandler(inline.chosen_result))
@@ -153,21 +154,31 @@ def _translated(commands: list[BotCommand], tr: Translator) -> list[BotCommand]:
     return [BotCommand(command.command, tr(command.description)) for command in commands]
 
 
+def menu_languages() -> dict[str, str]:
+    """The two-letter code Telegram takes for a menu (ISO 639-1) → the catalogue shown under it: a language's own
+    file, else its first regional one (pt_BR for pt); English is the menu without a code."""
+    menus: dict[str, str] = {}
+    for code in languages():
+        language = code.split("_")[0]
+        if language != "en" and len(language) == 2 and (language not in menus or code == language):
+            menus[language] = code
+    return menus
+
+
 async def register_commands(application: Application, settings: BotSettings) -> None:
     """Show the command menu in every language (admins see theirs too); a failure is only logged."""
+    menus = menu_languages()
     try:
         await application.bot.set_my_commands(READER_COMMANDS)
-        for code in languages():
-            if code != "en":  # Telegram shows these to readers whose app is in that language
-                await application.bot.set_my_commands(_translated(READER_COMMANDS, Translator(code)), language_code=code)
+        for language, code in menus.items():  # Telegram shows these to readers whose app is in that language
+            await application.bot.set_my_commands(_translated(READER_COMMANDS, Translator(code)), language_code=language)
         for admin_id in settings.admin_ids:
             scope = BotCommandScopeChat(admin_id)
             await application.bot.set_my_commands(ADMIN_COMMANDS, scope=scope)
-            for code in languages():
-                if code != "en":
-                    await application.bot.set_my_commands(
-                        _translated(ADMIN_COMMANDS, Translator(code)), scope=scope, language_code=code
-                    )
+            for language, code in menus.items():
+                await application.bot.set_my_commands(
+                    _translated(ADMIN_COMMANDS, Translator(code)), scope=scope, language_code=language
+                )
     except TelegramError as error:
         log.warning("could not register the command menu: %s", error)
 

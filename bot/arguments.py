@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.i18n import N_
+from bot.i18n import N_, Plural
 from retrieval import TopWindow
 from retrieval.feeds.intervals import DEFAULT_INTERVAL, parse_interval
+from retrieval.messages import Message, english
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
@@ -22,10 +23,13 @@ class UsageError(ValueError):
     reader's language: ``tr(error.message, **error.values)``.
     """
 
-    def __init__(self, message: str, **values: object) -> None:
+    def __init__(self, message: Message, **values: object) -> None:
         self.message = message
         self.values = values
-        super().__init__(message.format(**values))
+        super().__init__(english(message, **values))
+
+
+ASK_FOR = Plural("Please ask for 1 to {count} article, e.g. {usage}", "Please ask for 1 to {count} articles, e.g. {usage}")
 
 
 def parse_count_and_window(args: Sequence[str], *, allow_window: bool) -> tuple[int, TopWindow]:
@@ -38,7 +42,7 @@ def parse_count_and_window(args: Sequence[str], *, allow_window: bool) -> tuple[
         if word.isdigit() and not seen_count:
             count, seen_count = int(word), True
             if not 1 <= count <= MAX_COUNT:
-                raise UsageError(N_("Please ask for 1 to {most} articles, e.g. {usage}"), most=MAX_COUNT, usage=usage)
+                raise UsageError(ASK_FOR, count=MAX_COUNT, usage=usage)
         elif allow_window and word in {w.value for w in TopWindow} and not seen_window:
             window, seen_window = TopWindow(word), True
         else:

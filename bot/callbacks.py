@@ -7,9 +7,12 @@ offsets) and ``decode`` returns None for anything malformed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_CALLBACK_BYTES = 64
+# A catalogue's code: a language, then a script or region (ru, pt_BR, zh_Hant, sr_Latn_RS).
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z0-9]{2,4}){0,2}")
 _SEPARATOR = "|"
 _WINDOWS = ("week", "month", "all")
 
@@ -75,7 +78,16 @@ class Unfollow:
 
 @dataclass(frozen=True, slots=True)
 class ChooseLanguage:
+    """Write in the language of catalogue ``code``; "" follows the reader's Telegram app again."""
+
     code: str
+
+
+@dataclass(frozen=True, slots=True)
+class LanguagePage:
+    """Another page of /language's buttons."""
+
+    page: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +98,7 @@ class ReportDetails:
 
 
 Callback = (
-    ChooseLanguage | SearchPage | LatestPage | TopPage | ReadArticle | Feedback | FeedAction | FollowQuestion | Unfollow
+    ChooseLanguage | LanguagePage | SearchPage | LatestPage | TopPage | ReadArticle | Feedback | FeedAction | FollowQuestion | Unfollow
     | ReportDetails
 )  # fmt: skip
 
@@ -107,6 +119,8 @@ def encode(callback: Callback) -> str:
             parts = ["f", action, str(feed_id)]
         case ChooseLanguage(code):
             parts = ["g", code]
+        case LanguagePage(page):
+            parts = ["gp", str(page)]
         case FollowQuestion(key):
             parts = ["w", key]
         case Unfollow(topic_id):
@@ -144,8 +158,10 @@ def decode(data: str | None) -> Callback | None:
         return Feedback(numbers[0], values[1] == "1")
     if kind == "f" and len(values) == 2 and values[0] in FEED_ACTIONS and numbers[1] is not None:
         return FeedAction(values[0], numbers[1])
-    if kind == "g" and len(values) == 1 and values[0].isalpha() and values[0].isascii() and len(values[0]) <= 8:
+    if kind == "g" and len(values) == 1 and (values[0] == "" or _LANGUAGE_CODE.fullmatch(values[0])):
         return ChooseLanguage(values[0])
+    if kind == "gp" and len(values) == 1 and _number(values[0], 1000) is not None:
+        return LanguagePage(int(values[0]))
     if kind == "w" and len(values) == 1 and values[0].isalnum():
         return FollowQuestion(values[0])
     if kind == "u" and len(values) == 1 and numbers[0] is not None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import errno
 
-from retrieval.messages import english_text
+from retrieval.messages import Message, english_text
 
 
 class NewsbotError(Exception):
@@ -30,12 +30,12 @@ class IngestError(NewsbotError):
 
     ``where`` names the place in the input ("line 4", "item 2", a URL) and
     ``field`` the offending field, so a report can point at it exactly.
-    ``message`` is the reason as an English template and ``values`` fill it,
-    so a front end can say it in another language (the bot's catalogue has
+    ``message`` is the reason as an English template (a ``Plural`` when it
+    counts something) and ``values`` fill it, so a front end can say it in another language (the bot's catalogue has
     every message); ``reason`` is the English text.
     """
 
-    def __init__(self, message: str, *, where: str | None = None, field: str | None = None, **values: object) -> None:
+    def __init__(self, message: Message, *, where: str | None = None, field: str | None = None, **values: object) -> None:
         self.message = message
         self.values = values
         self.reason = english_text(message, values)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from retrieval.messages import Message
 from retrieval.text.chunker import Chunk
 
 
@@ -107,13 +108,14 @@ class Outcome(StrEnum):
 class Failure:
     """One input that could not be loaded, and why.
 
-    ``reason`` is English; ``message`` (a template) and ``values`` let a front
-    end say it in another language, and ``field`` names the field it concerns.
+    ``reason`` is English; ``message`` (a template, or a ``Plural``) and
+    ``values`` let a front end say it in another language, and ``field``
+    names the field it concerns.
     """
 
     source: str
     reason: str
-    message: str = ""
+    message: Message = ""
     values: dict[str, object] = field(default_factory=dict)
     field: str | None = None
 
@@ -160,7 +162,7 @@ class LoadReport:
         self,
         source: str,
         reason: str,
-        message: str = "",
+        message: Message = "",
         values: dict[str, object] | None = None,
         field_name: str | None = None,
     ) -> None:

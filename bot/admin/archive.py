@@ -67,4 +67,4 @@ async def reindex_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     except IndexBusyError as error:
         await edit_message(status, Reply(escape(str(error))))
         return
-    await edit_message(status, Reply(tr("Search index rebuilt: {count} passages.", count=count)))
+    await edit_message(status, Reply(tr.plural("Search index rebuilt: {count} passage.", "Search index rebuilt: {count} passages.", count)))

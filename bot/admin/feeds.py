@@ -119,12 +119,14 @@ async def on_feed_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     action = callbacks.decode(query.data)
     tr = await translator(update, context)
     if not isinstance(action, callbacks.FeedAction) or query.message is None:
+        # Translators: popup, at most 200 characters.
         await query.answer(tr("This list has expired. Send /feeds again."))
         return
     if action.action != "list":
         try:
             feed = await bot_services.archive.feeds.get(action.feed_id)
         except NotFoundError:
+            # Translators: popup, at most 200 characters.
             await query.answer(tr("That feed was removed."))
             await edit_message(query.message, await _feed_list(bot_services, tr))
             return
@@ -133,6 +135,7 @@ async def on_feed_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await edit_message(query.message, render_remove_question(feed, tr))
         return
     if action.action == "check":
+        # Translators: popup, at most 200 characters.
         await query.answer(tr("Polling…"))
         result = await bot_services.archive.feeds.poll(action.feed_id)
         await query.message.reply_html(

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
+# Translators: popup (and a message), at most 200 characters.
 REFUSED = N_("Sorry, only the site's editors can do that. Ask me a question instead, or see /help.")
 
 

@@ -43,9 +43,11 @@ async def load_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_html(tr("Send the article addresses after the command: <code>/load https://…</code>"))
         return
     if len(urls) > MAX_URLS:
-        await message.reply_html(tr("Please send at most {most} addresses at a time.", most=MAX_URLS))
+        await message.reply_html(
+            tr.plural("Please send at most {count} address at a time.", "Please send at most {count} addresses at a time.", MAX_URLS)
+        )
         return
-    status = await message.reply_html(tr("Loading {count} pages…", count=len(urls)))
+    status = await message.reply_html(tr.plural("Loading {count} page…", "Loading {count} pages…", len(urls)))
     archive = services(context).archive
     lines = []
     for url in urls:
@@ -93,8 +95,8 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             tr(
                 "That file is {size} MB; the limit is {limit} MB. Split it, or load it on the server with"
                 " <code>newsbot load</code>.",
-                size=tr.digits(f"{upload.file_size / 1e6:.1f}"),
-                limit=tr.digits(f"{settings.max_upload_bytes / 1e6:.0f}"),
+                size=tr.number(upload.file_size / 1e6, 1),
+                limit=tr.number(settings.max_upload_bytes / 1e6),
             )
         )
         return
@@ -126,9 +128,15 @@ class _StatusProgress:
             return
         self.last_edit = now
         tr = self.tr
-        total = f" / {tr.number(state.total)}" if state.total else ""
         name = tr.isolate(escape(self.name))
-        await _edit_status(self.status, tr("Loaded {done}{total} articles from {name} …", done=state.done, total=total, name=name))
+        if state.total:
+            text = tr.plural(
+                "Loaded {done} / {count} article from {name} …", "Loaded {done} / {count} articles from {name} …",
+                state.total, done=state.done, name=name,
+            )  # fmt: skip
+        else:
+            text = tr.plural("Loaded {count} article from {name} …", "Loaded {count} articles from {name} …", state.done, name=name)
+        await _edit_status(self.status, text)
 
 
 async def _edit_status(status: Message, text: str) -> None:

@@ -1,72 +1,56 @@
-"""The bot's languages: gettext catalogues read with Babel, numbers and dates in the reader's digits.
+"""The ``Translator`` every message goes through: words, plurals, numbers and dates by the language's rules.
 
-Every message the bot sends goes through a ``Translator``: ``tr("Latest
-articles")``. The English text is the message id (gettext's convention), so
-English needs no catalogue; every other language is one file,
-``bot/i18n/locales/<code>.po``, read with Babel when the bot starts (no compile
-step). To add a language, copy ``fa.po`` to ``<code>.po`` (the two-letter
-code Telegram sends as ``language_code``), set its ``Language:`` header and
-translate each ``msgstr``; ``tests/bot/i18n/test_catalogues.py`` checks it has every
-message and the same placeholders.
+``tr("Latest articles")`` says a message in the reader's language; a message
+that counts something is a plural, ``tr.plural("{count} view", "{count}
+views", count)`` (or a ``Plural`` defined elsewhere, ``tr(LIMIT, count=n)``),
+and its form is the one the language's rules choose for the number (Russian
+1 просмотр, 3 просмотра, 5 просмотров). Whole numbers in the values, and
+those written with ``number``, ``percent``, ``date`` and ``ago``, follow the
+language's CLDR conventions through Babel: separators (12 345 in Russian,
+12.345 in German), digits (Persian ۱۲٬۳۴۵, from CLDR's default numbering
+system: Arabic keeps 0–9, as CLDR's generic Arabic and Arabic newsrooms
+online write them), month names and word order of dates.
 
-Persian reads right to left: its numbers and dates use Persian digits, and
-text that runs the other way inside a Persian line (an English headline, a
-URL, a question in Latin letters) is wrapped in Unicode isolates
-(``isolate``), so it cannot reorder the words around it.
+Right-to-left languages (Persian, Arabic, Hebrew, Urdu: CLDR's character
+order) wrap text that runs the other way inside a line (an English headline,
+a URL, a question in Latin letters) in Unicode isolates (``isolate``), so it
+cannot reorder the words around it.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date, datetime, timedelta
 
-from babel.core import Locale
-from babel.dates import format_date
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from babel.dates import format_skeleton, format_timedelta
+from babel.numbers import NumberPattern, format_percent
 
-LOCALES = Path(__file__).parent / "locales"
-DEFAULT = "en"
-_RTL = {"fa", "ar", "he", "ur"}
-_DIGITS = {"fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"), "ar": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")}
+from bot.i18n.catalogues import DEFAULT, catalogues, locale
+from retrieval.messages import Message, Plural
+
 _FSI, _PDI = "\u2068", "\u2069"
-
-
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
-    """Mark text to translate later, where it is defined: the catalogue test finds it, ``tr`` translates it."""
-    return message
+# The zero of each CLDR numbering system some locale uses by default (digits 1–9 follow it in Unicode);
+# Babel formats with the locale's separators but always with ASCII digits.
+_ZEROS = {
+    "arab": "٠", "arabext": "۰", "beng": "০", "deva": "०", "mymr": "၀", "tibt": "༠", "olck": "᱐",
+    "nkoo": "߀", "mtei": "꯰", "cakm": "𑄶", "adlm": "𞥐", "hmnp": "𞅀",
+}  # fmt: skip
 
 
 @functools.cache
-def catalogues() -> dict[str, dict[str, str]]:
-    """Every language's messages: code → {English text: translation}; English is empty (the ids are English)."""
-    found: dict[str, dict[str, str]] = {DEFAULT: {}}
-    for path in sorted(LOCALES.glob("*.po")):
-        with path.open("rb") as file:
-            catalog: Catalog = read_po(file, locale=path.stem)
-        found[path.stem] = {
-            str(message.id): str(message.string) for message in catalog if message.id and message.string and not message.fuzzy
-        }
-    return found
+def _digit_table(code: str) -> dict[int, str] | None:
+    zero = _ZEROS.get(locale(code).default_numbering_system)
+    return str.maketrans("0123456789", "".join(chr(ord(zero) + digit) for digit in range(10))) if zero else None
 
 
-def languages() -> list[str]:
-    return sorted(catalogues())
-
-
-def language_name(code: str) -> str:
-    """The language's own name ("English", "فارسی")."""
-    return (Locale.parse(code).get_display_name(code) or code).capitalize() if code != "fa" else "فارسی"
-
-
-def pick_language(chosen: str | None, telegram_code: str | None, default: str = DEFAULT) -> str:
-    """The reader's language: the one they chose with /language, else their Telegram app's, else ``default``."""
-    for code in (chosen, (telegram_code or "").split("-")[0].lower()):
-        if code and code in catalogues():
-            return code
-    return default
+@functools.cache
+def _number_pattern(code: str, places: int) -> NumberPattern:
+    """The language's decimal pattern (its grouping: 12,34,567 in Hindi) with exactly ``places`` decimals."""
+    pattern = copy.copy(locale(code).decimal_formats[None])
+    pattern.frac_prec = (places, places)
+    return pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,42 +59,70 @@ class Translator:
 
     language: str = DEFAULT
 
-    def __call__(self, message: str, **values: object) -> str:
-        """``message`` in this language, with ``{name}`` placeholders filled (numbers in this language's digits)."""
-        text = catalogues().get(self.language, {}).get(message, message)
+    def __call__(self, message: Message, **values: object) -> str:
+        """``message`` in this language, ``{name}`` placeholders filled (whole numbers written the language's way).
+
+        A ``Plural`` takes its form from the value ``count``.
+        """
+        catalogue = catalogues().get(self.language) or catalogues()[DEFAULT]
+        if isinstance(message, Plural):
+            count = values.get("count")
+            if not isinstance(count, int):
+                raise TypeError(f"a plural needs a whole number as count, got {count!r}: {message.other!r}")
+            text = catalogue.counted(message.one, message.other, count)
+        else:
+            text = catalogue.text(message)
         if not values:
             return text
         shown = {name: self.number(value) if isinstance(value, int) else value for name, value in values.items()}
         return text.format(**shown)
 
+    def plural(self, one: str, other: str, count: int, **values: object) -> str:
+        """``one`` or ``other`` (gettext's ``ngettext``) in this language, in the form its rules give ``count``."""
+        return self(Plural(one, other), count=count, **values)
+
     @property
     def rtl(self) -> bool:
-        return self.language in _RTL
+        """Whether this language is written right to left (CLDR's character order)."""
+        return locale(self.language).character_order == "right-to-left"
 
     def digits(self, text: str) -> str:
-        """``text`` with ASCII digits written in this language's digits."""
-        table = _DIGITS.get(self.language)
+        """``text`` with ASCII digits written in this language's digits (Persian ۰–۹)."""
+        table = _digit_table(self.language)
         return text.translate(table) if table else text
 
-    def number(self, value: int) -> str:
-        """12,345 / ۱۲٬۳۴۵."""
-        if self.language in _DIGITS:
-            return self.digits(f"{value:,}".replace(",", "٬"))
-        return f"{value:,}"
+    def number(self, value: float, places: int = 0) -> str:
+        """12,345 / 12 345 / 12,34,567 / ۱۲٬۳۴۵; with ``places`` decimals, 1.5 / 1,5 / ۱٫۵."""
+        return self.digits(_number_pattern(self.language, places).apply(value, locale(self.language), numbering_system="default"))
+
+    def percent(self, share: float) -> str:
+        """A share of 1 as a whole percentage: 12% / 12 % / %12 / ۱۲٪."""
+        return self.digits(format_percent(share, locale=locale(self.language), numbering_system="default"))
 
     def date(self, moment: datetime | None) -> str:
-        """"28 Nov 2026" / "۲۸ نوامبر ۲۰۲۶" ("" for no date)."""
+        """"28 Nov 2026" / "28 нояб. 2026 г." / "۲۸ نوامبر ۲۰۲۶" ("" for no date)."""
         if moment is None:
             return ""
         if self.language == DEFAULT:
             return f"{moment.day} {moment:%b %Y}"
-        return self.digits(format_date(moment.date(), format="d MMM y", locale=self.language))
+        return self.digits(format_skeleton("yMMMd", moment.date(), locale=locale(self.language)))
 
     def day(self, day: date) -> str:
-        """"24 Nov" / "۲۴ نوامبر": a day of this year's weeks, without the year."""
+        """"24 Nov" / "24 нояб." / "۲۴ نوامبر": a day of this year's weeks, without the year."""
         if self.language == DEFAULT:
             return f"{day.day} {day:%b}"
-        return self.digits(format_date(day, format="d MMM", locale=self.language))
+        return self.digits(format_skeleton("MMMd", day, locale=locale(self.language)))
+
+    def ago(self, moment: datetime | None, now: datetime) -> str:
+        """How long ago: "3 min. ago", "3 ч назад", "۳ ساعت پیش"; "just now" under a minute, "never" for None."""
+        if moment is None:
+            return self("never")
+        delta = now - moment
+        if delta < timedelta(minutes=1):
+            return self("just now")
+        return self.digits(
+            format_timedelta(-delta, add_direction=True, format="short", threshold=1, locale=locale(self.language))
+        )
 
     def isolate(self, text: str) -> str:
         """Text from elsewhere (a headline, a question, a URL) set apart so a right-to-left line keeps its order."""

@@ -113,6 +113,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         answered = True
     finally:
         if not answered:
+            # Translators: popup, at most 200 characters.
             await query.answer(tr("Sorry, that did not work. Please try again."))
 
 

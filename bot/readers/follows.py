@@ -15,7 +15,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Plural, Translator
 from bot.render.follows import render_topics
 from bot.render.html import Reply, escape
 from bot.replies import edit_message
@@ -40,6 +40,7 @@ async def may_change_topics(chat: Chat, user: User | None, context: ContextTypes
     return member.status in _ADMINS
 
 
+# Translators: popup (and a message), at most 200 characters.
 GROUP_ADMINS_ONLY = N_("In a group, only its admins can choose the topics it follows.")
 
 
@@ -56,10 +57,14 @@ _FOLLOW_REFUSED = {
     FollowOutcome.COMMON_WORDS: N_(
         "Those are all very common words. Follow names, places or topics, e.g. <code>/follow MEK Albania</code>"
     ),
-    FollowOutcome.TOO_MANY_WORDS: N_(
-        "Please follow at most {most} words at a time: an article must contain every one to match."
+    FollowOutcome.TOO_MANY_WORDS: Plural(
+        "Please follow at most {count} word at a time: an article must contain every one to match.",
+        "Please follow at most {count} words at a time: an article must contain every one to match.",
     ),
-    FollowOutcome.LIMIT: N_("You follow {count} topics already, the most I keep. Unfollow one in /following first."),
+    FollowOutcome.LIMIT: Plural(
+        "You follow {count} topic already, the most I keep. Unfollow one in /following first.",
+        "You follow {count} topics already, the most I keep. Unfollow one in /following first.",
+    ),
 }
 
 
@@ -156,6 +161,7 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     bot_services = services(context)
     tr = await translator(update, context)
     if not isinstance(message, Message) or not isinstance(action, callbacks.FollowQuestion | callbacks.Unfollow):
+        # Translators: popup, at most 200 characters.
         await query.answer(tr("This button has expired."))
         return
     if not await may_change_topics(message.chat, update.effective_user, context):
@@ -164,6 +170,7 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if isinstance(action, callbacks.FollowQuestion):
         remembered = await bot_services.archive.recall_question(action.key)
         if remembered is None:
+            # Translators: popup, at most 200 characters.
             await query.answer(tr("This answer has expired. Use /follow WORDS instead."))
             return
         await query.answer()
@@ -173,5 +180,6 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         topic = await bot_services.archive.follows.unfollow(message.chat.id, action.topic_id)
         await query.answer(shorten(tr("Unfollowed “{topic}”.", topic=topic.words), 190))
     except NotFoundError:
+        # Translators: popup, at most 200 characters.
         await query.answer(tr("You no longer follow that topic."))
     await edit_message(message, await _topic_list(message.chat.id, bot_services, tr))

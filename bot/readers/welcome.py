@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import N_
+from bot.i18n import N_, Plural
 from bot.readers.answers import send_article
 from bot.services import services, translator
 from retrieval.models import OpenedVia
@@ -38,12 +38,17 @@ HELP = N_(
     "/following — your topics, with buttons to unfollow\n"
     "/unfollow number|words — stop following one\n"
     "/stop — pause all new-article messages, /resume — get them again\n"
-    "/language — English or فارسی\n\n"
+    "/language — the language I write in\n\n"
     "<b>In any chat</b>\n"
     "Type @ and my username, then a question, to share an article there.\n\n"
     "<b>Privacy</b>\n"
-    "I keep your questions and 👍/👎 for {days} days so the newsroom learns what readers look for, "
-    "under a code instead of your Telegram id. /forget deletes them and your topics at once."
+    "{privacy}"
+)
+PRIVACY = Plural(
+    "I keep your questions and 👍/👎 for {count} day so the newsroom learns what readers look for, "
+    "under a code instead of your Telegram id. /forget deletes them and your topics at once.",
+    "I keep your questions and 👍/👎 for {count} days so the newsroom learns what readers look for, "
+    "under a code instead of your Telegram id. /forget deletes them and your topics at once.",
 )
 
 
@@ -78,7 +83,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     bot_services = services(context)
     tr = await translator(update, context)
     extra = tr(ADMIN_HELP) if bot_services.is_admin(update.effective_user) else ""
-    await update.effective_message.reply_html(tr(HELP, days=bot_services.settings.retention_days) + extra)
+    privacy = tr(PRIVACY, count=bot_services.settings.retention_days)
+    await update.effective_message.reply_html(tr(HELP, privacy=privacy) + extra)
 
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,12 +95,15 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     tr = await translator(update, context)
     forgotten = await services(context).archive.forget(user.id)
     await update.effective_message.reply_html(
-        tr(
-            "🗑 Done. I deleted everything I kept about you: {questions} questions, {ratings} ratings and"
-            " {topics} followed topics; the articles you opened are no longer linked to you.",
-            questions=forgotten.questions,
-            ratings=forgotten.feedback,
-            topics=forgotten.topics,
+        # Translators: {questions} and {ratings} are “{count} questions”, “{count} ratings” as their own messages say them.
+        tr.plural(
+            "🗑 Done. I deleted everything I kept about you: {questions}, {ratings} and {count} followed topic;"
+            " the articles you opened are no longer linked to you.",
+            "🗑 Done. I deleted everything I kept about you: {questions}, {ratings} and {count} followed topics;"
+            " the articles you opened are no longer linked to you.",
+            forgotten.topics,
+            questions=tr.plural("{count} question", "{count} questions", forgotten.questions),
+            ratings=tr.plural("{count} rating", "{count} ratings", forgotten.feedback),
         )
     )
 

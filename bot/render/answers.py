@@ -33,8 +33,10 @@ def _nav_row(
 ) -> list[InlineKeyboardButton]:
     row = []
     if back is not None:
+        # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
         row.append(InlineKeyboardButton(tr("‹ Back"), callback_data=callbacks.encode(back)))
     if more is not None:
+        # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
         row.append(InlineKeyboardButton(tr("More ›"), callback_data=callbacks.encode(more)))
     return row
 
@@ -87,6 +89,7 @@ def render_answer(
         text, shown = join_blocks(_answer_block(number, hit, False, tr) for number, hit in numbered)
     read_row = [
         InlineKeyboardButton(
+            # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
             tr("Read {number}", number=number), callback_data=callbacks.encode(callbacks.ReadArticle(hit.headline.id))
         )
         for number, hit in enumerate(result.hits[:shown], start=result.offset + 1)
@@ -94,6 +97,7 @@ def render_answer(
     back = callbacks.SearchPage(key, max(0, result.offset - page_size)) if result.offset and key else None
     more = callbacks.SearchPage(key, result.offset + page_size) if result.has_more and key else None
     follow = callbacks.encode(callbacks.FollowQuestion(key))
+    # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
     last_row = [InlineKeyboardButton(tr("🔔 Follow this topic"), callback_data=follow)] if key else []
     if question_id is not None:
         last_row += feedback_buttons(question_id)
@@ -138,7 +142,7 @@ def render_headlines(
     for number, item in enumerate(headlines, start=offset + 1):
         details = [part for part in (tr.date(item.published),) if part]
         if show_views:
-            details.append(tr("{count} views", count=item.views))
+            details.append(tr.plural("{count} view", "{count} views", item.views))
         suffix = f" · <i>{' · '.join(details)}</i>" if details else ""
         title_link = tr.isolate(link(shorten(item.title, MAX_TITLE_CHARS), item.url))
         blocks.append(f"{tr.number(number)}. {title_link}{suffix}")
@@ -149,7 +153,7 @@ def render_headlines(
 def render_article(article: Article, tr: Translator = ENGLISH) -> Reply:
     """An opened article: headline link, date and as many first paragraphs as fit."""
     header = [f"<b>{tr.isolate(link(shorten(article.title, MAX_TITLE_CHARS), article.url))}</b>"]
-    details = [part for part in (tr.date(article.published), tr("{count} views", count=article.views)) if part]
+    details = [part for part in (tr.date(article.published), tr.plural("{count} view", "{count} views", article.views)) if part]
     header.append(f"<i>{' · '.join(details)}</i>")
     paragraphs = [p.strip() for p in article.body.split("\n") if p.strip()]
     footer = link(tr("Read the full article on the site ›"), article.url)

@@ -8,21 +8,37 @@ the serving bot calls it in a short-lived process of its own
 its life after one report a week (bench/README, "The weekly report's
 chart"). Portrait, 1080 × 1350 pixels, large type: a phone shows it whole.
 
-matplotlib 3.11 lays out right-to-left text itself (Persian labels are
-shaped and ordered); its bundled DejaVu Sans has the Persian letters. When
-either is missing, ``draw`` takes the chart's English twin rather than show
-garbled labels.
+Labels, numbers and dates are in the admin's language (Babel: 1 234 in
+Russian, ۲۴ نوامبر in Persian). matplotlib 3.11 lays out right-to-left and
+other complex scripts itself (libraqm: Persian and Arabic joined and ordered,
+Devanagari's conjuncts formed); its bundled DejaVu Sans has Latin, Cyrillic,
+Greek, Arabic, Persian and Hebrew letters, and ``FONTS`` names the fonts
+that draw other scripts where the server has them (the container image
+installs fonts-noto-ui-core for Devanagari, Bengali, Thai…, and
+fonts-wqy-microhei for Chinese). When a letter has no font, or the layout it
+needs is missing, ``draw`` takes the chart's English twin rather than show
+empty boxes or unjoined letters.
 """
 
 from __future__ import annotations
 
 import io
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.i18n import ENGLISH, N_, Translator
+from bot.i18n import ENGLISH, Translator
 from retrieval.insights.report import Report
 
+if TYPE_CHECKING:  # matplotlib is imported only to draw
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
 WIDTH, HEIGHT, DPI = 1080, 1350, 135
+# Tried in this order for each letter (matplotlib's font fallback); those the server lacks are skipped.
+FONTS = ("DejaVu Sans", "Noto Sans Devanagari UI", "Noto Sans Bengali UI", "Noto Sans Thai UI", "Noto Sans Tamil UI",
+         "Noto Sans Myanmar UI", "Noto Sans Khmer UI", "WenQuanYi Micro Hei", "Noto Sans CJK SC")  # fmt: skip
 _BLUE, _ORANGE, _GREEN, _RED, _GREY = "#3a6ea5", "#e07b39", "#4c9a52", "#c4453c", "#666666"
 
 
@@ -43,8 +59,9 @@ class Chart:
     feedback_title: str
     liked_label: str
     disliked_label: str
-    digits: dict[str, str]
-    # The same chart in English, drawn instead when this matplotlib cannot show right-to-left labels.
+    # The language of the labels and of the axes' numbers.
+    language: str = "en"
+    # The same chart in English, drawn instead when this server cannot show the language's letters.
     english: Chart | None = None
 
     def texts(self) -> str:
@@ -55,16 +72,17 @@ class Chart:
 
 
 def chart_of(report: Report, tr: Translator = ENGLISH) -> Chart:
-    """The picture of ``report`` in ``tr``'s language (with its English twin for right-to-left languages)."""
+    """The picture of ``report`` in ``tr``'s language (with its English twin, should the language not be drawable)."""
     insights = report.insights
-    share = f"{insights.nothing_share:.0%}"
     days = report.days
     return Chart(
-        title=tr(N_("Reader questions, the last 8 weeks")),
-        subtitle=tr(
-            N_("This week: {questions} questions, {share} found nothing; liked {liked}, disliked {disliked}"),
-            questions=insights.questions,
-            share=tr.digits(share),
+        # Translators: chart title, at most about 40 characters to fit the picture.
+        title=tr("Reader questions, the last 8 weeks"),
+        subtitle=tr.plural(
+            "This week: {count} question, {share} found nothing; liked {liked}, disliked {disliked}",
+            "This week: {count} questions, {share} found nothing; liked {liked}, disliked {disliked}",
+            insights.questions,
+            share=tr.percent(insights.nothing_share),
             liked=insights.liked,
             disliked=insights.disliked,
         ),
@@ -74,27 +92,89 @@ def chart_of(report: Report, tr: Translator = ENGLISH) -> Chart:
         week_labels=tuple(tr.day(week.first_day) for week in report.weeks),
         liked=tuple(week.liked for week in report.weeks),
         disliked=tuple(week.disliked for week in report.weeks),
-        questions_label=tr(N_("questions a day")),
-        nothing_label=tr(N_("% found nothing")),
-        feedback_title=tr(N_("Ratings a week")),
-        liked_label=tr(N_("liked")),
-        disliked_label=tr(N_("disliked")),
-        digits={str(digit): tr.digits(str(digit)) for digit in range(10)},
-        english=chart_of(report) if tr.rtl else None,
+        questions_label=tr("questions a day"),
+        nothing_label=tr("% found nothing"),
+        feedback_title=tr("Ratings a week"),
+        liked_label=tr("liked"),
+        disliked_label=tr("disliked"),
+        language=tr.language,
+        english=None if tr.language == ENGLISH.language else chart_of(report),
     )
 
 
-def _shows(chart: Chart) -> bool:
-    """Whether this matplotlib lays out the chart's text: version 3.11 for right to left, and every letter in the font."""
-    import matplotlib
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
+def _needs_layout(text: str) -> bool:
+    """Whether ``text`` needs more than placing letters side by side: right to left, joined or reordered letters
+    (Arabic, Hebrew, Devanagari, Thai…), which matplotlib does with libraqm."""
+    return any(
+        unicodedata.bidirectional(char) in ("R", "AL") or unicodedata.category(char) in ("Mn", "Mc")
+        for char in text
+    )
 
-    if chart.english is not None and tuple(int(part) for part in matplotlib.__version__.split(".")[:2]) < (3, 11):
+
+def available_fonts(families: tuple[str, ...] = FONTS) -> dict[str, str]:
+    """Those of ``families`` this server has, each with its file, in order."""
+    from matplotlib import font_manager
+
+    found = {}
+    for family in families:
+        try:
+            found[family] = font_manager.findfont(family, fallback_to_default=False)
+        except ValueError:
+            continue
+    return found
+
+
+def shows(chart: Chart, font_files: Iterable[str]) -> bool:
+    """Whether the chart's text can be drawn right with ``font_files``: every letter in one of them, and
+    matplotlib's complex text layout (3.11's libraqm) where the script needs it."""
+    from matplotlib import ft2font
+
+    text = chart.texts() + _axis_sample(chart.language)
+    if _needs_layout(text) and not getattr(ft2font, "__libraqm_version__", None):
         return False
-    font = FT2Font(font_manager.findfont("DejaVu Sans"))
-    text = chart.texts() + "".join(chart.digits.values())
-    return all(font.get_char_index(ord(char)) for char in set(text) if not char.isspace())
+    fonts = [ft2font.FT2Font(path) for path in dict.fromkeys(font_files)]
+    return all(any(font.get_char_index(ord(char)) for font in fonts) for char in set(text) if char.isprintable() and not char.isspace())
+
+
+def _axis_sample(language: str) -> str:
+    """Every character the axes' numbers may use in ``language``."""
+    tr = Translator(language)
+    return tr.number(1_234_567.89, 1) + tr.percent(0.5)
+
+
+def _families_for(chart: Chart) -> list[str]:
+    """DejaVu Sans, then only the fallback fonts that draw some letter of ``chart`` (matplotlib warns about every
+    family it looks at for a bold title that has no bold face)."""
+    from matplotlib import ft2font
+
+    fonts = available_fonts()
+    text = {ord(char) for char in chart.texts() + _axis_sample(chart.language) if char.isprintable()}
+    if "DejaVu Sans" in fonts:
+        dejavu = ft2font.FT2Font(fonts["DejaVu Sans"])
+        text = {code for code in text if not dejavu.get_char_index(code)}
+    families = ["DejaVu Sans"]
+    for family, path in fonts.items():
+        font = ft2font.FT2Font(path)
+        if family != "DejaVu Sans" and any(font.get_char_index(code) for code in text):
+            families.append(family)
+            text = {code for code in text if not font.get_char_index(code)}
+    return families
+
+
+def drawable(chart: Chart) -> Chart:
+    """``chart``, or its English twin when this server cannot show its language (no font for a letter)."""
+    if chart.english is None or shows(chart, available_fonts().values()):
+        return chart
+    return chart.english
+
+
+def fit_width(texts: list[Text], figure: Figure, smallest: float = 10) -> None:
+    """Shrink each line of ``texts`` until it fits the picture's width: a language's longer words (a Russian
+    subtitle is a fifth longer than the English) never run off the edges."""
+    renderer = figure.canvas.get_renderer()
+    for text in texts:
+        while text.get_window_extent(renderer).width > figure.bbox.width * 0.96 and text.get_fontsize() > smallest:
+            text.set_fontsize(text.get_fontsize() - 0.5)
 
 
 def draw(chart: Chart) -> bytes:
@@ -105,21 +185,23 @@ def draw(chart: Chart) -> bytes:
     from matplotlib import pyplot
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    if chart.english is not None and not _shows(chart):
-        chart = chart.english
+    chart = drawable(chart)
+    tr = Translator(chart.language)
+    families = _families_for(chart)
 
     def local(value: float, _: object = None) -> str:
-        return "".join(chart.digits.get(char, char) for char in f"{value:g}")
+        return tr.number(value, 1 if value % 1 else 0)
 
     pyplot.rcParams.update(
-        {"font.family": "DejaVu Sans", "font.size": 15, "axes.spines.top": False, "axes.spines.right": False}
+        {"font.family": families, "font.size": 15, "axes.spines.top": False, "axes.spines.right": False}
     )
     figure, (daily, weekly) = pyplot.subplots(
         2, 1, figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, gridspec_kw={"height_ratios": (3, 2)}
     )
     try:
-        figure.suptitle(chart.title, fontsize=21, fontweight="bold", y=0.985)
-        figure.text(0.5, 0.928, chart.subtitle, ha="center", fontsize=14, color=_GREY)
+        title = figure.suptitle(chart.title, fontsize=21, fontweight="bold", y=0.985)
+        subtitle = figure.text(0.5, 0.928, chart.subtitle, ha="center", fontsize=14, color=_GREY)
+        fit_width([title, subtitle], figure)
         positions = range(len(chart.questions))
         daily.bar(positions, chart.questions, color=_BLUE, label=chart.questions_label, width=0.8)
         daily.set_xticks(list(positions), chart.day_labels, fontsize=13)
@@ -131,7 +213,7 @@ def draw(chart: Chart) -> bytes:
         share.plot(positions, [float("nan") if value is None else value for value in chart.nothing_share],
                    color=_ORANGE, linewidth=2.2, marker="o", markersize=3.5, label=chart.nothing_label)  # fmt: skip
         share.set_ylim(0, 100)
-        share.yaxis.set_major_formatter(FuncFormatter(lambda value, _: local(value) + "%"))
+        share.yaxis.set_major_formatter(FuncFormatter(lambda value, _: tr.percent(value / 100)))
         share.set_ylabel(chart.nothing_label, color=_ORANGE)
         share.spines["right"].set_visible(True)
 

@@ -18,27 +18,18 @@ from retrieval.text.shorten import shorten
 MAX_ERROR_CHARS = 200
 
 
-def _ago(moment: datetime | None, now: datetime, tr: Translator) -> str:
-    if moment is None:
-        return tr("never")
-    seconds = max(0, int((now - moment).total_seconds()))
-    for unit, size in ((N_("{count}d ago"), 86400), (N_("{count}h ago"), 3600), (N_("{count}m ago"), 60)):
-        if seconds >= size:
-            return tr(unit, count=seconds // size)
-    return tr("just now")
-
-
 def _feed_block(feed: Feed, now: datetime, tr: Translator) -> str:
     every = describe_interval(timedelta(seconds=feed.interval_seconds))
     state = tr("⏸ paused") if feed.paused else tr("▶️ every {interval}", interval=every)
     kind = f" ({escape(tr(feed.kind))})" if feed.kind else ""
     lines = [
         f"<b>{tr.number(feed.id)}.</b> {tr.isolate(link(shorten(feed.name, 80), feed.url))}{kind}",
-        tr(
+        tr.plural(
+            "{state} · last poll {ago} · {count} article added",
             "{state} · last poll {ago} · {count} articles added",
+            feed.items_added,
             state=state,
-            ago=_ago(feed.last_polled_at, now, tr),
-            count=feed.items_added,
+            ago=tr.ago(feed.last_polled_at, now),
         ),
     ]
     if feed.paused_reason and feed.paused_reason != PAUSED_BY_ADMIN:
@@ -46,7 +37,7 @@ def _feed_block(feed: Feed, now: datetime, tr: Translator) -> str:
     if feed.last_error:
         error = escape(shorten(say_stored(feed.last_error, tr), MAX_ERROR_CHARS))
         if feed.error_count > 1:
-            lines.append(tr("✗ Last error ({count} in a row): {error}", count=feed.error_count, error=error))
+            lines.append(tr.plural("✗ Last error ({count} in a row): {error}", "✗ Last error ({count} in a row): {error}", feed.error_count, error=error))
         else:
             lines.append(tr("✗ Last error: {error}", error=error))
     return "\n".join(lines)
@@ -71,17 +62,27 @@ def render_feeds(feeds: Sequence[Feed], now: datetime, tr: Translator = ENGLISH)
     blocks = [title] + [_feed_block(feed, now, tr) for feed in feeds]
     text, shown = join_blocks(blocks)
     if shown < len(blocks):
-        text += "\n\n" + tr("… and {count} more (see <code>newsbot feeds list</code>)", count=len(blocks) - shown)
+        more = len(blocks) - shown
+        text += "\n\n" + tr.plural(
+            "… and {count} more (see <code>newsbot feeds list</code>)", "… and {count} more (see <code>newsbot feeds list</code>)", more
+        )
     rows = []
     for feed in feeds[: shown - 1]:
         toggle = callbacks.FeedAction("resume" if feed.paused else "pause", feed.id)
-        label = tr("▶️ Resume {number}", number=feed.id) if feed.paused else tr("⏸ Pause {number}", number=feed.id)
+        if feed.paused:
+            # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
+            label = tr("▶️ Resume {number}", number=feed.id)
+        else:
+            # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
+            label = tr("⏸ Pause {number}", number=feed.id)
         check = callbacks.encode(callbacks.FeedAction("check", feed.id))
         remove = callbacks.encode(callbacks.FeedAction("remove", feed.id))
         rows.append(
             [
                 InlineKeyboardButton(label, callback_data=callbacks.encode(toggle)),
+                # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
                 InlineKeyboardButton(tr("🔄 Check {number}", number=feed.id), callback_data=check),
+                # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
                 InlineKeyboardButton(tr("🗑 Remove {number}", number=feed.id), callback_data=remove),
             ]
         )
@@ -92,9 +93,11 @@ def render_remove_question(feed: Feed, tr: Translator = ENGLISH) -> Reply:
     """Ask before removing a feed (the articles it brought stay)."""
     confirm = callbacks.encode(callbacks.FeedAction("confirm", feed.id))
     keep = callbacks.encode(callbacks.FeedAction("list", 0))
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(tr("Yes, remove it"), callback_data=confirm), InlineKeyboardButton(tr("No, keep it"), callback_data=keep)]]
-    )
+    # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
+    yes = InlineKeyboardButton(tr("Yes, remove it"), callback_data=confirm)
+    # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
+    no = InlineKeyboardButton(tr("No, keep it"), callback_data=keep)
+    keyboard = InlineKeyboardMarkup([[yes, no]])
     name = tr.isolate(link(shorten(feed.name, 80), feed.url))
     return Reply(
         tr("Remove feed {number} ({name})? The articles it brought stay in the archive.", number=feed.id, name=name),

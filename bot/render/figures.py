@@ -8,13 +8,14 @@ from retrieval import ArchiveStats
 from retrieval.feeds.models import FeedStats
 
 
-def format_size(num_bytes: float) -> str:
-    """Bytes in the largest decimal unit that keeps the number under 1000."""
+def format_size(num_bytes: float, tr: Translator = ENGLISH) -> str:
+    """Bytes in the largest decimal unit that keeps the number under 1000 (the unit symbols are the same in every
+    language; the number is written the language's way: 1.5 MB, 1,5 MB)."""
     for unit in ("B", "KB", "MB"):
         if num_bytes < 1000:
-            return f"{num_bytes:,.0f} {unit}" if unit == "B" else f"{num_bytes:,.1f} {unit}"
+            return f"{tr.number(num_bytes, 0 if unit == 'B' else 1)} {unit}"
         num_bytes /= 1000
-    return f"{num_bytes:,.1f} GB"
+    return f"{tr.number(num_bytes, 1)} GB"
 
 
 def outbox_counts(counts: dict[str, int], tr: Translator = ENGLISH) -> str:
@@ -36,7 +37,7 @@ def feed_rows(feeds: FeedStats, tr: Translator = ENGLISH) -> list[tuple[str, str
     posts = feeds.posts
     channel = outbox_counts(posts, tr)
     if posts.get("expired"):
-        channel += " · " + tr("{count} too old to post", count=posts["expired"])
+        channel += " · " + tr.plural("{count} too old to post", "{count} too old to post", posts["expired"])
     return [
         (tr("Feeds"), state),
         (tr("Last feed poll"), last_poll),
@@ -55,13 +56,13 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
         (tr("Articles"), tr.number(store.articles)),
         (tr("Passages"), tr("{count} ({indexed} in the search index)", count=store.passages, indexed=stats.indexed_passages)),
         (tr("Reader opens"), tr.number(store.opens)),
-        (tr("Database size"), tr.digits(format_size(store.db_bytes))),
-        (tr("Index size"), tr.digits(format_size(stats.index_bytes))),
+        (tr("Database size"), format_size(store.db_bytes, tr)),
+        (tr("Index size"), format_size(stats.index_bytes, tr)),
         (tr("Last load"), last),
     ]
     rows += feed_rows(stats.feeds, tr)
     rows += [
-        (tr("Followed topics"), tr("{topics} in {chats} chats", topics=stats.topics, chats=stats.following_chats)),
+        (tr("Followed topics"), tr.plural("{topics} in {count} chat", "{topics} in {count} chats", stats.following_chats, topics=stats.topics)),
         (tr("Pushes to followers"), outbox_counts(stats.pushes, tr)),
     ]
     if stats.index_problem:
@@ -70,7 +71,11 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
         rows.append(
             (
                 tr("Not yet indexed"),
-                tr("{count} changes (applied within seconds by the running bot)", count=stats.pending_changes),
+                tr.plural(
+                    "{count} change (applied within seconds by the running bot)",
+                    "{count} changes (applied within seconds by the running bot)",
+                    stats.pending_changes,
+                ),
             )
         )
     if metrics is None:
@@ -78,8 +83,9 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
     if metrics.search_p50_ms is None:
         latency = tr("no questions yet")
     else:
-        latency = tr.digits(
-            f"p50 {metrics.search_p50_ms:.1f} ms · p95 {metrics.search_p95_ms:.1f} ms · p99 {metrics.search_p99_ms:.1f} ms"
+        latency = " · ".join(
+            f"p{tr.digits(str(rank))} {tr.number(ms, 1)} ms"
+            for rank, ms in ((50, metrics.search_p50_ms), (95, metrics.search_p95_ms), (99, metrics.search_p99_ms))
         )
     rows += [
         (tr("Questions answered"), tr("{count} ({nothing} found nothing)", count=metrics.questions, nothing=metrics.no_results)),

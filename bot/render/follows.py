@@ -26,6 +26,7 @@ def _quote(hit: SearchHit, limit: int | None = None) -> str:
 
 
 def _read(number: int | None, article_id: int, tr: Translator) -> InlineKeyboardButton:
+    # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
     label = tr("Read ›") if number is None else tr("Read {number}", number=number)
     return InlineKeyboardButton(label, callback_data=callbacks.encode(callbacks.ReadArticle(article_id, "push")))
 
@@ -45,7 +46,8 @@ def render_push(hit: SearchHit, words: str, tr: Translator = ENGLISH) -> Reply:
 
 def render_digest(items: Sequence[tuple[SearchHit, str]], waiting: int, tr: Translator = ENGLISH) -> Reply:
     """Several new articles for one follower in one message; ``waiting`` more come in the next digest."""
-    blocks = ["🔔 <b>" + tr("{count} new articles on the topics you follow", count=len(items)) + "</b>"]
+    heading = tr.plural("{count} new article on the topics you follow", "{count} new articles on the topics you follow", len(items))
+    blocks = ["🔔 <b>" + heading + "</b>"]
     for number, (hit, words) in enumerate(items, start=1):
         date = tr.date(hit.headline.published)
         title = tr.isolate(link(shorten(hit.headline.title, MAX_TITLE_CHARS), hit.headline.url))
@@ -55,7 +57,7 @@ def render_digest(items: Sequence[tuple[SearchHit, str]], waiting: int, tr: Tran
             f"<blockquote>{tr.isolate(_quote(hit, DIGEST_QUOTE_CHARS))}</blockquote>"
         )
     if waiting:
-        blocks.append("<i>" + tr("{count} more in the next digest.", count=waiting) + "</i>")
+        blocks.append("<i>" + tr.plural("{count} more in the next digest.", "{count} more in the next digest.", waiting) + "</i>")
     text, shown = join_blocks(blocks)
     items_shown = items[: max(0, shown - 1)]
     buttons = [_read(number, hit.headline.id, tr) for number, (hit, _) in enumerate(items_shown, start=1)]
@@ -86,6 +88,7 @@ def render_topics(topics: Sequence[Topic], limit: int, paused: str | None, tr: T
     rows = [
         [
             InlineKeyboardButton(
+                # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
                 tr("✖ Unfollow {number}", number=number), callback_data=callbacks.encode(callbacks.Unfollow(topic.id))
             )
         ]

@@ -41,6 +41,7 @@ def _message(
     if quote_html:
         lines.append(f"<blockquote>{tr.isolate(quote_html)}</blockquote>")
     content = InputTextMessageContent("\n".join(lines), parse_mode=ParseMode.HTML)
+    # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
     button = InlineKeyboardButton(tr("Open in the bot ›"), url=deep_link(bot_username, headline.id))
     return content, InlineKeyboardMarkup([[button]])
 

@@ -18,7 +18,7 @@ _WINDOWS = {"week": N_("the last 7 days"), "month": N_("the last 30 days"), "all
 def _asked_line(number: int, item: AskedQuestion | Gap, tr: Translator = ENGLISH) -> str:
     extras = []
     if item.found_nothing:
-        extras.append(tr("{count} found nothing", count=item.found_nothing))
+        extras.append(tr.plural("{count} found nothing", "{count} found nothing", item.found_nothing))
     if item.disliked:
         extras.append(f"{tr.number(item.disliked)} 👎")
     suffix = f" ({', '.join(extras)})" if extras else ""
@@ -47,13 +47,15 @@ def gap_line(number: int, gap: Gap, tr: Translator = ENGLISH, *, with_trend: boo
 
 def render_insights(insights: Insights, window: str, tr: Translator = ENGLISH) -> str:
     """What readers asked, what they did not find, what they follow and open."""
-    share = f" ({tr.digits(f'{insights.nothing_share:.0%}')})" if insights.questions else ""
+    share = f" ({tr.percent(insights.nothing_share)})" if insights.questions else ""
     blocks = [
         "<b>" + tr("Reader insights: {window}", window=tr(_WINDOWS.get(window, window))) + "</b>\n"
-        + tr(
-            "{questions} questions from {readers} readers; {nothing} found nothing{share}; 👍 {liked} · 👎 {disliked}",
-            questions=insights.questions,
-            readers=insights.readers,
+        # Translators: {questions} is “{count} questions” as its own message says it; this one's {count} is the readers.
+        + tr.plural(
+            "{questions} from {count} reader; {nothing} found nothing{share}; 👍 {liked} · 👎 {disliked}",
+            "{questions} from {count} readers; {nothing} found nothing{share}; 👍 {liked} · 👎 {disliked}",
+            insights.readers,
+            questions=tr.plural("{count} question", "{count} questions", insights.questions),
             nothing=insights.found_nothing,
             share=share,
             liked=insights.liked,
@@ -61,7 +63,7 @@ def render_insights(insights: Insights, window: str, tr: Translator = ENGLISH) -
         ),
     ]
     followed = [
-        tr("{number}. {topic}: {count} chats", number=n, topic=tr.isolate(escape(shorten(t.words, 80))), count=t.chats)
+        tr.plural("{number}. {topic}: {count} chat", "{number}. {topic}: {count} chats", t.chats, number=n, topic=tr.isolate(escape(shorten(t.words, 80))))
         for n, t in enumerate(insights.most_followed, start=1)
     ]
     opened = [

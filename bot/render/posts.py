@@ -34,17 +34,20 @@ def render_channel_post(article: Article, bot_username: str, tr: Translator = EN
     opening = lead(article.body, LEAD_CHARS) or shorten(article.summary, LEAD_CHARS)
     if opening:
         lines.append("\n" + tr.isolate(escape(opening)))
+    # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
     button = InlineKeyboardButton(tr("Open in the bot ›"), url=deep_link(bot_username, article.id))
     return Reply("\n".join(lines), InlineKeyboardMarkup([[button]]))
 
 
 def render_summary_post(count: int, headlines: Sequence[Headline], bot_username: str, tr: Translator = ENGLISH) -> Reply:
     """The one post of a bulk load: how many articles arrived and the newest few headlines."""
-    blocks = ["📚 <b>" + tr("{count} articles added to the archive", count=count) + "</b>"]
+    blocks = ["📚 <b>" + tr.plural("{count} article added to the archive", "{count} articles added to the archive", count) + "</b>"]
     blocks += [f"• {tr.isolate(link(shorten(item.title, MAX_TITLE_CHARS), item.url))}" for item in headlines]
     if count > len(headlines):
-        blocks.append(tr("… and {count} more: ask the bot about them.", count=count - len(headlines)))
+        more = count - len(headlines)
+        blocks.append(tr.plural("… and {count} more: ask the bot about it.", "… and {count} more: ask the bot about them.", more))
     text, _ = join_blocks(blocks, separator="\n")
+    # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
     button = InlineKeyboardButton(tr("Ask the archive ›"), url=f"https://t.me/{bot_username}")
     return Reply(text, InlineKeyboardMarkup([[button]]))
 

@@ -16,7 +16,7 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.i18n import ENGLISH, N_, Translator
+from bot.i18n import ENGLISH, Translator
 from bot.render.html import Reply, escape, join_blocks
 from bot.render.insights import gap_line, trend_text
 from retrieval.insights.report import Report
@@ -36,28 +36,30 @@ def _period(report: Report, tr: Translator) -> str:
 def report_caption(report: Report, tr: Translator = ENGLISH) -> Reply:
     """The caption under the chart, within Telegram's 1,024 characters, and the Details button."""
     insights = report.insights
-    share = f"{insights.nothing_share:.0%}"
     blocks = [
-        "📊 <b>" + tr(N_("Weekly report")) + "</b> · " + escape(_period(report, tr)),
-        tr(
-            N_("{questions} questions from {readers} readers; {share} found nothing; 👍 {liked} · 👎 {disliked}"),
-            questions=insights.questions,
-            readers=insights.readers,
-            share=tr.digits(share),
+        "📊 <b>" + tr("Weekly report") + "</b> · " + escape(_period(report, tr)),
+        # Translators: {questions} is “{count} questions” as its own message says it; this one's {count} is the readers.
+        tr.plural(
+            "{questions} from {count} reader; {share} found nothing; 👍 {liked} · 👎 {disliked}",
+            "{questions} from {count} readers; {share} found nothing; 👍 {liked} · 👎 {disliked}",
+            insights.readers,
+            questions=tr.plural("{count} question", "{count} questions", insights.questions),
+            share=tr.percent(insights.nothing_share),
             liked=insights.liked,
             disliked=insights.disliked,
         ),
     ]
     gaps = [gap_line(number, gap, tr) for number, gap in enumerate(insights.gaps[:CAPTION_GAPS], start=1)]
     if gaps:
-        blocks.append("<b>" + tr(N_("Content gaps")) + "</b>\n" + "\n".join(gaps))
+        blocks.append("<b>" + tr("Content gaps") + "</b>\n" + "\n".join(gaps))
     else:
-        blocks.append(tr(N_("No content gaps this week: every question found something.")))
+        blocks.append(tr("No content gaps this week: every question found something."))
     text, shown = join_blocks(blocks, limit=MAX_CAPTION)
     if shown < len(blocks):  # the gaps did not fit whole: as many lines of them as fit
         text, _ = join_blocks(blocks[:2] + gaps, separator="\n", limit=MAX_CAPTION)
     details = callbacks.encode(callbacks.ReportDetails(int(report.end.timestamp())))
-    return Reply(text, InlineKeyboardMarkup([[InlineKeyboardButton(tr(N_("Details ›")), callback_data=details)]]))
+    # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.
+    return Reply(text, InlineKeyboardMarkup([[InlineKeyboardButton(tr("Details ›"), callback_data=details)]]))
 
 
 def _rows(cells: list[list[str]]) -> str:

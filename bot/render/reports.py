@@ -36,7 +36,7 @@ def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLIS
         )
     text = summary + ("\n\n" + listed if listed else "")
     if shown < report.failed:
-        text += "\n" + tr("… and {count} more", count=report.failed - shown)
+        text += "\n" + tr.plural("… and {count} more", "… and {count} more", report.failed - shown)
     return text
 
 

@@ -38,7 +38,7 @@ from retrieval.ingest.extract import extract_article
 from retrieval.ingest.fetch import PageFetcher, shown_url
 from retrieval.ingest.records import article_from_fields, canonical_url
 from retrieval.ingest.sources import ArticleOrError
-from retrieval.messages import Say, english, nested, notice
+from retrieval.messages import N_, Plural, Say, english, nested, notice
 from retrieval.models import ArticleInput, LoadReport
 from retrieval.outbox.models import Announce, OutboxKind
 from retrieval.outbox.table import StoredOutbox
@@ -60,27 +60,20 @@ PAGE_CONCURRENCY = 4
 LEASE = timedelta(minutes=30)
 
 
-# The messages a front end shows for polls, in English; the bot's catalogue translates them (bot/i18n/locales).
-POLL_BUSY = "being polled already (by the bot or another process)"
-POLL_FAILED = "failed: {error}"
-POLL_PAUSED = "failed: {error} (paused)"
-POLL_NOT_MODIFIED = "not changed since the last poll"
-POLL_LOADED = "{offered} items offered, {new} new, {updated} updated"
-POLL_LOADED_FAILED = "{offered} items offered, {new} new, {updated} updated, {failed} failed"
-PAUSED_FAILING = "failed {count} times in a row"
-PAUSED_NOTICE = (
+# The messages a front end shows for polls, in English; the bot's catalogues translate them (bot/i18n/locales).
+POLL_BUSY = N_("being polled already (by the bot or another process)")
+POLL_FAILED = N_("failed: {error}")
+POLL_PAUSED = N_("failed: {error} (paused)")
+POLL_NOT_MODIFIED = N_("not changed since the last poll")
+POLL_LOADED = Plural("{count} item offered, {new} new, {updated} updated", "{count} items offered, {new} new, {updated} updated")
+POLL_LOADED_FAILED = Plural(
+    "{count} item offered, {new} new, {updated} updated, {failed} failed",
+    "{count} items offered, {new} new, {updated} updated, {failed} failed",
+)
+PAUSED_FAILING = Plural("failed {count} time in a row", "failed {count} times in a row")
+PAUSED_NOTICE = N_(
     "Feed {feed} ({name}) is paused: it {reason}. Last error: {error}."
     " Once it is fixed, resume it: /feed resume {feed} (or newsbot feeds resume {feed})."
-)
-MESSAGES = (
-    POLL_BUSY,
-    POLL_FAILED,
-    POLL_PAUSED,
-    POLL_NOT_MODIFIED,
-    POLL_LOADED,
-    POLL_LOADED_FAILED,
-    PAUSED_FAILING,
-    PAUSED_NOTICE,
 )
 
 
@@ -120,7 +113,7 @@ class PollResult:
             return say(POLL_NOT_MODIFIED)
         report = self.report or LoadReport()
         template = POLL_LOADED_FAILED if report.failed else POLL_LOADED
-        return say(template, offered=self.offered, new=report.new, updated=report.updated, failed=report.failed)
+        return say(template, count=self.offered, new=report.new, updated=report.updated, failed=report.failed)
 
 
 class FeedPoller:

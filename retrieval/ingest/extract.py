@@ -15,6 +15,7 @@ import trafilatura
 
 from retrieval.errors import IngestError
 from retrieval.ingest.records import article_from_fields
+from retrieval.messages import Plural
 from retrieval.models import ArticleInput
 
 # Below this the "article" is a menu or a cookie notice, not news.
@@ -60,7 +61,8 @@ def extract_article(
         raise IngestError("could not parse the page as HTML ({error})", where=where, error=str(error)) from error
     words = len((document.text or "").split()) if document is not None else 0
     if words < MIN_ARTICLE_WORDS:
-        raise IngestError("no article text found in the page ({words} words)", where=where, words=words)
+        too_few = Plural("no article text found in the page ({count} word)", "no article text found in the page ({count} words)")
+        raise IngestError(too_few, where=where, count=words)
     page_url = _page_url(url, document.url)
     if not page_url:
         raise IngestError(

@@ -26,6 +26,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 import httpx
 
 from retrieval.errors import FetchError
+from retrieval.messages import Plural
 
 MAX_REDIRECTS = 5
 MAX_URL_CHARS = 8_192
@@ -70,7 +71,10 @@ def split_url(url: str) -> SplitResult:
     """``url`` split and checked (length, brackets, port), or FetchError saying what is wrong."""
     if len(url) > MAX_URL_CHARS:
         raise FetchError(
-            "the URL is {length} characters long, at most {most}", where=shown_url(url), length=len(url), most=MAX_URL_CHARS
+            Plural("the URL is {count} character long, at most {most}", "the URL is {count} characters long, at most {most}"),
+            where=shown_url(url),
+            count=len(url),
+            most=MAX_URL_CHARS,
         )
     try:
         parts = urlsplit(url)
@@ -212,7 +216,7 @@ class PageFetcher:
                 raise FetchError(
                     "could not download ({error})", where=url, error=f"{type(error).__name__}: {error}"
                 ) from error
-        raise FetchError("more than {count} redirects", where=url, count=MAX_REDIRECTS)
+        raise FetchError(Plural("more than {count} redirect", "more than {count} redirects"), where=url, count=MAX_REDIRECTS)
 
     async def _read_capped(self, response: httpx.Response, url: str) -> bytes:
         limit_text = f"{self.max_bytes / 1_000_000:g} MB"

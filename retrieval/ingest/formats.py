@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import ijson
 
 from retrieval.errors import IngestError
+from retrieval.messages import Plural
 
 FIELDS = ("url", "title", "body", "published", "views")
 REQUIRED_FIELDS = ("url", "title", "body")
@@ -169,6 +170,7 @@ def rows_from_csv(lines: Iterable[str], name: str) -> Iterator[RawRow | IngestEr
             return
         where = f"{name} line {reader.line_num}"
         if None in row:
-            yield IngestError("{count} more values than header columns", where=where, count=len(row[None]))
+            extra = Plural("{count} more value than header columns", "{count} more values than header columns")
+            yield IngestError(extra, where=where, count=len(row[None]))
             continue
         yield RawRow(where, {key: value for key, value in row.items() if key in FIELDS})

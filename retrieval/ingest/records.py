@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from retrieval.errors import IngestError
+from retrieval.messages import Plural
 from retrieval.models import ArticleInput
 from retrieval.text.clean import strip_controls
 from retrieval.text.sentences import sentence_spans
@@ -127,6 +128,9 @@ def parse_views(value: object) -> int | None:
     return number
 
 
+TOO_LONG = Plural("too long ({count} character, at most {most})", "too long ({count} characters, at most {most})")
+
+
 def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
     value = fields.get(name)
     if value is None:
@@ -137,7 +141,7 @@ def _required_text(fields: Mapping[str, object], name: str, limit: int) -> str:
     if not text:
         raise IngestError("empty", field=name)
     if len(text) > limit:
-        raise IngestError("too long ({length} characters, at most {most})", field=name, length=len(text), most=limit)
+        raise IngestError(TOO_LONG, field=name, count=len(text), most=limit)
     return text
 
 
@@ -195,9 +199,7 @@ def _title(fields: Mapping[str, object], body: str, url: str) -> str:
         raise IngestError("expected text, got {kind}", field="title", kind=type(value).__name__)
     title = " ".join(strip_controls(value or "").split())
     if len(title) > MAX_TITLE_CHARS:
-        raise IngestError(
-            "too long ({length} characters, at most {most})", field="title", length=len(title), most=MAX_TITLE_CHARS
-        )
+        raise IngestError(TOO_LONG, field="title", count=len(title), most=MAX_TITLE_CHARS)
     return title or fallback_title(body, url)
 
 

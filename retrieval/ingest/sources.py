@@ -19,6 +19,7 @@ from retrieval.errors import IngestError
 from retrieval.ingest.extract import extract_article
 from retrieval.ingest.formats import RawRow, rows_from_csv, rows_from_json, rows_from_jsonl
 from retrieval.ingest.records import article_from_fields
+from retrieval.messages import N_
 from retrieval.models import ArticleInput
 
 ROW_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
@@ -73,7 +74,7 @@ def is_supported(name: str) -> bool:
     return suffix in (ROW_SUFFIXES if gzipped else SUPPORTED_SUFFIXES)
 
 
-UNSUPPORTED = "unsupported file type {suffix}: use .jsonl, .json, .csv (each may be .gz), .html or .zip"
+UNSUPPORTED = N_("unsupported file type {suffix}: use .jsonl, .json, .csv (each may be .gz), .html or .zip")
 
 
 def unsupported(suffix: str, where: str) -> IngestError:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from retrieval.messages import N_
 from retrieval.store.database import Database, to_epoch
 
 # Why a chat's pushes are paused: kept in the store, said to the reader (the bot's catalogue translates them).
-STOPPED = "you sent /stop"
-BLOCKED = "you had blocked the bot"
+STOPPED = N_("you sent /stop")
+BLOCKED = N_("you had blocked the bot")
 PAUSE_REASONS = (STOPPED, BLOCKED)
 
 

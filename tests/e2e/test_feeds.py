@@ -120,7 +120,7 @@ async def test_feeds_list_and_buttons_and_strangers_are_refused(api: FakeBotApi,
     await api.send_text("/feeds", user_id=ADMIN_ID)
     call = await api.next_call("sendMessage", chat_id=ADMIN_ID, after=mark)
     listing = parse_html(call.params["text"])
-    assert "1. Example News (feed)" in listing and "▶️ every 1h" in listing and "1 articles added" in listing
+    assert "1. Example News (feed)" in listing and "▶️ every 1h" in listing and "1 article added" in listing
     message = api.stored(call)
 
     # A reader cannot list feeds, nor pause one by forging the button.

@@ -79,7 +79,7 @@ async def test_insights_show_what_readers_asked_missed_followed_and_opened(api: 
         "“Basque ETA apology” × 1 (1 👎) · new",  # not asked the week before
         "“quantum chromodynamics lattice” × 1 (1 found nothing) · new",
     ]
-    assert "Most followed topics\n1. MEK Albania: 1 chats" in text
+    assert "Most followed topics\n1. MEK Albania: 1 chat" in text
     assert "Most opened from answers\n1. " in text
     assert (await ask(api, "/insights", user_id=READER_ID)).params["text"].startswith("Sorry, only the site's editors")
 
@@ -90,7 +90,7 @@ async def test_forget_deletes_a_readers_questions_ratings_and_topics(api: FakeBo
     await ask(api, "/follow MEK")
     await ask(api, QUESTION, user_id=4444)  # someone else's question stays
     reply = parse_html((await ask(api, "/forget")).params["text"])
-    assert reply.startswith("🗑 Done. I deleted everything I kept about you: 1 questions, 1 ratings and 1 followed topics")
+    assert reply.startswith("🗑 Done. I deleted everything I kept about you: 1 question, 1 rating and 1 followed topic;")
     insights = await bot.archive.reader_insights(TopWindow.ALL)
     assert insights.questions == 1 and insights.readers == 1 and insights.liked == 0
     assert await bot.archive.follows.topics(READER_ID) == []

@@ -7,6 +7,7 @@ from tests.botapi import FakeBotApi, parse_html
 from tests.e2e.conftest import READER_ID
 
 PERSIAN_READER = 3131
+RUSSIAN_READER = 3232
 
 
 async def ask(api: FakeBotApi, text: str, user_id: int):
@@ -34,8 +35,8 @@ async def test_a_reader_whose_app_is_in_persian_gets_persian(api: FakeBotApi, bo
 
 async def test_language_command_switches_and_is_remembered(api: FakeBotApi, bot: BotServices) -> None:
     choice = await ask(api, "/language", READER_ID)
-    buttons = choice.params["reply_markup"]["inline_keyboard"][0]
-    assert [button["text"] for button in buttons] == ["English", "فارسی"]
+    buttons = [button for row in choice.params["reply_markup"]["inline_keyboard"] for button in row]
+    assert [button["text"] for button in buttons] == ["✓ English", "فارسی", "Русский", "📱 My Telegram app's language"]
     mark = api.mark()
     await api.press(api.stored(choice), buttons[1]["callback_data"], user_id=READER_ID)
     confirm = await api.next_call("sendMessage", chat_id=READER_ID, after=mark)
@@ -46,11 +47,29 @@ async def test_language_command_switches_and_is_remembered(api: FakeBotApi, bot:
     # Forged language buttons are answered, not crashed on.
     callback = await api.press(api.stored(choice), "g|xx", user_id=READER_ID)
     await api.wait_for(lambda c: c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == callback)
+    # Back to the app's language (this reader's app says nothing: the bot's default, English).
+    mark = api.mark()
+    await api.press(api.stored(choice), buttons[-1]["callback_data"], user_id=READER_ID)
+    confirm = await api.next_call("sendMessage", chat_id=READER_ID, after=mark)
+    assert parse_html(confirm.params["text"]).startswith("From now on I write in the language of your Telegram app.")
+    assert await bot.archive.language(READER_ID) is None
 
 
-async def test_commands_are_registered_in_persian_too(api: FakeBotApi, bot: BotServices) -> None:
+async def test_a_reader_whose_app_is_in_regional_russian_gets_russian_plurals(api: FakeBotApi, bot: BotServices) -> None:
+    api.user_languages[RUSSIAN_READER] = "ru-RU"
+    latest = parse_html((await ask(api, "/latest 2", RUSSIAN_READER)).params["text"])
+    assert latest.startswith("Свежие статьи\n1. ")
+    assert parse_html((await ask(api, "/top 99", RUSSIAN_READER)).params["text"]).startswith(
+        "Укажите число статей от 1 до 20, например /top"
+    )
+    assert "Я храню ваши вопросы и 👍/👎 90 дней" in parse_html((await ask(api, "/help", RUSSIAN_READER)).params["text"])
+
+
+async def test_commands_are_registered_in_every_language(api: FakeBotApi, bot: BotServices) -> None:
     persian = [c for c in api.calls if c.method == "setMyCommands" and c.params.get("language_code") == "fa"]
     assert persian and {"command": "follow", "description": "دریافت مطالب تازه درباره‌ی یک موضوع"} in persian[0].params["commands"]
+    russian = [c for c in api.calls if c.method == "setMyCommands" and c.params.get("language_code") == "ru"]
+    assert russian and {"command": "follow", "description": "Получать новые статьи по теме"} in russian[0].params["commands"]
 
 
 async def test_an_admin_whose_app_is_in_persian_gets_persian_stats(api: FakeBotApi, bot: BotServices) -> None:

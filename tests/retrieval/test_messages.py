@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from retrieval.feeds.poller import PollResult
-from retrieval.messages import english, notice, say_stored
+from retrieval.messages import Plural, english, nested, notice, say_stored
 from retrieval.models import LoadReport
 
 
@@ -20,3 +20,17 @@ def test_a_stored_notice_reads_back_in_english_or_through_a_translator() -> None
     stored = notice("failed {count} times in a row", count=1500)
     assert say_stored(stored) == "failed 1,500 times in a row"
     assert say_stored(stored, lambda message, **values: "⚠ " + message.format(**values)) == "⚠ failed 1500 times in a row"
+
+
+def test_a_plural_picks_its_english_form_by_count_and_is_stored_with_both_forms() -> None:
+    failing = Plural("failed {count} time in a row", "failed {count} times in a row")
+    assert english(failing, count=1) == "failed 1 time in a row" and english(failing, count=3) == "failed 3 times in a row"
+    stored = notice("Feed {feed} is paused: it {reason}.", feed=7, reason=nested(failing, count=1))
+    assert say_stored(stored) == "Feed 7 is paused: it failed 1 time in a row."
+    said = []
+    say_stored(stored, lambda message, **values: said.append(message) or "")
+    assert said == [failing, "Feed {feed} is paused: it {reason}."]  # the translator gets the Plural itself
+
+
+def test_a_one_item_poll_says_item() -> None:
+    assert PollResult(1, "feed", offered=1, report=LoadReport(new=1)).summary() == "1 item offered, 1 new, 0 updated"

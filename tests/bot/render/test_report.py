@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import Translator
-from bot.render.chart import HEIGHT, WIDTH, chart_of, draw
+from bot.i18n import Translator, languages
+from bot.render.chart import HEIGHT, WIDTH, available_fonts, chart_of, draw, drawable, fit_width, shows
 from bot.render.report import MAX_CAPTION, report_caption, report_page
 from retrieval.insights.gaps import Gap, Trend
 from retrieval.insights.models import AskedQuestion, Insights
@@ -68,3 +69,53 @@ def test_the_page_stands_alone_and_escapes_what_readers_wrote() -> None:
     assert page.startswith("<!doctype html>") and "data:image/png;base64," in page
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'src="http' not in page and "<link" not in page and "@import" not in page  # nothing fetched
+
+
+@pytest.mark.parametrize("language", ["ru", "fa", "hi"])
+def test_a_chart_in_a_script_the_server_has_no_font_for_is_drawn_in_english(language: str) -> None:
+    chart = chart_of(report(), Translator(language))
+    dejavu_only = list(available_fonts(("DejaVu Sans",)).values())
+    assert shows(chart.english, dejavu_only)
+    # DejaVu Sans has Cyrillic and Persian letters (matplotlib 3.11 joins and orders them), not Devanagari's.
+    assert shows(chart, dejavu_only) is (language != "hi")
+
+
+def test_the_chart_is_in_hindi_where_the_server_has_a_devanagari_font() -> None:
+    chart = chart_of(report(), Translator("hi"))
+    if "Noto Sans Devanagari UI" not in available_fonts():
+        assert drawable(chart) is chart.english  # and draws: English labels instead of empty boxes
+        assert png_size(draw(chart)) == (WIDTH, HEIGHT)
+        pytest.skip("no Devanagari font here (the container image installs fonts-noto-ui-core)")
+    assert drawable(chart) is chart and png_size(draw(chart)) == (WIDTH, HEIGHT)
+
+
+def test_the_charts_numbers_and_dates_are_the_languages() -> None:
+    chart = chart_of(report(), Translator("ru"))
+    assert chart.subtitle == "На этой неделе: 80 вопросов, 15\xa0% без ответа; понравилось: 7, не понравилось: 4"
+    assert "нояб." in "".join(chart.week_labels) and chart.language == "ru"
+
+
+@pytest.mark.parametrize("language", languages())
+def test_the_charts_title_and_subtitle_fit_its_width_in_every_language(language: str) -> None:
+    """With a busy week's figures (99,999 questions, 5-digit ratings), measured as draw() sets them."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    busy = report()
+    busy = Report(busy.window, busy.end, busy.zone, replace(busy.insights, questions=99_999, liked=99_999, disliked=99_999),
+                  busy.days, busy.weeks)  # fmt: skip
+    chart = drawable(chart_of(busy, Translator(language)))
+    pyplot.rcParams["font.family"] = list(available_fonts()) or ["DejaVu Sans"]
+    figure = pyplot.figure(figsize=(WIDTH / 135, HEIGHT / 135), dpi=135)
+    try:
+        title = figure.suptitle(chart.title, fontsize=21, fontweight="bold")
+        subtitle = figure.text(0.5, 0.928, chart.subtitle, ha="center", fontsize=14)
+        fit_width([title, subtitle], figure)
+        renderer = figure.canvas.get_renderer()
+        for text, readable in ((title, 16), (subtitle, 10.5)):
+            assert text.get_window_extent(renderer).width <= WIDTH * 0.96, text.get_text()
+            assert text.get_fontsize() >= readable, text.get_text()  # shrunk a little at most, still read on a phone
+    finally:
+        pyplot.close(figure)
