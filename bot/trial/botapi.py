@@ -1,38 +1,39 @@
-"""A local Telegram Bot API server for end-to-end tests (127.0.0.1 only).
+"""A local stand-in for Telegram's Bot API, on 127.0.0.1: the real bot talks to it as it talks to Telegram.
 
-It speaks the HTTP API that python-telegram-bot uses (getMe, getUpdates with
-offset and long polling, sendMessage, editMessageText, answerCallbackQuery,
-setMyCommands, getFile and file download, sendChatAction, deleteWebhook),
-validates what the bot sends the way Telegram does — HTML parse errors,
-message length after entity parsing, callback_data size, "message is not
-modified" — and records every call. Tests push updates in and wait for the
-bot's calls to come out. As Telegram, a getUpdates ends a pending older one
-with 409 Conflict (two processes polling one token hear it in turn).
-``fail_next`` makes a method answer 429, 409 or 500,
-and ``misbehave`` fails a share of all calls at random (5xx, reset
-connections, timeouts) and enforces Telegram's 30-a-second send ceiling.
+``newsbot try`` runs the bot against it (``bot.trial.chat``), and the
+end-to-end tests and benchmarks do too (``tests/botapi.py`` adds the
+failures they inject). It speaks the HTTP API that python-telegram-bot uses
+for a private chat: getMe, getUpdates with offset and long polling,
+sendMessage, sendPhoto, editMessageText, editMessageReplyMarkup,
+answerCallbackQuery, setMyCommands, sendChatAction, deleteWebhook, getFile
+and file download. It checks what the bot sends the way Telegram does (HTML
+parse errors, message length after entity parsing, callback_data size,
+"message is not modified": ``bot.trial.telegram_html``) and records every
+call, so a caller pushes a user's updates in and waits for the bot's calls
+to come out. As Telegram, a getUpdates ends a pending older one with 409
+Conflict (two processes polling one token hear it in turn).
+
+It listens on 127.0.0.1 only, on a free port, and knows one token: nothing
+reaches Telegram or leaves the machine.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import itertools
 import json
-import random
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
+from bot.trial.telegram_html import BotApiError, check_markup, parse_html, utf16_length
+
 TOKEN = "123456789:TEST-token-for-the-local-bot-api"
-# Longer than PTB's 5 s read timeout: the bot gives up on the call.
-TIMEOUT_INJECTED_SECONDS = 6.0
-BOT_USER = {"id": 999_000_111, "is_bot": True, "first_name": "Newsbot", "username": "newsbot_test_bot"}
+BOT_ID = 999_000_111
 _JSON_FIELDS = {
     "reply_markup",
     "commands",
@@ -43,82 +44,9 @@ _JSON_FIELDS = {
     "entities",
     "results",
 }
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=\"[^\"]*\"|='[^']*')?)*)\s*>")
-_ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
-_ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-    "blockquote", "tg-spoiler", "span", "tg-emoji",
-}  # fmt: skip
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.parameters = parameters
-
-
-def parse_html(text: str) -> str:
-    """Return the text Telegram would show, or raise ApiError like Telegram does."""
-    shown: list[str] = []
-    stack: list[str] = []
-    position = 0
-    while position < len(text):
-        char = text[position]
-        if char == "<":
-            match = _TAG.match(text, position)
-            if not match:
-                raise ApiError(400, f"Bad Request: can't parse entities: unexpected character < at offset {position}")
-            closing, name = match.group(1) == "/", match.group(2).lower()
-            if name not in _ALLOWED_TAGS:
-                raise ApiError(400, f'Bad Request: can\'t parse entities: unsupported start tag "{name}"')
-            if closing:
-                if not stack or stack[-1] != name:
-                    raise ApiError(400, f'Bad Request: can\'t parse entities: unmatched end tag "{name}"')
-                stack.pop()
-            else:
-                if name == "a" and "href=" not in match.group(3):
-                    raise ApiError(400, "Bad Request: can't parse entities: <a> without href")
-                stack.append(name)
-            position = match.end()
-        elif char == "&":
-            match = _ENTITY.match(text, position)
-            if not match:
-                raise ApiError(400, f"Bad Request: can't parse entities: unsupported entity at offset {position}")
-            entity = match.group(1)
-            if entity.startswith("#x"):
-                shown.append(chr(int(entity[2:], 16)))
-            elif entity.startswith("#"):
-                shown.append(chr(int(entity[1:])))
-            else:
-                shown.append({"lt": "<", "gt": ">", "amp": "&", "quot": '"'}[entity])
-            position = match.end()
-        elif char == ">":
-            raise ApiError(400, f"Bad Request: can't parse entities: unexpected > at offset {position}")
-        else:
-            shown.append(char)
-            position += 1
-    if stack:
-        raise ApiError(400, f"Bad Request: can't parse entities: can't find end tag corresponding to start tag {stack[-1]}")
-    return "".join(shown)
-
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def check_markup(markup: dict | None) -> None:
-    if not markup:
-        return
-    for row in markup.get("inline_keyboard", []):
-        for button in row:
-            if not button.get("text"):
-                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(data.encode()) <= 64:
-                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+MAX_MESSAGE = 4096
+MAX_CAPTION = 1024
 
 
 @dataclass(eq=False)
@@ -131,6 +59,7 @@ class Call:
     result: Any = None
     at: float = field(default_factory=time.monotonic)  # when the server got it (benchmarks time replies)
     via: str = ""  # the base URL's prefix the caller used ("/a/bot…": "a"), to tell bot processes apart
+    description: str = ""  # why it was refused, as Telegram says it
 
 
 @dataclass
@@ -142,13 +71,14 @@ class StoredMessage:
     from_bot: bool = True
 
 
-@dataclass
-class FakeBotApi:
-    token: str = TOKEN
-    calls: list[Call] = field(default_factory=list)
-    port: int = 0
+class LocalBotApi:
+    """Telegram's Bot API for one bot token, on 127.0.0.1; ``start`` it, point the bot at ``api_url``."""
 
-    def __post_init__(self) -> None:
+    def __init__(self, token: str = TOKEN, username: str = "newsbot_local_bot") -> None:
+        self.token = token
+        self.bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Newsbot", "username": username}
+        self.calls: list[Call] = []
+        self.port = 0
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -160,31 +90,14 @@ class FakeBotApi:
         # (chat id, message id) -> the bytes of a photo the bot sent.
         self.photos: dict[tuple[int, int], bytes] = {}
         self.answered_callbacks: dict[str, dict] = {}
-        self._failures: dict[str, list[tuple[int, dict]]] = {}
         self._runner: web.AppRunner | None = None
         # Updates below this id were confirmed by a later getUpdates offset.
         self.confirmed_offset = 0
         # Counts getUpdates calls: a newer one ends a pending older one with 409, as Telegram does.
         self._polls = 0
         self._closing = False
-        self.webhook: dict[str, Any] | None = None
-        # Chaos and Telegram's ceiling, off unless a test or benchmark asks (see ``misbehave``).
-        self._failure_ratio = 0.0
-        self._failure_kinds: tuple[str, ...] = ()
-        self._random = random.Random(7)
-        self._enforce_ceiling = False
-        self._recent_sends: collections.deque[float] = collections.deque()
-        self.injected: collections.Counter[str] = collections.Counter()
-        # chat id -> (status, description): sends there are refused, as Telegram refuses a channel
-        # the bot may not post in.
-        self.refused_chats: dict[int, tuple[int, str]] = {}
-        # group chat id -> ids of its admins (getChatMember answers "administrator" for them).
-        self.chat_admins: dict[int, set[int]] = {}
         # user id -> the language_code their Telegram app sends (default "en").
         self.user_languages: dict[int, str] = {}
-        self._inline_ids = itertools.count(1)
-        # inline query id -> the answerInlineQuery call's params.
-        self.inline_answers: dict[str, dict] = {}
 
     # -- server life -------------------------------------------------------
     async def start(self) -> None:
@@ -213,48 +126,7 @@ class FakeBotApi:
     def file_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
-    # -- what tests do -----------------------------------------------------
-    def fail_next(self, method: str, *, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
-        """Make the next ``times`` calls of ``method`` fail (429 with retry_after, 409 Conflict, or another status)."""
-        self._failures.setdefault(method, []).extend([(status, {"retry_after": retry_after})] * times)
-
-    def misbehave(
-        self,
-        *,
-        failure_ratio: float = 0.0,
-        kinds: tuple[str, ...] = ("500", "reset", "timeout"),
-        ceiling: bool = False,
-    ) -> None:
-        """Fail ``failure_ratio`` of all calls at random, before handling them (so a retry delivers once):
-        "500" answers Internal Server Error, "reset" drops the connection, "timeout" answers nothing for
-        longer than PTB waits. With ``ceiling`` chat sends beyond 30 in any second get 429, as Telegram's do."""
-        self._failure_ratio = failure_ratio
-        self._failure_kinds = kinds
-        self._enforce_ceiling = ceiling
-
-    async def _chaos(self, request: web.Request, method: str, params: dict) -> web.StreamResponse | None:
-        """An injected failure or 429 for this call, or None to handle it."""
-        if self._enforce_ceiling and "chat_id" in params:
-            now = time.monotonic()
-            while self._recent_sends and self._recent_sends[0] < now - 1.0:
-                self._recent_sends.popleft()
-            if len(self._recent_sends) >= 30:
-                self.injected["429"] += 1
-                await self._record(Call(method, params, 429))
-                body = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1"}
-                return web.json_response({**body, "parameters": {"retry_after": 1}}, status=429)
-            self._recent_sends.append(now)
-        if not self._failure_ratio or self._random.random() >= self._failure_ratio:
-            return None
-        kind = self._random.choice(self._failure_kinds)
-        self.injected[kind] += 1
-        if kind == "timeout":
-            await asyncio.sleep(TIMEOUT_INJECTED_SECONDS)
-        if kind in ("timeout", "reset") and request.transport is not None:
-            request.transport.abort()
-            return web.Response(status=499)
-        return web.json_response({"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500)
-
+    # -- what a user does ------------------------------------------------------
     def add_file(self, content: bytes, file_name: str) -> str:
         file_id = f"file-{len(self.files) + 1}"
         self.files[file_id] = (f"documents/{file_id}-{file_name}", content)
@@ -319,19 +191,6 @@ class FakeBotApi:
         )
         return callback_id
 
-    async def inline_query(self, query: str, *, offset: str = "", user_id: int = 1001) -> str:
-        """A user types ``@bot query`` in some chat; returns the inline query id."""
-        query_id = str(next(self._inline_ids))
-        await self.push(
-            "inline_query",
-            {"id": query_id, "from": self._user(user_id), "query": query, "offset": offset, "chat_type": "sender"},
-        )
-        return query_id
-
-    async def choose_inline_result(self, result_id: str, query: str, *, user_id: int = 1001) -> None:
-        """The user picked a result (sent only with /setinlinefeedback on)."""
-        await self.push("chosen_inline_result", {"result_id": result_id, "from": self._user(user_id), "query": query})
-
     async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 15, after: int = 0) -> Call:
         """The first call from number ``after`` on (past or future) matching ``predicate``."""
         deadline = time.monotonic() + timeout
@@ -343,7 +202,7 @@ class FakeBotApi:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     methods = [f"{c.method}:{c.status}" for c in self.calls]
-                    raise AssertionError(f"no matching call within {timeout} s; calls so far: {methods}")
+                    raise TimeoutError(f"no matching call within {timeout} s; calls so far: {methods}")
                 try:
                     await asyncio.wait_for(self._new_call.wait(), remaining)
                 except TimeoutError:
@@ -373,7 +232,7 @@ class FakeBotApi:
             "message_id": message.message_id,
             "date": int(time.time()),
             "chat": message.chat,
-            "from": BOT_USER if message.from_bot else self._user(message.chat["id"]),
+            "from": self.bot_user if message.from_bot else self._user(message.chat["id"]),
             "text": message.text,
         }
         if message.reply_markup:
@@ -417,37 +276,26 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             await self._record(Call(method, params, 401, via=via))
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
-        injected = await self._chaos(request, method, params)
-        if injected is not None:
-            return injected
-        failures = self._failures.get(method)
-        if failures:
-            status, parameters = failures.pop(0)
-            await self._record(Call(method, params, status, via=via))
-            body: dict[str, Any] = {"ok": False, "error_code": status}
-            if status == 429:
-                body["description"] = f"Too Many Requests: retry after {parameters['retry_after']}"
-                body["parameters"] = parameters
-            elif status == 409:  # what Telegram says when a second process polls the same token
-                body["description"] = (
-                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
-                )
-            else:
-                body["description"] = "Internal Server Error"
-            return web.json_response(body, status=status)
+        intercepted = await self._intercept(request, method, params)
+        if intercepted is not None:
+            return intercepted
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             await self._record(Call(method, params, 404, via=via))
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         try:
             result = await handler(params)
-        except ApiError as error:
-            await self._record(Call(method, params, error.code, via=via))
+        except BotApiError as error:
+            await self._record(Call(method, params, error.code, via=via, description=error.description))
             return web.json_response(
                 {"ok": False, "error_code": error.code, "description": error.description}, status=error.code
             )
         await self._record(Call(method, params, 200, result, via=via))
         return web.json_response({"ok": True, "result": result})
+
+    async def _intercept(self, request: web.Request, method: str, params: dict) -> web.StreamResponse | None:
+        """A response to give instead of handling the call, or None: the seam where tests inject failures."""
+        return None
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -461,9 +309,9 @@ class FakeBotApi:
         text = params.get("text", "")
         shown = parse_html(text) if params.get("parse_mode") == "HTML" else text
         if not shown.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if utf16_length(shown) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
+            raise BotApiError(400, "Bad Request: message text is empty")
+        if utf16_length(shown) > MAX_MESSAGE:
+            raise BotApiError(400, "Bad Request: message is too long")
         check_markup(params.get("reply_markup"))
         return text
 
@@ -472,47 +320,22 @@ class FakeBotApi:
         return {"id": chat_id, "type": kind}
 
     async def _api_getMe(self, params: dict) -> dict:  # noqa: N802 (Bot API method names)
-        return BOT_USER
+        return self.bot_user
 
     async def _api_setMyCommands(self, params: dict) -> bool:  # noqa: N802
         commands = params.get("commands") or []
         for command in commands:
             if not _COMMAND_NAME.match(command.get("command", "")) or not 1 <= len(command.get("description", "")) <= 256:
-                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+                raise BotApiError(400, "Bad Request: BOT_COMMAND_INVALID")
         return True
 
     async def _api_sendChatAction(self, params: dict) -> bool:  # noqa: N802
         return True
 
-    async def _api_setWebhook(self, params: dict) -> bool:  # noqa: N802
-        if not str(params.get("url", "")).startswith(("https://", "http://127.0.0.1")):
-            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
-        self.webhook = params
-        if str(params.get("drop_pending_updates", "")).lower() == "true":
-            self._updates.clear()
+    async def _api_deleteWebhook(self, params: dict) -> bool:  # noqa: N802 (polling starts by deleting one)
         return True
-
-    async def _api_deleteWebhook(self, params: dict) -> bool:  # noqa: N802
-        self.webhook = None
-        return True
-
-    async def deliver(self, kind: str, payload: dict, *, secret: str | None = None, update_id: int | None = None) -> int:
-        """POST one update to the registered webhook, as Telegram does; returns the HTTP status.
-
-        ``update_id`` sends an update again, as Telegram does when the first delivery got no 200.
-        """
-        assert self.webhook is not None, "no webhook registered"
-        update = {"update_id": next(self._update_ids) if update_id is None else update_id, kind: payload}
-        given = self.webhook.get("secret_token") if secret is None else secret
-        async with aiohttp.ClientSession() as session:
-            async with session.post(
-                self.webhook["url"], json=update, headers={"X-Telegram-Bot-Api-Secret-Token": given or ""}
-            ) as response:
-                return response.status
 
     async def _api_getUpdates(self, params: dict) -> list[dict]:  # noqa: N802
-        if self.webhook is not None:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = int(params.get("offset", 0) or 0)
         timeout = float(params.get("timeout", 0) or 0)
         async with self._new_update:
@@ -528,7 +351,7 @@ class FakeBotApi:
                 except TimeoutError:
                     pass
             if self._polls != mine:
-                raise ApiError(
+                raise BotApiError(
                     409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
                 )
             limit = int(params.get("limit", 100) or 100)
@@ -537,8 +360,6 @@ class FakeBotApi:
     async def _api_sendMessage(self, params: dict) -> dict:  # noqa: N802
         text = self._text(params)
         chat_id = int(params["chat_id"])
-        if chat_id in self.refused_chats:
-            raise ApiError(*self.refused_chats[chat_id])
         message = StoredMessage(self._chat(chat_id), next(self._message_ids), text, params.get("reply_markup"))
         self.messages[(chat_id, message.message_id)] = message
         return self.message_json(message)
@@ -546,15 +367,13 @@ class FakeBotApi:
     async def _api_sendPhoto(self, params: dict) -> dict:  # noqa: N802
         """A photo, uploaded (bytes kept in ``photos``) with an HTML caption of at most 1,024 characters."""
         chat_id = int(params["chat_id"])
-        if chat_id in self.refused_chats:
-            raise ApiError(*self.refused_chats[chat_id])
         photo = params.get("photo")
         if not isinstance(photo, bytes) or not photo:
-            raise ApiError(400, "Bad Request: there is no photo in the request")
+            raise BotApiError(400, "Bad Request: there is no photo in the request")
         caption = params.get("caption", "")
         shown = parse_html(caption) if params.get("parse_mode") == "HTML" and caption else caption
-        if utf16_length(shown) > 1024:
-            raise ApiError(400, "Bad Request: message caption is too long")
+        if utf16_length(shown) > MAX_CAPTION:
+            raise BotApiError(400, "Bad Request: message caption is too long")
         check_markup(params.get("reply_markup"))
         message = StoredMessage(self._chat(chat_id), next(self._message_ids), caption, params.get("reply_markup"))
         self.messages[(chat_id, message.message_id)] = message
@@ -570,10 +389,10 @@ class FakeBotApi:
         key = (int(params["chat_id"]), int(params["message_id"]))
         message = self.messages.get(key)
         if message is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
+            raise BotApiError(400, "Bad Request: message to edit not found")
         markup = params.get("reply_markup")
         if message.text == text and message.reply_markup == markup:
-            raise ApiError(
+            raise BotApiError(
                 400,
                 "Bad Request: message is not modified: specified new message content and reply markup are"
                 " exactly the same as a current content and reply markup of the message",
@@ -585,56 +404,26 @@ class FakeBotApi:
         key = (int(params["chat_id"]), int(params["message_id"]))
         message = self.messages.get(key)
         if message is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
+            raise BotApiError(400, "Bad Request: message to edit not found")
         markup = params.get("reply_markup")
         check_markup(markup)
         if message.reply_markup == markup:
-            raise ApiError(400, "Bad Request: message is not modified")
+            raise BotApiError(400, "Bad Request: message is not modified")
         message.reply_markup = markup
         return self.message_json(message)
 
     async def _api_answerCallbackQuery(self, params: dict) -> bool:  # noqa: N802
         callback_id = params["callback_query_id"]
         if callback_id in self.answered_callbacks:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+            raise BotApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
         if len(params.get("text", "") or "") > 200:
-            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+            raise BotApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self.answered_callbacks[callback_id] = params
         return True
-
-    async def _api_answerInlineQuery(self, params: dict) -> bool:  # noqa: N802
-        """Checked as Telegram does: at most 50 results, unique ids of 1-64 bytes, valid message texts."""
-        results = params.get("results") or []
-        if isinstance(results, str):
-            results = json.loads(results)
-        ids = [str(result.get("id", "")) for result in results]
-        if len(results) > 50 or len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
-            raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
-        if len(str(params.get("next_offset", "")).encode()) > 64:
-            raise ApiError(400, "Bad Request: NEXT_OFFSET_INVALID")
-        for result in results:
-            content = result.get("input_message_content") or {}
-            shown = parse_html(content.get("message_text", "")) if content.get("parse_mode") == "HTML" else content.get("message_text", "")
-            if not shown.strip() or utf16_length(shown) > 4096 or not result.get("title"):
-                raise ApiError(400, "Bad Request: MESSAGE_EMPTY")
-            check_markup(result.get("reply_markup"))
-        self.inline_answers[str(params["inline_query_id"])] = {**params, "results": results}
-        return True
-
-    async def _api_getChatMember(self, params: dict) -> dict:  # noqa: N802
-        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
-        status = "administrator" if user_id in self.chat_admins.get(chat_id, set()) else "member"
-        member = {"status": status, "user": self._user(user_id)}
-        if status == "administrator":
-            member.update(can_be_edited=False, is_anonymous=False, can_manage_chat=True, can_delete_messages=True,
-                          can_manage_video_chats=True, can_restrict_members=True, can_promote_members=False,
-                          can_change_info=True, can_invite_users=True, can_post_stories=False,
-                          can_edit_stories=False, can_delete_stories=False)  # fmt: skip
-        return member
 
     async def _api_getFile(self, params: dict) -> dict:  # noqa: N802
         file_id = params["file_id"]
         if file_id not in self.files:
-            raise ApiError(400, "Bad Request: invalid file_id")
+            raise BotApiError(400, "Bad Request: invalid file_id")
         path, content = self.files[file_id]
         return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content), "file_path": path}

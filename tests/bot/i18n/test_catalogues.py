@@ -11,10 +11,10 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from bot.i18n import LOCALES, Translator, catalogues, pick_language
+from bot.trial.telegram_html import parse_html
 from retrieval.feeds import poller
 from retrieval.ingest import sources
 from retrieval.readers.table import PAUSE_REASONS
-from tests.botapi import parse_html
 
 BOT = Path(__file__).resolve().parents[3] / "bot"
 RETRIEVAL = BOT.parent / "retrieval"

@@ -13,11 +13,11 @@ from PIL import Image
 from bot.i18n import Translator
 from bot.render.chart import HEIGHT, WIDTH, chart_of, draw
 from bot.render.report import MAX_CAPTION, report_caption, report_page
+from bot.trial.telegram_html import parse_html, utf16_length
 from retrieval.insights.gaps import Gap, Trend
 from retrieval.insights.models import AskedQuestion, Insights
 from retrieval.insights.report import DayCount, Report, WeekFeedback
 from retrieval.models import TopWindow
-from tests.botapi import parse_html, utf16_length
 
 END = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
 
