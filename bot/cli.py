@@ -278,6 +278,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--drop-pending-updates", action="store_true", help="ignore updates sent while the bot was down")
     run.set_defaults(handler=None, direct=cmd_run)
 
+    trial = commands.add_parser(
+        "try",
+        help="chat with the real bot in this terminal: no Telegram, no token (demo articles, or --archive)",
+        description="The real bot, against a stand-in for Telegram on 127.0.0.1, in a chat in this terminal."
+        " Type a question or a command; a button's number presses it; /file PATH sends a file; /quit leaves.",
+    )
+    trial.add_argument("--admin", action="store_true", help="be one of the bot's admins (/stats, /load, /feeds …)")
+    trial.add_argument(
+        "--language", default="en", metavar="CODE", help="your Telegram app's language (default en; fa for Persian)"
+    )
+    trial.add_argument(
+        "--archive",
+        action="store_true",
+        help="answer from a copy of your archive (NEWSBOT_DB_PATH or NEWSBOT_DATABASE_URL), which is only read,"
+        " instead of the demo articles",
+    )
+    trial.set_defaults(handler=None, direct=cmd_try)
+
     health = commands.add_parser("health", help="exit 0 if the running bot is healthy, 1 if not")
     health.set_defaults(handler=None, direct=cmd_health)
 
@@ -347,6 +365,19 @@ def cmd_run(settings: BotSettings, args: argparse.Namespace) -> int:
         settings.require_webhook()
     settings.require_token()
     asyncio.run(run(settings, webhook=args.webhook, drop_pending_updates=args.drop_pending_updates))
+    return 0
+
+
+def cmd_try(settings: BotSettings, args: argparse.Namespace) -> int:
+    """Chat with the real bot in the terminal: a local stand-in for Telegram, no token (see bot.trial)."""
+    from bot.trial.chat import TrialOptions, run_trial  # imported here: the other commands need no Telegram code
+
+    options = TrialOptions(admin=args.admin, language=args.language, own_archive=args.archive)
+    try:
+        asyncio.run(run_trial(settings, options))
+    except KeyboardInterrupt:
+        print()  # Ctrl+C at the prompt: the shell's prompt starts on a line of its own
+        raise
     return 0
 
 

@@ -1,16 +1,12 @@
-"""A local Telegram Bot API server for end-to-end tests (127.0.0.1 only).
+"""The local Bot API as the end-to-end tests and benchmarks use it: ``bot.trial.botapi`` plus injected failures.
 
-It speaks the HTTP API that python-telegram-bot uses (getMe, getUpdates with
-offset and long polling, sendMessage, editMessageText, answerCallbackQuery,
-setMyCommands, getFile and file download, sendChatAction, deleteWebhook),
-validates what the bot sends the way Telegram does — HTML parse errors,
-message length after entity parsing, callback_data size, "message is not
-modified" — and records every call. Tests push updates in and wait for the
-bot's calls to come out. As Telegram, a getUpdates ends a pending older one
-with 409 Conflict (two processes polling one token hear it in turn).
-``fail_next`` makes a method answer 429, 409 or 500,
-and ``misbehave`` fails a share of all calls at random (5xx, reset
-connections, timeouts) and enforces Telegram's 30-a-second send ceiling.
+``FakeBotApi`` is the stand-in ``newsbot try`` runs (``bot.trial.botapi.LocalBotApi``),
+with what only tests need: ``fail_next`` makes a method answer 429, 409 or
+500; ``misbehave`` fails a share of all calls at random (5xx, reset
+connections, timeouts) and enforces Telegram's 30-a-second send ceiling;
+``refused_chats`` are refused as Telegram refuses a channel the bot may not
+post in; webhooks (``setWebhook``, ``deliver``), inline mode and group
+admins (``getChatMember``) are answered too.
 """
 
 from __future__ import annotations
@@ -20,153 +16,25 @@ import collections
 import itertools
 import json
 import random
-import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-TOKEN = "123456789:TEST-token-for-the-local-bot-api"
+from bot.trial.botapi import MAX_MESSAGE, TOKEN, Call, LocalBotApi
+from bot.trial.telegram_html import BotApiError, check_markup, parse_html, utf16_length
+
 # Longer than PTB's 5 s read timeout: the bot gives up on the call.
 TIMEOUT_INJECTED_SECONDS = 6.0
-BOT_USER = {"id": 999_000_111, "is_bot": True, "first_name": "Newsbot", "username": "newsbot_test_bot"}
-_JSON_FIELDS = {
-    "reply_markup",
-    "commands",
-    "scope",
-    "link_preview_options",
-    "reply_parameters",
-    "allowed_updates",
-    "entities",
-    "results",
-}
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=\"[^\"]*\"|='[^']*')?)*)\s*>")
-_ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
-_ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-    "blockquote", "tg-spoiler", "span", "tg-emoji",
-}  # fmt: skip
-_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
-class ApiError(Exception):
-    def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.parameters = parameters
+class FakeBotApi(LocalBotApi):
+    """The local Bot API, with failures, webhooks, inline mode and group admins for tests."""
 
-
-def parse_html(text: str) -> str:
-    """Return the text Telegram would show, or raise ApiError like Telegram does."""
-    shown: list[str] = []
-    stack: list[str] = []
-    position = 0
-    while position < len(text):
-        char = text[position]
-        if char == "<":
-            match = _TAG.match(text, position)
-            if not match:
-                raise ApiError(400, f"Bad Request: can't parse entities: unexpected character < at offset {position}")
-            closing, name = match.group(1) == "/", match.group(2).lower()
-            if name not in _ALLOWED_TAGS:
-                raise ApiError(400, f'Bad Request: can\'t parse entities: unsupported start tag "{name}"')
-            if closing:
-                if not stack or stack[-1] != name:
-                    raise ApiError(400, f'Bad Request: can\'t parse entities: unmatched end tag "{name}"')
-                stack.pop()
-            else:
-                if name == "a" and "href=" not in match.group(3):
-                    raise ApiError(400, "Bad Request: can't parse entities: <a> without href")
-                stack.append(name)
-            position = match.end()
-        elif char == "&":
-            match = _ENTITY.match(text, position)
-            if not match:
-                raise ApiError(400, f"Bad Request: can't parse entities: unsupported entity at offset {position}")
-            entity = match.group(1)
-            if entity.startswith("#x"):
-                shown.append(chr(int(entity[2:], 16)))
-            elif entity.startswith("#"):
-                shown.append(chr(int(entity[1:])))
-            else:
-                shown.append({"lt": "<", "gt": ">", "amp": "&", "quot": '"'}[entity])
-            position = match.end()
-        elif char == ">":
-            raise ApiError(400, f"Bad Request: can't parse entities: unexpected > at offset {position}")
-        else:
-            shown.append(char)
-            position += 1
-    if stack:
-        raise ApiError(400, f"Bad Request: can't parse entities: can't find end tag corresponding to start tag {stack[-1]}")
-    return "".join(shown)
-
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def check_markup(markup: dict | None) -> None:
-    if not markup:
-        return
-    for row in markup.get("inline_keyboard", []):
-        for button in row:
-            if not button.get("text"):
-                raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(data.encode()) <= 64:
-                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-
-
-@dataclass(eq=False)
-class Call:
-    """One request the bot made, with its decoded parameters."""
-
-    method: str
-    params: dict[str, Any]
-    status: int
-    result: Any = None
-    at: float = field(default_factory=time.monotonic)  # when the server got it (benchmarks time replies)
-    via: str = ""  # the base URL's prefix the caller used ("/a/bot…": "a"), to tell bot processes apart
-
-
-@dataclass
-class StoredMessage:
-    chat: dict
-    message_id: int
-    text: str
-    reply_markup: dict | None
-    from_bot: bool = True
-
-
-@dataclass
-class FakeBotApi:
-    token: str = TOKEN
-    calls: list[Call] = field(default_factory=list)
-    port: int = 0
-
-    def __post_init__(self) -> None:
-        self._updates: list[dict] = []
-        self._update_ids = itertools.count(1)
-        self._message_ids = itertools.count(1)
-        self._callback_ids = itertools.count(1)
-        self._new_update = asyncio.Condition()
-        self._new_call = asyncio.Condition()
-        self.messages: dict[tuple[int, int], StoredMessage] = {}
-        self.files: dict[str, tuple[str, bytes]] = {}
-        # (chat id, message id) -> the bytes of a photo the bot sent.
-        self.photos: dict[tuple[int, int], bytes] = {}
-        self.answered_callbacks: dict[str, dict] = {}
+    def __init__(self, token: str = TOKEN) -> None:
+        super().__init__(token, username="newsbot_test_bot")
         self._failures: dict[str, list[tuple[int, dict]]] = {}
-        self._runner: web.AppRunner | None = None
-        # Updates below this id were confirmed by a later getUpdates offset.
-        self.confirmed_offset = 0
-        # Counts getUpdates calls: a newer one ends a pending older one with 409, as Telegram does.
-        self._polls = 0
-        self._closing = False
         self.webhook: dict[str, Any] | None = None
         # Chaos and Telegram's ceiling, off unless a test or benchmark asks (see ``misbehave``).
         self._failure_ratio = 0.0
@@ -180,40 +48,10 @@ class FakeBotApi:
         self.refused_chats: dict[int, tuple[int, str]] = {}
         # group chat id -> ids of its admins (getChatMember answers "administrator" for them).
         self.chat_admins: dict[int, set[int]] = {}
-        # user id -> the language_code their Telegram app sends (default "en").
-        self.user_languages: dict[int, str] = {}
         self._inline_ids = itertools.count(1)
         # inline query id -> the answerInlineQuery call's params.
         self.inline_answers: dict[str, dict] = {}
 
-    # -- server life -------------------------------------------------------
-    async def start(self) -> None:
-        app = web.Application(client_max_size=50 * 1024 * 1024)
-        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
-        app.router.add_route("*", "/{via}/bot{token}/{method}", self._handle_method)
-        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
-        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        async with self._new_update:
-            self._closing = True
-            self._new_update.notify_all()  # end pending long polls now
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    @property
-    def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/bot"
-
-    @property
-    def file_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/file/bot"
-
-    # -- what tests do -----------------------------------------------------
     def fail_next(self, method: str, *, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` fail (429 with retry_after, 409 Conflict, or another status)."""
         self._failures.setdefault(method, []).extend([(status, {"retry_after": retry_after})] * times)
@@ -255,171 +93,12 @@ class FakeBotApi:
             return web.Response(status=499)
         return web.json_response({"ok": False, "error_code": 500, "description": "Internal Server Error"}, status=500)
 
-    def add_file(self, content: bytes, file_name: str) -> str:
-        file_id = f"file-{len(self.files) + 1}"
-        self.files[file_id] = (f"documents/{file_id}-{file_name}", content)
-        return file_id
-
-    async def push(self, kind: str, payload: dict) -> int:
-        update_id = next(self._update_ids)
-        async with self._new_update:
-            self._updates.append({"update_id": update_id, kind: payload})
-            self._new_update.notify_all()
-        return update_id
-
-    def text_message(
-        self, text: str, *, user_id: int = 1001, chat_id: int | None = None, chat_type: str = "private",
-        reply_to: StoredMessage | None = None,
-    ) -> dict:  # fmt: skip
-        """A user's message with ``text`` (commands get their bot_command entity)."""
-        message = self._user_message(user_id, chat_id, chat_type)
-        message["text"] = text
-        if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        if reply_to is not None:
-            message["reply_to_message"] = self.message_json(reply_to)
-        return message
-
-    async def send_text(self, text: str, **options: Any) -> dict:
-        """A user writes ``text`` to the bot (queued for getUpdates)."""
-        message = self.text_message(text, **options)
-        await self.push("message", message)
-        return message
-
-    def document_message(self, content: bytes, file_name: str, *, user_id: int = 1001) -> dict:
-        """A user's message sending a file (stored for getFile)."""
-        message = self._user_message(user_id, None, "private")
-        file_id = self.add_file(content, file_name)
-        message["document"] = {
-            "file_id": file_id,
-            "file_unique_id": f"u{file_id}",
-            "file_name": file_name,
-            "file_size": len(content),
-            "mime_type": "application/octet-stream",
-        }
-        return message
-
-    async def send_document(self, content: bytes, file_name: str, *, user_id: int = 1001) -> dict:
-        message = self.document_message(content, file_name, user_id=user_id)
-        await self.push("message", message)
-        return message
-
-    async def press(self, message: StoredMessage, data: str, *, user_id: int = 1001) -> str:
-        """A user presses a button with ``data`` under ``message``."""
-        callback_id = str(next(self._callback_ids))
-        await self.push(
-            "callback_query",
-            {
-                "id": callback_id,
-                "from": self._user(user_id),
-                "chat_instance": "ci",
-                "data": data,
-                "message": self.message_json(message),
-            },
-        )
-        return callback_id
-
-    async def inline_query(self, query: str, *, offset: str = "", user_id: int = 1001) -> str:
-        """A user types ``@bot query`` in some chat; returns the inline query id."""
-        query_id = str(next(self._inline_ids))
-        await self.push(
-            "inline_query",
-            {"id": query_id, "from": self._user(user_id), "query": query, "offset": offset, "chat_type": "sender"},
-        )
-        return query_id
-
-    async def choose_inline_result(self, result_id: str, query: str, *, user_id: int = 1001) -> None:
-        """The user picked a result (sent only with /setinlinefeedback on)."""
-        await self.push("chosen_inline_result", {"result_id": result_id, "from": self._user(user_id), "query": query})
-
-    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 15, after: int = 0) -> Call:
-        """The first call from number ``after`` on (past or future) matching ``predicate``."""
-        deadline = time.monotonic() + timeout
-        async with self._new_call:
-            while True:
-                for call in self.calls[after:]:
-                    if predicate(call):
-                        return call
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    methods = [f"{c.method}:{c.status}" for c in self.calls]
-                    raise AssertionError(f"no matching call within {timeout} s; calls so far: {methods}")
-                try:
-                    await asyncio.wait_for(self._new_call.wait(), remaining)
-                except TimeoutError:
-                    pass
-
-    async def next_call(self, method: str, *, chat_id: int | None = None, after: int = 0, ok: bool = True) -> Call:
-        """The first successful ``method`` call after call number ``after``."""
-        def matches(call: Call) -> bool:
-            return (
-                call.method == method
-                and (call.status == 200) == ok
-                and (chat_id is None or int(call.params.get("chat_id", 0)) == chat_id)
-            )
-
-        return await self.wait_for(matches, after=after)
-
-    def mark(self) -> int:
-        """A position in the call log, for ``next_call(after=...)``."""
-        return len(self.calls)
-
-    def stored(self, call: Call) -> StoredMessage:
-        result = call.result
-        return self.messages[(result["chat"]["id"], result["message_id"])]
-
-    def message_json(self, message: StoredMessage) -> dict:
-        data = {
-            "message_id": message.message_id,
-            "date": int(time.time()),
-            "chat": message.chat,
-            "from": BOT_USER if message.from_bot else self._user(message.chat["id"]),
-            "text": message.text,
-        }
-        if message.reply_markup:
-            data["reply_markup"] = message.reply_markup
-        return data
-
-    # -- internals ---------------------------------------------------------
-    def _user(self, user_id: int) -> dict:
-        language = self.user_languages.get(user_id, "en")
-        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": language}
-
-    def _user_message(self, user_id: int, chat_id: int | None, chat_type: str) -> dict:
-        chat = {"id": chat_id or user_id, "type": chat_type}
-        if chat_type == "private":
-            chat["first_name"] = f"User{user_id}"
-        else:
-            chat["title"] = "Newsroom group"
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": self._user(user_id)}
-
-    async def _record(self, call: Call) -> None:
-        async with self._new_call:
-            self.calls.append(call)
-            self._new_call.notify_all()
-
-    async def _params(self, request: web.Request) -> dict[str, Any]:
-        params: dict[str, Any] = dict(request.query)
-        if request.content_type == "application/json":
-            params.update(await request.json())
-        elif request.can_read_body:
-            for key, value in (await request.post()).items():
-                params[key] = value if isinstance(value, str) else value.file.read()
-        for key in _JSON_FIELDS & params.keys():
-            if isinstance(params[key], str):
-                params[key] = json.loads(params[key])
-        return params
-
-    async def _handle_method(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        via = request.match_info.get("via", "")
-        params = await self._params(request)
-        if request.match_info["token"] != self.token:
-            await self._record(Call(method, params, 401, via=via))
-            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+    async def _intercept(self, request: web.Request, method: str, params: dict) -> web.StreamResponse | None:
+        """An injected failure, a 429, a failure asked for with ``fail_next`` or a refused chat; else None."""
         injected = await self._chaos(request, method, params)
         if injected is not None:
             return injected
+        via = request.match_info.get("via", "")
         failures = self._failures.get(method)
         if failures:
             status, parameters = failures.pop(0)
@@ -435,58 +114,29 @@ class FakeBotApi:
             else:
                 body["description"] = "Internal Server Error"
             return web.json_response(body, status=status)
-        handler = getattr(self, f"_api_{method}", None)
-        if handler is None:
-            await self._record(Call(method, params, 404, via=via))
-            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
-        try:
-            result = await handler(params)
-        except ApiError as error:
-            await self._record(Call(method, params, error.code, via=via))
-            return web.json_response(
-                {"ok": False, "error_code": error.code, "description": error.description}, status=error.code
-            )
-        await self._record(Call(method, params, 200, result, via=via))
-        return web.json_response({"ok": True, "result": result})
+        chat_id = params.get("chat_id")
+        if method in ("sendMessage", "sendPhoto") and chat_id is not None and int(chat_id) in self.refused_chats:
+            status, description = self.refused_chats[int(chat_id)]
+            await self._record(Call(method, params, status, via=via, description=description))
+            return web.json_response({"ok": False, "error_code": status, "description": description}, status=status)
+        return None
 
-    async def _handle_file(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != self.token:
-            return web.Response(status=401)
-        for path, content in self.files.values():
-            if path == request.match_info["path"]:
-                return web.Response(body=content)
-        return web.Response(status=404)
+    async def inline_query(self, query: str, *, offset: str = "", user_id: int = 1001) -> str:
+        """A user types ``@bot query`` in some chat; returns the inline query id."""
+        query_id = str(next(self._inline_ids))
+        await self.push(
+            "inline_query",
+            {"id": query_id, "from": self._user(user_id), "query": query, "offset": offset, "chat_type": "sender"},
+        )
+        return query_id
 
-    def _text(self, params: dict[str, Any]) -> str:
-        text = params.get("text", "")
-        shown = parse_html(text) if params.get("parse_mode") == "HTML" else text
-        if not shown.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if utf16_length(shown) > 4096:
-            raise ApiError(400, "Bad Request: message is too long")
-        check_markup(params.get("reply_markup"))
-        return text
-
-    def _chat(self, chat_id: int) -> dict:
-        kind = "private" if chat_id > 0 else "channel" if chat_id < -1_000_000_000_000 else "group"
-        return {"id": chat_id, "type": kind}
-
-    async def _api_getMe(self, params: dict) -> dict:  # noqa: N802 (Bot API method names)
-        return BOT_USER
-
-    async def _api_setMyCommands(self, params: dict) -> bool:  # noqa: N802
-        commands = params.get("commands") or []
-        for command in commands:
-            if not _COMMAND_NAME.match(command.get("command", "")) or not 1 <= len(command.get("description", "")) <= 256:
-                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        return True
-
-    async def _api_sendChatAction(self, params: dict) -> bool:  # noqa: N802
-        return True
+    async def choose_inline_result(self, result_id: str, query: str, *, user_id: int = 1001) -> None:
+        """The user picked a result (sent only with /setinlinefeedback on)."""
+        await self.push("chosen_inline_result", {"result_id": result_id, "from": self._user(user_id), "query": query})
 
     async def _api_setWebhook(self, params: dict) -> bool:  # noqa: N802
         if not str(params.get("url", "")).startswith(("https://", "http://127.0.0.1")):
-            raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+            raise BotApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
         self.webhook = params
         if str(params.get("drop_pending_updates", "")).lower() == "true":
             self._updates.clear()
@@ -512,95 +162,8 @@ class FakeBotApi:
 
     async def _api_getUpdates(self, params: dict) -> list[dict]:  # noqa: N802
         if self.webhook is not None:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
-        offset = int(params.get("offset", 0) or 0)
-        timeout = float(params.get("timeout", 0) or 0)
-        async with self._new_update:
-            self._polls += 1
-            mine = self._polls
-            self._new_update.notify_all()  # a poll still waiting is older than this one: it ends now, with 409
-            if offset:
-                self.confirmed_offset = max(self.confirmed_offset, offset)
-                self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            if not self._updates and timeout > 0 and not self._closing:
-                try:
-                    await asyncio.wait_for(self._new_update.wait(), timeout)
-                except TimeoutError:
-                    pass
-            if self._polls != mine:
-                raise ApiError(
-                    409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
-                )
-            limit = int(params.get("limit", 100) or 100)
-            return self._updates[:limit]
-
-    async def _api_sendMessage(self, params: dict) -> dict:  # noqa: N802
-        text = self._text(params)
-        chat_id = int(params["chat_id"])
-        if chat_id in self.refused_chats:
-            raise ApiError(*self.refused_chats[chat_id])
-        message = StoredMessage(self._chat(chat_id), next(self._message_ids), text, params.get("reply_markup"))
-        self.messages[(chat_id, message.message_id)] = message
-        return self.message_json(message)
-
-    async def _api_sendPhoto(self, params: dict) -> dict:  # noqa: N802
-        """A photo, uploaded (bytes kept in ``photos``) with an HTML caption of at most 1,024 characters."""
-        chat_id = int(params["chat_id"])
-        if chat_id in self.refused_chats:
-            raise ApiError(*self.refused_chats[chat_id])
-        photo = params.get("photo")
-        if not isinstance(photo, bytes) or not photo:
-            raise ApiError(400, "Bad Request: there is no photo in the request")
-        caption = params.get("caption", "")
-        shown = parse_html(caption) if params.get("parse_mode") == "HTML" and caption else caption
-        if utf16_length(shown) > 1024:
-            raise ApiError(400, "Bad Request: message caption is too long")
-        check_markup(params.get("reply_markup"))
-        message = StoredMessage(self._chat(chat_id), next(self._message_ids), caption, params.get("reply_markup"))
-        self.messages[(chat_id, message.message_id)] = message
-        self.photos[(chat_id, message.message_id)] = photo
-        sent = self.message_json(message)
-        sent["caption"] = sent.pop("text")
-        sent["photo"] = [{"file_id": f"photo-{message.message_id}", "file_unique_id": str(message.message_id),
-                          "width": 1080, "height": 1350}]  # fmt: skip
-        return sent
-
-    async def _api_editMessageText(self, params: dict) -> dict:  # noqa: N802
-        text = self._text(params)
-        key = (int(params["chat_id"]), int(params["message_id"]))
-        message = self.messages.get(key)
-        if message is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
-        markup = params.get("reply_markup")
-        if message.text == text and message.reply_markup == markup:
-            raise ApiError(
-                400,
-                "Bad Request: message is not modified: specified new message content and reply markup are"
-                " exactly the same as a current content and reply markup of the message",
-            )
-        message.text, message.reply_markup = text, markup
-        return self.message_json(message)
-
-    async def _api_editMessageReplyMarkup(self, params: dict) -> dict:  # noqa: N802
-        key = (int(params["chat_id"]), int(params["message_id"]))
-        message = self.messages.get(key)
-        if message is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
-        markup = params.get("reply_markup")
-        check_markup(markup)
-        if message.reply_markup == markup:
-            raise ApiError(400, "Bad Request: message is not modified")
-        message.reply_markup = markup
-        return self.message_json(message)
-
-    async def _api_answerCallbackQuery(self, params: dict) -> bool:  # noqa: N802
-        callback_id = params["callback_query_id"]
-        if callback_id in self.answered_callbacks:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
-        if len(params.get("text", "") or "") > 200:
-            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
-        self.answered_callbacks[callback_id] = params
-        return True
+            raise BotApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        return await super()._api_getUpdates(params)
 
     async def _api_answerInlineQuery(self, params: dict) -> bool:  # noqa: N802
         """Checked as Telegram does: at most 50 results, unique ids of 1-64 bytes, valid message texts."""
@@ -609,14 +172,14 @@ class FakeBotApi:
             results = json.loads(results)
         ids = [str(result.get("id", "")) for result in results]
         if len(results) > 50 or len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
-            raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+            raise BotApiError(400, "Bad Request: RESULT_ID_INVALID")
         if len(str(params.get("next_offset", "")).encode()) > 64:
-            raise ApiError(400, "Bad Request: NEXT_OFFSET_INVALID")
+            raise BotApiError(400, "Bad Request: NEXT_OFFSET_INVALID")
         for result in results:
             content = result.get("input_message_content") or {}
             shown = parse_html(content.get("message_text", "")) if content.get("parse_mode") == "HTML" else content.get("message_text", "")
-            if not shown.strip() or utf16_length(shown) > 4096 or not result.get("title"):
-                raise ApiError(400, "Bad Request: MESSAGE_EMPTY")
+            if not shown.strip() or utf16_length(shown) > MAX_MESSAGE or not result.get("title"):
+                raise BotApiError(400, "Bad Request: MESSAGE_EMPTY")
             check_markup(result.get("reply_markup"))
         self.inline_answers[str(params["inline_query_id"])] = {**params, "results": results}
         return True
@@ -631,10 +194,3 @@ class FakeBotApi:
                           can_change_info=True, can_invite_users=True, can_post_stories=False,
                           can_edit_stories=False, can_delete_stories=False)  # fmt: skip
         return member
-
-    async def _api_getFile(self, params: dict) -> dict:  # noqa: N802
-        file_id = params["file_id"]
-        if file_id not in self.files:
-            raise ApiError(400, "Bad Request: invalid file_id")
-        path, content = self.files[file_id]
-        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content), "file_path": path}

@@ -54,7 +54,8 @@ BOT_MAY_IMPORT: dict[str, set[str]] = {
     "webhook": {"services", "settings", "monitoring"},
     "app": {"admin", "readers", "sending", "services", "settings", "i18n", "monitoring"},
     "runner": {"app", "sending", "services", "settings", "monitoring", "webhook"},
-    "cli": {"render", "monitoring", "settings", "runner"},
+    "trial": {"app", "runner", "settings"},
+    "cli": {"render", "monitoring", "settings", "runner", "trial"},
 }
 # Modules of the core that hold tables, engines or the index: the bot asks the archive instead.
 BOT_MAY_NOT_REACH = ("retrieval.search", "retrieval.workers", "retrieval.ingest.loader.Ingestor")
@@ -239,7 +240,7 @@ def test_every_package_says_what_it_owns() -> None:
 PURE = ["retrieval.text", "retrieval.search.ranking", "retrieval.search.stories", "retrieval.search.quotes",
         "retrieval.ingest.records", "retrieval.ingest.formats", "retrieval.feeds.parse", "retrieval.feeds.intervals",
         "retrieval.follows.topics", "retrieval.models", "retrieval.messages", "bot.render", "bot.callbacks",
-        "bot.arguments"]  # fmt: skip
+        "bot.arguments", "bot.trial.telegram_html", "bot.trial.screen"]  # fmt: skip
 
 
 def test_pure_modules_do_no_io() -> None:

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 from bot.render.answers import render_answer
 from bot.render.html import MAX_VISIBLE
+from bot.trial.telegram_html import parse_html, utf16_length
 from retrieval.errors import IngestError
 from retrieval.ingest.sources import articles_from_file
 from retrieval.models import ArticleInput, Headline, PassageSpan, SearchHit, SearchResult, Snippet
 from retrieval.search.quotes import quote_article
 from retrieval.text.analyzer import Analyzer
 from retrieval.text.chunker import chunk
-from tests.botapi import parse_html, utf16_length
 
 settings.register_profile("newsbot", derandomize=True, deadline=None, max_examples=150)
 settings.load_profile("newsbot")

@@ -18,6 +18,14 @@ installs fonts-noto-ui-core for Devanagari, Bengali, Thai…, and
 fonts-wqy-microhei for Chinese). When a letter has no font, or the layout it
 needs is missing, ``draw`` takes the chart's English twin rather than show
 empty boxes or unjoined letters.
+
+The last day is today, cut short at the report's hour (Monday 09:00 holds
+nine hours of questions): its bar is drawn apart, lighter and named in
+the legend, and its share is left out of the found-nothing line, which a few
+early questions would otherwise send to 0 % or 100 %. Dates label every
+other week, counted back from the current one, so this week always has its
+date. A panel with nothing to show says so in words ("no questions yet")
+rather than show bare axes, as a new archive's first report would.
 """
 
 from __future__ import annotations
@@ -40,6 +48,9 @@ WIDTH, HEIGHT, DPI = 1080, 1350, 135
 FONTS = ("DejaVu Sans", "Noto Sans Devanagari UI", "Noto Sans Bengali UI", "Noto Sans Thai UI", "Noto Sans Tamil UI",
          "Noto Sans Myanmar UI", "Noto Sans Khmer UI", "WenQuanYi Micro Hei", "Noto Sans CJK SC")  # fmt: skip
 _BLUE, _ORANGE, _GREEN, _RED, _GREY = "#3a6ea5", "#e07b39", "#4c9a52", "#c4453c", "#666666"
+_LIGHT_BLUE = "#a9c1dc"
+# Days between two date labels under the daily bars.
+_LABEL_EVERY = 14
 
 
 @dataclass(frozen=True)
@@ -59,15 +70,21 @@ class Chart:
     feedback_title: str
     liked_label: str
     disliked_label: str
+    # Names today's bar, the partial day the report was made on.
+    today_label: str
     # The language of the labels and of the axes' numbers.
     language: str = "en"
+    # Said in a panel instead of bars when it has nothing to show.
+    empty_note: str | None = None
+    no_ratings_note: str | None = None
     # The same chart in English, drawn instead when this server cannot show the language's letters.
     english: Chart | None = None
 
     def texts(self) -> str:
         return " ".join(
             (self.title, self.subtitle, self.questions_label, self.nothing_label, self.feedback_title,
-             self.liked_label, self.disliked_label, *self.day_labels, *self.week_labels)
+             self.liked_label, self.disliked_label, self.today_label, self.empty_note or "", self.no_ratings_note or "",
+            *self.day_labels, *self.week_labels)
         )  # fmt: skip
 
 
@@ -75,6 +92,8 @@ def chart_of(report: Report, tr: Translator = ENGLISH) -> Chart:
     """The picture of ``report`` in ``tr``'s language (with its English twin, should the language not be drawable)."""
     insights = report.insights
     days = report.days
+    this_week = (len(days) - 1) // 7 * 7  # the index of the current week's first day
+    rated = any(week.liked or week.disliked for week in report.weeks)
     return Chart(
         # Translators: chart title, at most about 40 characters to fit the picture.
         title=tr("Reader questions, the last 8 weeks"),
@@ -86,9 +105,12 @@ def chart_of(report: Report, tr: Translator = ENGLISH) -> Chart:
             liked=insights.liked,
             disliked=insights.disliked,
         ),
-        day_labels=tuple(tr.day(day.day) if index % 14 == 0 else "" for index, day in enumerate(days)),
+        day_labels=tuple(
+            tr.day(day.day) if (this_week - index) % _LABEL_EVERY == 0 else "" for index, day in enumerate(days)
+        ),
         questions=tuple(day.questions for day in days),
-        nothing_share=tuple(day.found_nothing / day.questions * 100 if day.questions else None for day in days),
+        nothing_share=tuple(day.found_nothing / day.questions * 100 if day.questions else None for day in days[:-1])
+        + (None,),
         week_labels=tuple(tr.day(week.first_day) for week in report.weeks),
         liked=tuple(week.liked for week in report.weeks),
         disliked=tuple(week.disliked for week in report.weeks),
@@ -97,6 +119,9 @@ def chart_of(report: Report, tr: Translator = ENGLISH) -> Chart:
         feedback_title=tr("Ratings a week"),
         liked_label=tr("liked"),
         disliked_label=tr("disliked"),
+        today_label=tr("today, so far"),
+        empty_note=None if any(day.questions for day in days) else tr("no questions yet"),
+        no_ratings_note=None if rated else tr("no ratings yet"),
         language=tr.language,
         english=None if tr.language == ENGLISH.language else chart_of(report),
     )
@@ -203,7 +228,10 @@ def draw(chart: Chart) -> bytes:
         subtitle = figure.text(0.5, 0.928, chart.subtitle, ha="center", fontsize=14, color=_GREY)
         fit_width([title, subtitle], figure)
         positions = range(len(chart.questions))
-        daily.bar(positions, chart.questions, color=_BLUE, label=chart.questions_label, width=0.8)
+        bars = daily.bar(positions, chart.questions, color=_BLUE, label=chart.questions_label, width=0.8)
+        if bars and chart.empty_note is None:
+            bars[-1].set(color=_LIGHT_BLUE, label=chart.today_label)
+            daily.legend(handles=[bars[-1]], frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=13)
         daily.set_xticks(list(positions), chart.day_labels, fontsize=13)
         daily.tick_params(axis="x", length=0)
         daily.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
@@ -216,6 +244,9 @@ def draw(chart: Chart) -> bytes:
         share.yaxis.set_major_formatter(FuncFormatter(lambda value, _: tr.percent(value / 100)))
         share.set_ylabel(chart.nothing_label, color=_ORANGE)
         share.spines["right"].set_visible(True)
+        if chart.empty_note is not None:
+            daily.text(0.5, 0.5, chart.empty_note, transform=daily.transAxes, ha="center", va="center", fontsize=20,
+                       color=_GREY)  # fmt: skip
 
         weeks = range(len(chart.week_labels))
         weekly.bar([week - 0.2 for week in weeks], chart.liked, width=0.4, color=_GREEN, label=chart.liked_label)
@@ -227,6 +258,9 @@ def draw(chart: Chart) -> bytes:
         weekly.yaxis.set_major_formatter(FuncFormatter(local))
         weekly.set_title(chart.feedback_title, fontsize=16, pad=34)
         weekly.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=14)
+        if chart.no_ratings_note is not None:
+            weekly.text(0.5, 0.5, chart.no_ratings_note, transform=weekly.transAxes, ha="center", va="center",
+                        fontsize=18, color=_GREY)  # fmt: skip
         figure.tight_layout(rect=(0, 0, 1, 0.93))
         out = io.BytesIO()
         figure.savefig(out, format="png", dpi=DPI)

@@ -46,8 +46,9 @@ def ranked_articles(index: SearchIndex, terms: Sequence[str], wanted: int, today
     candidates = max(_CANDIDATES, wanted)
     articles = index.search_articles(terms, candidates)
     within = [hit.article_id for hit in articles]
-    passages = index.search(terms, candidates * _PASSAGES_PER_ARTICLE, within=within)
-    return rank_articles(passages, articles, today)
+    limit = candidates * _PASSAGES_PER_ARTICLE
+    passages = index.search(terms, limit, within=within)
+    return rank_articles(passages, articles, today, passages_complete=len(passages) < limit)
 
 
 def _hits(

@@ -211,6 +211,15 @@ def test_top_of_a_week_without_opens_says_so_not_that_the_archive_is_empty(capsy
     assert code == 0 and out.startswith(" 1. ")
 
 
+def test_questions_asked_on_the_command_line_are_not_counted_as_readers(capsys: pytest.CaptureFixture[str]) -> None:
+    """The report counts what readers ask the bot; an editor's `newsbot ask` is not one of them."""
+    for question in ("MEK camp Albania", "zzyzx quorble"):
+        assert run(capsys, "ask", question)[0] == 0
+    code, out, _ = run(capsys, "report", "--window", "month")
+    assert code == 0
+    assert "0 questions from 0 readers; 0 found nothing" in out and "zzyzx" not in out and "MEK camp" not in out
+
+
 def test_a_long_question_that_matches_nothing_is_echoed_cut(capsys: pytest.CaptureFixture[str]) -> None:
     question = " ".join(f"zzqx{n}" for n in range(10_000))
     code, out, _ = run(capsys, "ask", question)

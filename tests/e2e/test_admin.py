@@ -11,7 +11,8 @@ import zipfile
 import pytest
 
 from bot.services import BotServices
-from tests.botapi import FakeBotApi, parse_html
+from bot.trial.telegram_html import parse_html
+from tests.botapi import FakeBotApi
 from tests.conftest import article
 from tests.e2e.conftest import ADMIN_ID, READER_ID
 from tests.e2e.test_reader import ask

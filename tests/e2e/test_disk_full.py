@@ -18,7 +18,9 @@ import pytest
 from bot.app import build_application
 from bot.services import BotServices
 from bot.settings import BotSettings
-from tests.botapi import FakeBotApi, StoredMessage, parse_html
+from bot.trial.botapi import StoredMessage
+from bot.trial.telegram_html import parse_html
+from tests.botapi import FakeBotApi
 from tests.e2e.conftest import ADMIN_ID, READER_ID, serving
 
 

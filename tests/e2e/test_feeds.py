@@ -13,11 +13,12 @@ from bot.app import build_application
 from bot.sending import channel, jobs
 from bot.services import BotServices
 from bot.settings import BotSettings
+from bot.trial.telegram_html import parse_html
 from retrieval import Archive
 from retrieval.feeds.poller import PAUSE_AFTER_FAILURES
 from retrieval.outbox.models import Announce, OutboxKind
 from tests import feeds
-from tests.botapi import FakeBotApi, parse_html
+from tests.botapi import FakeBotApi
 from tests.conftest import article, write_jsonl
 from tests.e2e.conftest import ADMIN_ID, READER_ID, serving
 from tests.pages import Route

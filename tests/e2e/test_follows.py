@@ -12,12 +12,13 @@ from bot.app import build_application
 from bot.sending import pushes
 from bot.services import BotServices
 from bot.settings import BotSettings
+from bot.trial.telegram_html import parse_html
 from retrieval import Archive
 from retrieval.follows import matcher
 from retrieval.outbox import sending
 from retrieval.outbox.models import Announce, OutboxKind
 from retrieval.readers.table import BLOCKED
-from tests.botapi import FakeBotApi, parse_html
+from tests.botapi import FakeBotApi
 from tests.conftest import article, write_jsonl
 from tests.e2e.conftest import ADMIN_ID, READER_ID, serving
 

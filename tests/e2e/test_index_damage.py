@@ -14,7 +14,8 @@ from bot.app import build_application
 from bot.monitoring.health import check_running
 from bot.services import BotServices
 from bot.settings import BotSettings
-from tests.botapi import FakeBotApi, parse_html
+from bot.trial.telegram_html import parse_html
+from tests.botapi import FakeBotApi
 from tests.e2e.conftest import READER_ID, serving
 
 

@@ -12,8 +12,9 @@ import pytest
 
 from bot.cli import main
 from bot.services import BotServices
+from bot.trial.telegram_html import parse_html
 from retrieval import TopWindow
-from tests.botapi import FakeBotApi, parse_html
+from tests.botapi import FakeBotApi
 from tests.conftest import tables_of
 from tests.e2e.conftest import ADMIN_ID, READER_ID
 

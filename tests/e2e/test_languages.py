@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.services import BotServices
-from tests.botapi import FakeBotApi, parse_html
+from bot.trial.telegram_html import parse_html
+from tests.botapi import FakeBotApi
 from tests.e2e.conftest import READER_ID
 
 PERSIAN_READER = 3131

@@ -11,7 +11,9 @@ import pytest
 from bot.readers import answers
 from bot.sending.delivery import RETRY_DELAYS
 from bot.services import BotServices
-from tests.botapi import FakeBotApi, StoredMessage, parse_html
+from bot.trial.botapi import StoredMessage
+from bot.trial.telegram_html import parse_html
+from tests.botapi import FakeBotApi
 from tests.conftest import article, write_jsonl
 from tests.e2e.conftest import READER_ID
 

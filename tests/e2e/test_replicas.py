@@ -23,8 +23,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.trial.telegram_html import parse_html
 from retrieval.store.postgres import LEADER_LOCK, lock_key
-from tests.botapi import FakeBotApi, parse_html
+from tests.botapi import FakeBotApi
 from tests.conftest import article
 from tests.e2e.conftest import ADMIN_ID
 from tests.postgres import restart_server

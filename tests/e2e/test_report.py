@@ -19,7 +19,8 @@ from bot.app import build_application
 from bot.sending import reports
 from bot.services import BotServices
 from bot.settings import BotSettings
-from tests.botapi import FakeBotApi, parse_html
+from bot.trial.telegram_html import parse_html
+from tests.botapi import FakeBotApi
 from tests.e2e.conftest import ADMIN_ID, serving
 
 PERSIAN_ADMIN = 4243

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.monitoring.status import HEARTBEAT_SECONDS
+from bot.trial.telegram_html import parse_html
 from retrieval import Archive, Settings
-from tests.botapi import FakeBotApi, parse_html
+from tests.botapi import FakeBotApi
 from tests.conftest import article, write_jsonl
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.processes import bot_env, newsbot, running_bot

@@ -8,7 +8,8 @@ import aiohttp
 
 from bot.app import build_application
 from bot.settings import BotSettings
-from tests.botapi import FakeBotApi, parse_html
+from bot.trial.telegram_html import parse_html
+from tests.botapi import FakeBotApi
 from tests.e2e.conftest import serving
 
 

@@ -180,6 +180,19 @@ async def test_a_question_prefers_the_article_of_its_time(archive: Archive, tmp_
     assert [h.headline.id for h in in_2022.hits] == [2, 1]
 
 
+async def test_a_name_in_a_headline_outranks_an_everyday_word_in_a_body(archive: Archive, tmp_path: Path) -> None:
+    """The demo archive's "Why did Giuliani go to Albania?": the name in a short article's headline only, "going" in a long one."""
+    rows = [
+        article(1, title="Albania and the exiles", body="Albania hosts a camp of Iranian exiles. Albania said so. " * 2),
+        article(2, title="Washington and Tehran", body="A battle over the group's future is certainly going on. "
+                + "Commentators argue about sanctions, weapons and the region at length, as they have for years. " * 8),
+        article(3, title="Giuliani visits the exiles' conference", body="Aides see the group as a government in waiting."),
+    ] + [article(n, title=f"Weather in region {n}", body=f"Rain is expected over the weekend in region {n}.") for n in range(4, 12)]
+    await load(archive, tmp_path, rows)
+    found = await archive.search("Why did Giuliani go to Albania?", limit=5)
+    assert [hit.headline.id for hit in found.hits] == [1, 3, 2]
+
+
 async def test_a_story_found_twice_is_shown_once_and_pages_agree(archive: Archive, tmp_path: Path) -> None:
     """The same report at two addresses takes one place; the next story moves up, on every page."""
     report = (

@@ -20,7 +20,7 @@ from bot.i18n import LOCALES, Translator, catalogues, language_name, languages
 from bot.i18n import template as templates
 from bot.i18n.checks import LONGEST, filled, is_html, placeholders, problems
 from bot.readers.language import PER_PAGE, language_keyboard
-from tests.botapi import parse_html, utf16_length
+from bot.trial.telegram_html import parse_html, utf16_length
 
 CODES = sorted(path.stem for path in LOCALES.glob("*.po"))
 

@@ -10,10 +10,10 @@ from bot.i18n import Translator, languages
 from bot.monitoring.metrics import MetricsSnapshot
 from bot.readers.welcome import ADMIN_HELP, HELP, PRIVACY, WELCOME
 from bot.render.reports import render_stats
+from bot.trial.telegram_html import parse_html, utf16_length
 from retrieval import ArchiveStats
 from retrieval.feeds.models import FeedStats
 from retrieval.models import StoreStats
-from tests.botapi import parse_html, utf16_length
 
 BIG = 12_345_678
 WHEN = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)

@@ -4,10 +4,10 @@ from bot import callbacks
 from bot.render.answers import render_answer, render_article, render_headlines
 from bot.render.html import MAX_VISIBLE, join_blocks, visible_length
 from bot.render.reports import render_load_report
+from bot.trial.telegram_html import parse_html, utf16_length
 from retrieval.models import Article, Headline, LoadReport, SearchHit, SearchResult
 from retrieval.search.quotes import Snippet
 from retrieval.text.shorten import shorten
-from tests.botapi import parse_html, utf16_length
 
 
 def hit(n: int, title: str = "Title", snippet: str = "Iran & <b>MEK</b>", spans=((0, 4),)) -> SearchHit:

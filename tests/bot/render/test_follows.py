@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from bot import callbacks
 from bot.render.follows import render_digest, render_push, render_topics
 from bot.render.inline import article_of, headline_result, hit_result, result_id
+from bot.trial.telegram_html import check_markup, parse_html, utf16_length
 from retrieval.follows.topics import Topic
 from retrieval.models import Headline, SearchHit, Snippet
-from tests.botapi import check_markup, parse_html, utf16_length
 
 
 def hit(n: int, title: str = "MEK & <Albania>", quote: str = "The MEK camp in Albania <closed>.") -> SearchHit:

@@ -10,10 +10,10 @@ from bot import callbacks
 from bot.arguments import UsageError, parse_feed_command
 from bot.render.feeds import render_feeds, render_remove_question
 from bot.render.posts import render_channel_post, render_summary_post
+from bot.trial.telegram_html import check_markup, parse_html, utf16_length
 from retrieval.feeds.models import PAUSED_BY_ADMIN, Feed
 from retrieval.models import Article, Headline
 from retrieval.text.sentences import lead
-from tests.botapi import check_markup, parse_html, utf16_length
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 

@@ -21,6 +21,24 @@ def test_articles_found_by_one_list_only_are_kept() -> None:
     assert dict((item.article_id, item.passage_ids) for item in ranked)[2] == ()
 
 
+def test_an_article_found_by_its_headline_alone_counts_its_headline_as_its_best_place() -> None:
+    """Article 7 holds the question's name in its headline only: no passage of its body matches.
+
+    Article 2 matches one everyday word ("going") in one short passage. When
+    the passage search returned every matching passage of the candidates,
+    article 7's headline stands in for the passage it lacks; when the search
+    was cut at its limit, a missing passage may only lie deeper, and counts 0.
+    """
+    passages = [IndexHit(40, 4, 2.4), IndexHit(20, 2, 1.5)]
+    articles = [ArticleHit(4, 2.4, None), ArticleHit(7, 1.4, None), ArticleHit(2, 0.8, None)]
+    ranked = rank_articles(passages, articles, today=0)
+    assert [item.article_id for item in ranked] == [4, 7, 2]
+    assert ranked[1].score == pytest.approx(1.4 / 2.4 + ARTICLE_WEIGHT * 1.4 / 2.4)
+    assert ranked[1].passage_ids == ()
+    cut = rank_articles(passages, articles, today=0, passages_complete=False)
+    assert [item.article_id for item in cut] == [4, 2, 7]
+
+
 def test_recency_lifts_near_ties_only() -> None:
     today = 20_000
     assert recency_factor(None, today) == 1.0
