@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import csv
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,10 +28,12 @@ from bot.render.chart import chart_of, draw
 from bot.render.figures import format_size
 from bot.render.insights import insights_csv, insights_text
 from bot.render.report import report_page
+from bot.render.spreadsheets import FAILURE_COLUMNS, failure_row
 from bot.settings import BotSettings
 from retrieval import Archive, NewsbotError, Settings, Snapshot, TopWindow, load_settings
 from retrieval.feeds.intervals import DEFAULT_INTERVAL, describe_interval, parse_interval
 from retrieval.ingest.loader import LoadProgress
+from retrieval.models import Failure
 from retrieval.outbox.models import Announce
 from retrieval.settings import SettingsError
 from retrieval.store.locks import ServingLock
@@ -83,19 +87,35 @@ async def cmd_feeds(archive: Archive, args: argparse.Namespace) -> int:
 
 
 async def cmd_load(archive: Archive, args: argparse.Namespace) -> int:
-    bar = tqdm(unit=" articles", disable=args.quiet or None, leave=False)
+    """newsbot load: a progress bar of rows read, the summary, and with --failures every rejected row as CSV."""
+    bar = tqdm(unit=" rows", disable=args.quiet or None, leave=False)
 
     async def progress(state: LoadProgress) -> None:
         if state.total is not None and bar.total != state.total:
             bar.total = state.total
         bar.update(state.done - bar.n)
+        bar.set_postfix_str(f"{state.report.articles:,} articles, {state.report.failed:,} failed", refresh=False)
 
     try:
-        report = await archive.load(args.inputs, progress, Announce(args.announce))
+        with _failures_table(args.failures) as failures:
+            report = await archive.load(args.inputs, progress, Announce(args.announce), failures)
     finally:
         bar.close()
-    print(terminal.render_report(report))
+    # With the table on standard output, the summary goes beside it, not into it.
+    print(terminal.render_report(report, args.failures), file=sys.stderr if args.failures == "-" else sys.stdout)
     return 1 if report.failed or report.stopped else 0
+
+
+@contextlib.contextmanager
+def _failures_table(target: str | None) -> Iterator[Callable[[Failure], None] | None]:
+    """A sink writing each failure as a CSV row to ``target`` (a file, or "-" for standard output), or None."""
+    if target is None:
+        yield None
+        return
+    with contextlib.nullcontext(sys.stdout) if target == "-" else open(target, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FAILURE_COLUMNS)
+        yield lambda failure: writer.writerow(failure_row(failure))
 
 
 async def cmd_latest(archive: Archive, args: argparse.Namespace) -> int:
@@ -202,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     load = commands.add_parser("load", help="load articles from files, folders, ZIPs or http(s) URLs")
     load.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help=".jsonl, .json, .csv, .html, .zip, folder or URL")
     load.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    load.add_argument(
+        "--failures",
+        metavar="FILE",
+        help="write every rejected row to FILE as CSV (source, line, field, reason); '-' for standard output",
+    )
     announce = load.add_mutually_exclusive_group()
     announce.add_argument(
         "--announce",

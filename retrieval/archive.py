@@ -38,7 +38,7 @@ from retrieval.follows.matcher import FollowMatcher
 from retrieval.follows.service import Follows
 from retrieval.follows.table import StoredFollows
 from retrieval.ingest.fetch import PageFetcher
-from retrieval.ingest.loader import Ingestor, ProgressCallback
+from retrieval.ingest.loader import FailureSink, Ingestor, ProgressCallback
 from retrieval.ingest.records import canonical_url
 from retrieval.ingest.seeds import seed_file
 from retrieval.ingest.sources import ArticleOrError, articles_from_file
@@ -313,10 +313,15 @@ class Archive:
     # Loads
 
     async def load(
-        self, inputs: Sequence[str], progress: ProgressCallback | None = None, announce: Announce = Announce.AUTO
+        self,
+        inputs: Sequence[str],
+        progress: ProgressCallback | None = None,
+        announce: Announce = Announce.AUTO,
+        failures: FailureSink | None = None,
     ) -> LoadReport:
-        """Load files, folders, ZIPs and http(s) URLs (see ``Ingestor.load``), then announce what is new."""
-        report = await self.ingestor.load(inputs, progress)
+        """Load files, folders, ZIPs and http(s) URLs (see ``Ingestor.load``), then announce what is new;
+        ``failures`` hears of every failed input, past the ones the report keeps."""
+        report = await self.ingestor.load(inputs, progress, failures)
         await self.announcer.announce(report, announce)
         return report
 

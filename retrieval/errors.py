@@ -28,24 +28,31 @@ class NewsbotError(Exception):
 class IngestError(NewsbotError):
     """One input could not be turned into an article.
 
-    ``where`` names the place in the input ("line 4", "item 2", a URL) and
-    ``field`` the offending field, so a report can point at it exactly.
+    ``where`` names the place in the input ("a.jsonl line 4", "a.json item 2",
+    a URL), ``line`` the line number of a line file (JSON Lines, CSV) on its
+    own, for a list of failures with a column for it, and ``field`` the
+    offending field, so a report can point at it exactly.
     ``message`` is the reason as an English template (a ``Plural`` when it
-    counts something) and ``values`` fill it, so a front end can say it in another language (the bot's catalogue has
-    every message); ``reason`` is the English text.
+    counts something) and ``values`` fill it, so a front end can say it in
+    another language (the bot's catalogue has every message); ``reason`` is
+    the English text.
     """
 
-    def __init__(self, message: Message, *, where: str | None = None, field: str | None = None, **values: object) -> None:
+    def __init__(
+        self, message: Message, *, where: str | None = None, field: str | None = None, line: int | None = None,
+        **values: object,
+    ) -> None:
         self.message = message
         self.values = values
         self.reason = english_text(message, values)
         self.where = where
         self.field = field
+        self.line = line
         super().__init__(self._describe())
 
-    def moved(self, where: str | None) -> IngestError:
-        """The same error, placed at ``where``."""
-        return type(self)(self.message, where=where, field=self.field, **self.values)
+    def moved(self, where: str | None, line: int | None = None) -> IngestError:
+        """The same error, placed at ``where`` (line ``line`` of a line file)."""
+        return type(self)(self.message, where=where, field=self.field, line=line, **self.values)
 
     @property
     def detail(self) -> str:

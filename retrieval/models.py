@@ -109,8 +109,9 @@ class Failure:
     """One input that could not be loaded, and why.
 
     ``reason`` is English; ``message`` (a template, or a ``Plural``) and
-    ``values`` let a front end say it in another language, and ``field``
-    names the field it concerns.
+    ``values`` let a front end say it in another language, ``field`` names
+    the field it concerns and ``line`` the line of a JSON Lines or CSV file
+    (also named in ``source``).
     """
 
     source: str
@@ -118,6 +119,12 @@ class Failure:
     message: Message = ""
     values: dict[str, object] = field(default_factory=dict)
     field: str | None = None
+    line: int | None = None
+
+    @property
+    def file(self) -> str:
+        """``source`` without its line: the file (or URL) the failure is in."""
+        return self.source.removesuffix(f" line {self.line}") if self.line is not None else self.source
 
 
 # Failures kept with their reasons; a file of a million bad rows is counted
@@ -142,6 +149,13 @@ class LoadReport:
     stopped: str | None = None
     # The first MAX_NEW_IDS_KEPT new articles, in the order they were stored.
     new_ids: list[int] = field(default_factory=list)
+    # Lines read from JSON Lines and CSV files, and how many such files: said with the
+    # counts, so a file read only in part can never pass unnoticed.
+    lines_read: int = 0
+    line_files: int = 0
+    # Files in a named folder that a load does not read (the first MAX_FAILURES_KEPT), and how many.
+    skipped: list[str] = field(default_factory=list)
+    skipped_count: int = 0
 
     @property
     def processed(self) -> int:
@@ -165,16 +179,38 @@ class LoadReport:
         message: Message = "",
         values: dict[str, object] | None = None,
         field_name: str | None = None,
-    ) -> None:
+        line: int | None = None,
+    ) -> Failure:
+        """Count one input that could not be loaded; the failure is returned for a list of them all."""
+        failure = Failure(source, reason, message or reason, dict(values or {}), field_name, line)
         self.failed += 1
         if len(self.failures) < MAX_FAILURES_KEPT:
-            self.failures.append(Failure(source, reason, message or reason, dict(values or {}), field_name))
+            self.failures.append(failure)
+        return failure
 
-    def summary(self) -> str:
+    def skip(self, name: str) -> None:
+        """Count a file a folder held that a load does not read (named, never skipped without a word)."""
+        self.skipped_count += 1
+        if len(self.skipped) < MAX_FAILURES_KEPT:
+            self.skipped.append(name)
+
+    @property
+    def articles(self) -> int:
+        """Rows that became (or already were) articles."""
+        return self.new + self.updated + self.unchanged
+
+    def outcome(self) -> str:
+        """The counts, and why the load stopped early if it did."""
         counts = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
         if self.stopped:
             return f"{counts} (stopped: {self.stopped})"
         return counts + (" (interrupted by a shutdown: load again to finish)" if self.interrupted else "")
+
+    def summary(self) -> str:
+        """The outcome with the lines read and files skipped: one line for the log and the last load in stats."""
+        read = f", {self.lines_read:,} line{'' if self.lines_read == 1 else 's'} read" if self.lines_read else ""
+        skipped = f", {self.skipped_count:,} file{'' if self.skipped_count == 1 else 's'} skipped" if self.skipped_count else ""
+        return self.outcome() + read + skipped
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,7 @@ class FakeBotApi(LocalBotApi):
                 body["description"] = "Internal Server Error"
             return web.json_response(body, status=status)
         chat_id = params.get("chat_id")
-        if method in ("sendMessage", "sendPhoto") and chat_id is not None and int(chat_id) in self.refused_chats:
+        if method in ("sendMessage", "sendPhoto", "sendDocument") and chat_id is not None and int(chat_id) in self.refused_chats:
             status, description = self.refused_chats[int(chat_id)]
             await self._record(Call(method, params, status, via=via, description=description))
             return web.json_response({"ok": False, "error_code": status, "description": description}, status=status)

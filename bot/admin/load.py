@@ -5,6 +5,7 @@ Both go through ``admin_only`` (``bot.admin.guard``).
 
 from __future__ import annotations
 
+import csv
 import logging
 import re
 import tempfile
@@ -18,18 +19,22 @@ from telegram.ext import ContextTypes
 from bot.admin.guard import admin_only
 from bot.i18n import N_, Translator
 from bot.render.html import Reply, escape, join_blocks
-from bot.render.reports import failure_text, render_load_report
+from bot.render.reports import failure_text, lists_every_failure, render_load_report
+from bot.render.spreadsheets import FAILURE_COLUMNS, failure_row
 from bot.replies import edit_message
 from bot.services import services, translator
 from retrieval import LoadReport
 from retrieval.ingest.loader import LoadProgress
 from retrieval.ingest.sources import is_supported, is_url
+from retrieval.models import Failure
 from retrieval.text.shorten import shorten
 
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_SECONDS = 1.5
 MAX_URLS = 20
+# The list of an upload's failures sent as a file stops short of what a bot may send (50 MB).
+MAX_FAILURE_FILE_BYTES = 45_000_000
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
 
 
@@ -106,11 +111,58 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         telegram_file = await context.bot.get_file(upload.file_id)
         await telegram_file.download_to_drive(path)
         progress = _StatusProgress(status, name, tr)
-        report = await services(context).archive.load([str(path)], progress)
+        with _FailureFile(Path(folder) / "failures.csv", str(path), name, tr) as failures:
+            report = await services(context).archive.load([str(path)], progress, failures=failures)
         services(context).metrics.load()
-    # Reasons name the temporary file; readers know it by the name they sent.
-    report.failures = [replace(f, source=f.source.replace(str(path), name)) for f in report.failures]
-    await _edit_status(status, render_load_report(tr("Loaded {name}", name=tr.isolate(name)), report, tr))
+        report.failures = [failures.renamed(f) for f in report.failures]
+        heading = tr("Loaded {name}", name=tr.isolate(name))
+        complete = lists_every_failure(heading, report, tr)
+        await _edit_status(status, render_load_report(heading, report, tr, full_list_sent=not complete))
+        if not complete:
+            await message.reply_document(
+                failures.path, filename=f"{name}-failures.csv", caption=failures.caption(report.failed), parse_mode="HTML"
+            )
+
+
+class _FailureFile:
+    """Every failure of an upload written to a CSV file as the load goes (up to ``MAX_FAILURE_FILE_BYTES``),
+    named by the file the admin sent rather than the temporary copy."""
+
+    def __init__(self, path: Path, temporary: str, name: str, tr: Translator) -> None:
+        self.path = path
+        self.temporary = temporary
+        self.name = name
+        self.tr = tr
+        self.written = 0
+        self.full = False
+
+    def __enter__(self) -> _FailureFile:
+        self._handle = self.path.open("w", newline="", encoding="utf-8")
+        self._writer = csv.writer(self._handle)
+        self._writer.writerow(FAILURE_COLUMNS)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+
+    def __call__(self, failure: Failure) -> None:
+        if self.full:
+            return
+        self._writer.writerow(failure_row(self.renamed(failure), self.tr))
+        self.written += 1
+        if self.written % 1_000 == 0 and self._handle.tell() > MAX_FAILURE_FILE_BYTES:
+            self.full = True
+
+    def renamed(self, failure: Failure) -> Failure:
+        """Reasons name the temporary file; admins know it by the name they sent."""
+        return replace(failure, source=failure.source.replace(self.temporary, self.name))
+
+    def caption(self, failed: int) -> str:
+        name = self.tr.isolate(escape(self.name))
+        if self.written < failed:
+            return self.tr("The first {written} of the {count} rejected rows of {name}: source, line, field and reason.",
+                           written=self.written, count=failed, name=name)  # fmt: skip
+        return self.tr("All {count} rejected rows of {name}: source, line, field and reason.", count=failed, name=name)
 
 
 class _StatusProgress:
@@ -129,13 +181,19 @@ class _StatusProgress:
         self.last_edit = now
         tr = self.tr
         name = tr.isolate(escape(self.name))
+        report = state.report
         if state.total:
             text = tr.plural(
-                "Loaded {done} / {count} article from {name} …", "Loaded {done} / {count} articles from {name} …",
-                state.total, done=state.done, name=name,
+                "Read {done} / {count} row of {name} · articles: {articles}, failed: {failed} …",
+                "Read {done} / {count} rows of {name} · articles: {articles}, failed: {failed} …",
+                state.total, done=state.done, name=name, articles=report.articles, failed=report.failed,
             )  # fmt: skip
         else:
-            text = tr.plural("Loaded {count} article from {name} …", "Loaded {count} articles from {name} …", state.done, name=name)
+            text = tr.plural(
+                "Read {count} row of {name} · articles: {articles}, failed: {failed} …",
+                "Read {count} rows of {name} · articles: {articles}, failed: {failed} …",
+                state.done, name=name, articles=report.articles, failed=report.failed,
+            )  # fmt: skip
         await _edit_status(self.status, text)
 
 

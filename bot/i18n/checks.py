@@ -39,7 +39,8 @@ KINDS = {"message": 4096, "caption": 1024, "popup": 200, "command menu": 256, "b
 LONGEST: dict[str, int | str] = {
     **dict.fromkeys(
         ("count", "offered", "new", "updated", "unchanged", "failed", "sent", "queued", "indexed", "nothing",
-         "questions", "readers", "liked", "disliked", "ratings", "done", "total", "before", "words", "length"),
+         "questions", "readers", "liked", "disliked", "ratings", "done", "total", "before", "words", "length", "written",
+         "articles"),
         12_345_678,
     ),
     **dict.fromkeys(
@@ -50,7 +51,8 @@ LONGEST: dict[str, int | str] = {
     **dict.fromkeys(("title", "topic", "reference", "error", "reason", "problem", "result", "note", "url", "text"), "x" * 200),
     "privacy": "x" * 400,
     **dict.fromkeys(("name", "channel", "question", "word", "usage", "host", "address", "value", "missing", "found"), "x" * 80),
-    **dict.fromkeys(("kind", "type", "suffix", "scheme", "field", "window", "interval", "ago", "state", "after", "share"), "x" * 30),
+    **dict.fromkeys(("kind", "type", "suffix", "scheme", "field", "window", "interval", "ago", "state", "after", "share",
+                      "encoding", "delimiter"), "x" * 30),
 }  # fmt: skip
 _TAG = re.compile(r"</?([a-z-]+)[^>]*>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")

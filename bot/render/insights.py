@@ -7,6 +7,7 @@ import io
 
 from bot.i18n import ENGLISH, N_, Translator
 from bot.render.html import MAX_TITLE_CHARS, escape, join_blocks, link
+from bot.render.spreadsheets import cell
 from bot.render.terminal import shown
 from retrieval.insights.gaps import Gap, Trend
 from retrieval.insights.models import AskedQuestion, Insights
@@ -112,11 +113,6 @@ def insights_text(insights: Insights, window: str) -> str:
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    """Reader text as a CSV cell a spreadsheet will not run as a formula ("=HYPERLINK(…)")."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def insights_csv(insights: Insights) -> str:
     """One CSV for a spreadsheet: section, rank, text, count, found_nothing, disliked, url, and a gap's before and
     trend (the same grouping as /insights and the weekly report)."""
@@ -124,13 +120,13 @@ def insights_csv(insights: Insights) -> str:
     writer = csv.writer(out)
     writer.writerow(["section", "rank", "text", "count", "found_nothing", "disliked", "url", "before", "trend"])
     for rank, item in enumerate(insights.most_asked, start=1):
-        writer.writerow(["most_asked", rank, _cell(item.example), item.asked, item.found_nothing, item.disliked, ""])
+        writer.writerow(["most_asked", rank, cell(item.example), item.asked, item.found_nothing, item.disliked, ""])
     for rank, gap in enumerate(insights.gaps, start=1):
         writer.writerow(
-            ["content_gap", rank, _cell(gap.example), gap.asked, gap.found_nothing, gap.disliked, "", gap.before, gap.trend]
+            ["content_gap", rank, cell(gap.example), gap.asked, gap.found_nothing, gap.disliked, "", gap.before, gap.trend]
         )
     for rank, topic in enumerate(insights.most_followed, start=1):
-        writer.writerow(["most_followed", rank, _cell(topic.words), topic.chats, "", "", ""])
+        writer.writerow(["most_followed", rank, cell(topic.words), topic.chats, "", "", ""])
     for rank, opened in enumerate(insights.most_opened, start=1):
-        writer.writerow(["most_opened", rank, _cell(opened.headline.title), opened.opens, "", "", opened.headline.url])
+        writer.writerow(["most_opened", rank, cell(opened.headline.title), opened.opens, "", "", opened.headline.url])
     return out.getvalue()

@@ -6,18 +6,40 @@ from bot.i18n import ENGLISH, Translator
 from bot.monitoring.metrics import MetricsSnapshot
 from bot.render.figures import stats_rows
 from bot.render.html import MAX_VISIBLE, escape, join_blocks, visible_length
+from bot.render.spreadsheets import failure_reason
 from retrieval import ArchiveStats, LoadReport
 from retrieval.models import Failure
 
 
 def failure_text(failure: Failure, tr: Translator = ENGLISH) -> str:
     """Why an input failed, in the reader's language (the field it concerns first)."""
-    reason = tr(failure.message, **failure.values) if failure.message else failure.reason
+    reason = failure_reason(failure, tr)
     return tr("field '{field}': {reason}", field=failure.field, reason=reason) if failure.field else reason
 
 
-def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLISH) -> str:
-    """An admin's load summary with as many rejected rows and reasons as fit."""
+def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLISH, *, full_list_sent: bool = False) -> str:
+    """An admin's load summary with as many rejected rows and reasons as fit; ``full_list_sent`` says the
+    rest are in the file sent with it (see ``lists_every_failure``)."""
+    summary = _load_summary(heading, report, tr)
+    listed, shown = _listed_failures(summary, report, tr)
+    text = summary + ("\n\n" + listed if listed else "")
+    if shown < report.failed and full_list_sent:
+        text += "\n" + tr.plural(
+            "… and {count} more: every one is in the file below.",
+            "… and {count} more: every one is in the file below.",
+            report.failed - shown,
+        )
+    elif shown < report.failed:
+        text += "\n" + tr.plural("… and {count} more", "… and {count} more", report.failed - shown)
+    return text
+
+
+def lists_every_failure(heading: str, report: LoadReport, tr: Translator = ENGLISH) -> bool:
+    """True when the summary has room for every failure; else the whole list goes with it as a file."""
+    return _listed_failures(_load_summary(heading, report, tr), report, tr)[1] >= report.failed
+
+
+def _load_summary(heading: str, report: LoadReport, tr: Translator) -> str:
     summary = f"<b>{escape(heading)}</b>\n" + tr(
         "{new} new · {updated} updated · {unchanged} unchanged · {failed} failed",
         new=report.new,
@@ -25,19 +47,21 @@ def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLIS
         unchanged=report.unchanged,
         failed=report.failed,
     )
-    failures = [f"✗ {tr.isolate(escape(f.source))}: {escape(failure_text(f, tr))}" for f in report.failures]
-    budget = MAX_VISIBLE - visible_length(summary) - 200
-    listed, shown = join_blocks(failures, separator="\n", limit=budget)
+    if report.lines_read:
+        summary += "\n" + tr("Lines read: {count}", count=report.lines_read)
     if report.stopped:  # a full disk (the only reason a load stops on its own); the log names the path
         summary += "\n" + tr("⚠ Stopped early: the disk is full. What was stored stays, and loading again finishes it.")
     if report.interrupted:
         summary += "\n" + tr(
             "⚠ Stopped early because the bot is restarting. Send the file again to finish: what is already loaded is skipped."
         )
-    text = summary + ("\n\n" + listed if listed else "")
-    if shown < report.failed:
-        text += "\n" + tr.plural("… and {count} more", "… and {count} more", report.failed - shown)
-    return text
+    return summary
+
+
+def _listed_failures(summary: str, report: LoadReport, tr: Translator) -> tuple[str, int]:
+    """As many failures as fit under ``summary`` in one message, and how many that is."""
+    failures = [f"✗ {tr.isolate(escape(f.source))}: {escape(failure_text(f, tr))}" for f in report.failures]
+    return join_blocks(failures, separator="\n", limit=MAX_VISIBLE - visible_length(summary) - 200)
 
 
 def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Translator = ENGLISH) -> str:

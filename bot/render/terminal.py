@@ -70,12 +70,32 @@ def render_headlines(headlines: Sequence[Headline], *, show_views: bool, window:
     return "\n".join(lines)
 
 
-def render_report(report: LoadReport) -> str:
-    lines = [f"Loaded: {report.summary()}."]
+def render_report(report: LoadReport, failures_file: str | None = None) -> str:
+    """A load's outcome, the lines read, the files skipped and the first failures; ``failures_file`` is where
+    ``--failures`` wrote them all ("-": standard output, so none are repeated here)."""
+    lines = [f"Loaded: {report.outcome()}."]
+    if report.lines_read:
+        files = f" in {report.line_files:,} files" if report.line_files > 1 else ""
+        lines.append(f"Read {report.lines_read:,} line{'' if report.lines_read == 1 else 's'}{files}.")
+    if report.skipped_count:
+        many = report.skipped_count != 1
+        lines.append(
+            f"Skipped {report.skipped_count:,} file{'s' if many else ''} of a type a load does not read"
+            " (.jsonl, .json, .csv, each may be .gz, .html, .zip):"
+        )
+        lines += [f"  – {shown(name)}" for name in report.skipped[:MAX_FAILURES_SHOWN]]
+        if report.skipped_count > MAX_FAILURES_SHOWN:
+            lines.append(f"  … and {report.skipped_count - MAX_FAILURES_SHOWN:,} more")
+    if failures_file == "-":
+        return "\n".join(lines)
     for failure in report.failures[:MAX_FAILURES_SHOWN]:
         lines.append(f"  ✗ {shown(failure.source)}: {shown(failure.reason)}")
     if report.failed > MAX_FAILURES_SHOWN:
-        lines.append(f"  … and {report.failed - MAX_FAILURES_SHOWN} more failures")
+        more = f"  … and {report.failed - MAX_FAILURES_SHOWN:,} more failures"
+        if failures_file:
+            lines.append(f"{more}: all {report.failed:,} are in {shown(failures_file)}")
+        else:
+            lines.append(f"{more}: 'newsbot load --failures FILE …' writes them all")
     return "\n".join(lines)
 
 

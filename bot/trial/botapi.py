@@ -4,7 +4,7 @@
 end-to-end tests and benchmarks do too (``tests/botapi.py`` adds the
 failures they inject). It speaks the HTTP API that python-telegram-bot uses
 for a private chat: getMe, getUpdates with offset and long polling,
-sendMessage, sendPhoto, editMessageText, editMessageReplyMarkup,
+sendMessage, sendPhoto, sendDocument, editMessageText, editMessageReplyMarkup,
 answerCallbackQuery, setMyCommands, sendChatAction, deleteWebhook, getFile
 and file download. It checks what the bot sends the way Telegram does (HTML
 parse errors, message length after entity parsing, callback_data size,
@@ -71,6 +71,20 @@ class StoredMessage:
     from_bot: bool = True
 
 
+class Upload(bytes):
+    """A file sent with a request (multipart): its bytes, and the name it was sent under."""
+
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class SentDocument:
+    """A document the bot sent: its file name and content."""
+
+    name: str
+    content: bytes
+
+
 class LocalBotApi:
     """Telegram's Bot API for one bot token, on 127.0.0.1; ``start`` it, point the bot at ``api_url``."""
 
@@ -89,6 +103,8 @@ class LocalBotApi:
         self.files: dict[str, tuple[str, bytes]] = {}
         # (chat id, message id) -> the bytes of a photo the bot sent.
         self.photos: dict[tuple[int, int], bytes] = {}
+        # (chat id, message id) -> a document the bot sent.
+        self.documents: dict[tuple[int, int], SentDocument] = {}
         self.answered_callbacks: dict[str, dict] = {}
         self._runner: web.AppRunner | None = None
         # Updates below this id were confirmed by a later getUpdates offset.
@@ -263,7 +279,11 @@ class LocalBotApi:
             params.update(await request.json())
         elif request.can_read_body:
             for key, value in (await request.post()).items():
-                params[key] = value if isinstance(value, str) else value.file.read()
+                if isinstance(value, str):
+                    params[key] = value
+                else:
+                    params[key] = Upload(value.file.read())
+                    params[key].filename = value.filename
         for key in _JSON_FIELDS & params.keys():
             if isinstance(params[key], str):
                 params[key] = json.loads(params[key])
@@ -382,6 +402,28 @@ class LocalBotApi:
         sent["caption"] = sent.pop("text")
         sent["photo"] = [{"file_id": f"photo-{message.message_id}", "file_unique_id": str(message.message_id),
                           "width": 1080, "height": 1350}]  # fmt: skip
+        return sent
+
+    async def _api_sendDocument(self, params: dict) -> dict:  # noqa: N802
+        """A file, uploaded (kept in ``documents``) with an HTML caption of at most 1,024 characters."""
+        chat_id = int(params["chat_id"])
+        document = params.get("document")
+        if not isinstance(document, Upload) or not document:
+            raise BotApiError(400, "Bad Request: there is no document in the request")
+        if len(document) > 50 * 1024 * 1024:
+            raise BotApiError(413, "Request Entity Too Large")
+        caption = params.get("caption", "")
+        shown = parse_html(caption) if params.get("parse_mode") == "HTML" and caption else caption
+        if utf16_length(shown) > MAX_CAPTION:
+            raise BotApiError(400, "Bad Request: message caption is too long")
+        check_markup(params.get("reply_markup"))
+        message = StoredMessage(self._chat(chat_id), next(self._message_ids), caption, params.get("reply_markup"))
+        self.messages[(chat_id, message.message_id)] = message
+        self.documents[(chat_id, message.message_id)] = SentDocument(document.filename, bytes(document))
+        sent = self.message_json(message)
+        sent["caption"] = sent.pop("text")
+        sent["document"] = {"file_id": f"document-{message.message_id}", "file_unique_id": str(message.message_id),
+                            "file_name": document.filename, "file_size": len(document)}  # fmt: skip
         return sent
 
     async def _api_editMessageText(self, params: dict) -> dict:  # noqa: N802

@@ -132,6 +132,12 @@ class TerminalChat:
             picture.write_bytes(self.api.photos[(self.user_id, message_id)])
             heading = f"message {message_id}, a picture: {picture}"
             text = params.get("caption", "")
+        elif call.method == "sendDocument":
+            document = self.api.documents[(self.user_id, message_id)]
+            saved = self.folder / f"document-{message_id}-{Path(document.name).name or 'file'}"
+            saved.write_bytes(document.content)
+            heading = f"message {message_id}, a file: {saved}"
+            text = params.get("caption", "")
         elif call.method == "editMessageReplyMarkup":  # the text stands: only the buttons are shown again
             heading = f"message {message_id}, its buttons changed"
         elif call.method == "editMessageText":

@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from retrieval.errors import DiskFullError, IngestError
+from retrieval.ingest.decoding import LineTally
 from retrieval.ingest.extract import extract_article
 from retrieval.ingest.fetch import PageFetcher, shown_url
 from retrieval.ingest.records import content_hash
-from retrieval.ingest.sources import ArticleOrError, articles_from_file, estimate_rows, expand_paths
-from retrieval.models import ArticleInput, LoadReport, Outcome, PreparedArticle
+from retrieval.ingest.sources import ArticleOrError, SkippedFile, articles_from_file, estimate_rows, expand_paths
+from retrieval.models import ArticleInput, Failure, LoadReport, Outcome, PreparedArticle
 from retrieval.store.interface import Store
 from retrieval.text.chunker import chunk
 from retrieval.workers import Workers
@@ -34,7 +35,7 @@ BATCH_CHARS = 20_000_000
 
 @dataclass(frozen=True, slots=True)
 class LoadProgress:
-    """Where a load stands: articles processed of an estimated total."""
+    """Where a load stands: rows read (articles and failed rows) of an estimated total."""
 
     done: int
     total: int | None
@@ -42,6 +43,8 @@ class LoadProgress:
 
 
 ProgressCallback = Callable[[LoadProgress], Awaitable[None]]
+# Told of every failed input as it happens, past the ones a report keeps (a full list to write out).
+FailureSink = Callable[[Failure], None]
 
 
 def prepare(article: ArticleInput) -> PreparedArticle:
@@ -92,29 +95,33 @@ class Ingestor:
         # Set on shutdown: loads stop between batches; what is stored stays.
         self.stopping = asyncio.Event()
 
-    async def load(self, inputs: Sequence[str], progress: ProgressCallback | None = None) -> LoadReport:
-        """Load files, folders, ZIPs and URLs; every failure is in the report."""
+    async def load(
+        self, inputs: Sequence[str], progress: ProgressCallback | None = None, failures: FailureSink | None = None
+    ) -> LoadReport:
+        """Load files, folders, ZIPs and URLs; every failure is counted in the report and told to ``failures``."""
         started = datetime.now(UTC)
-        report = LoadReport()
+        run = _Run(LoadReport(), LineTally(), failures)
         targets = list(expand_paths(inputs))
         total = await self.workers.load(_estimate_total, targets)
-        await _stop_on_full_disk(self._load_targets(targets, report, total, progress), report)
-        await self._record(_describe(inputs), report, started)
-        return report
+        await _stop_on_full_disk(self._load_targets(targets, run, total, progress), run.report)
+        await self._record(_describe(inputs), run.report, started)
+        return run.report
 
     async def _load_targets(
-        self, targets: list[Path | str | IngestError], report: LoadReport, total: int | None, progress: ProgressCallback | None
+        self, targets: list[Path | str | IngestError | SkippedFile], run: _Run, total: int | None, progress: ProgressCallback | None
     ) -> None:
         for target in targets:
             if self.stopping.is_set():
-                report.interrupted = True
+                run.report.interrupted = True
                 return
             if isinstance(target, IngestError):
-                _fail(report, target)
+                run.fail(target)
+            elif isinstance(target, SkippedFile):
+                run.report.skip(str(target.path))
             elif isinstance(target, Path):
-                await self._load_items(articles_from_file(target, self.site_url), report, total, progress)
+                await self._load_items(articles_from_file(target, self.site_url, tally=run.tally), run, total, progress)
             else:
-                await self._load_url(target, report, total, progress)
+                await self._load_url(target, run, total, progress)
 
     async def _record(self, label: str, report: LoadReport, started: datetime) -> None:
         """Remember the load for stats, unless the disk is too full even for that."""
@@ -128,44 +135,43 @@ class Ingestor:
     ) -> LoadReport:
         """Load articles from any iterator (seeds, a feed, an uploaded file)."""
         started = datetime.now(UTC)
-        report = LoadReport()
-        await _stop_on_full_disk(self._load_items(items, report, None, progress), report)
-        await self._record(label, report, started)
-        return report
+        run = _Run(LoadReport(), LineTally(), None)
+        await _stop_on_full_disk(self._load_items(items, run, None, progress), run.report)
+        await self._record(label, run.report, started)
+        return run.report
 
     async def _load_items(
         self,
         items: Iterator[ArticleOrError],
-        report: LoadReport,
+        run: _Run,
         total: int | None,
         progress: ProgressCallback | None,
     ) -> None:
         while batch := await self.workers.load(_take_prepared, items, BATCH_SIZE):
-            await self._store_batch(batch, report)
+            await self._store_batch(batch, run)
             if self.stopping.is_set():
-                report.interrupted = True
+                run.report.interrupted = True
                 return
             if progress is not None:
-                await progress(LoadProgress(report.processed, total, report))
+                await progress(LoadProgress(run.report.processed, total, run.report))
 
-    async def _store_batch(self, batch: list[PreparedArticle | IngestError], report: LoadReport) -> None:
+    async def _store_batch(self, batch: list[PreparedArticle | IngestError], run: _Run) -> None:
         prepared = []
         for item in batch:
             if isinstance(item, IngestError):
-                _fail(report, item)
+                run.fail(item)
             else:
                 prepared.append(item)
         results = await self.store.upsert(prepared) if prepared else []
         for item, (outcome, article_id, error) in zip(prepared, results):
             if outcome is Outcome.FAILED:
-                report.fail(item.article.url, error or "could not store")
+                run.tell(run.report.fail(item.article.url, error or "could not store"))
             else:
-                report.count(outcome, article_id)
+                run.report.count(outcome, article_id)
+        run.count_lines()
         await self.after_batch()
 
-    async def _load_url(
-        self, url: str, report: LoadReport, total: int | None, progress: ProgressCallback | None
-    ) -> None:
+    async def _load_url(self, url: str, run: _Run, total: int | None, progress: ProgressCallback | None) -> None:
         try:
             page = await self.fetcher.fetch(url)
             article = await self.workers.load(
@@ -174,14 +180,29 @@ class Ingestor:
             item: PreparedArticle | IngestError = await self.workers.load(prepare, article)
         except IngestError as error:
             item = error.moved(shown_url(url))
-        await self._store_batch([item], report)
+        await self._store_batch([item], run)
         if progress is not None:
-            await progress(LoadProgress(report.processed, total, report))
+            await progress(LoadProgress(run.report.processed, total, run.report))
 
 
-def _fail(report: LoadReport, error: IngestError) -> None:
-    """Count an input that could not be loaded, keeping its reason in a form that can be translated."""
-    report.fail(error.where or "", error.detail, error.message, error.values, error.field)
+@dataclass(slots=True)
+class _Run:
+    """One load as it goes: its report, the lines its files have given, and who hears of each failure."""
+
+    report: LoadReport
+    tally: LineTally
+    sink: FailureSink | None
+
+    def fail(self, error: IngestError) -> None:
+        """Count an input that could not be loaded, keeping its reason in a form that can be translated."""
+        self.tell(self.report.fail(error.where or "", error.detail, error.message, error.values, error.field, error.line))
+
+    def tell(self, failure: Failure) -> None:
+        if self.sink is not None:
+            self.sink(failure)
+
+    def count_lines(self) -> None:
+        self.report.lines_read, self.report.line_files = self.tally.lines, self.tally.files
 
 
 async def _stop_on_full_disk(work: Awaitable[None], report: LoadReport) -> None:
@@ -192,7 +213,7 @@ async def _stop_on_full_disk(work: Awaitable[None], report: LoadReport) -> None:
         report.stopped = f"{error}; what was stored stays, and loading again skips it"
 
 
-def _estimate_total(targets: list[Path | str | IngestError]) -> int | None:
+def _estimate_total(targets: list[Path | str | IngestError | SkippedFile]) -> int | None:
     total = 0
     for target in targets:
         if isinstance(target, Path):
@@ -200,7 +221,7 @@ def _estimate_total(targets: list[Path | str | IngestError]) -> int | None:
             if rows is None:
                 return None
             total += rows
-        else:
+        elif not isinstance(target, SkippedFile):
             total += 1
     return total
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import gzip
 import io
-import itertools
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import IngestError
+from retrieval.ingest.decoding import LineTally, text_lines, utf8_chunks
 from retrieval.ingest.extract import extract_article
 from retrieval.ingest.formats import RawRow, rows_from_csv, rows_from_json, rows_from_jsonl
 from retrieval.ingest.records import article_from_fields
@@ -29,29 +30,36 @@ MAX_ZIP_MEMBER_BYTES = 200_000_000
 MAX_ZIP_TOTAL_BYTES = 1_000_000_000
 # "articles.jsonl.gz": a row file compressed with gzip, read as it is unpacked.
 GZIP_SUFFIX = ".gz"
-MAX_LINE_BYTES = 8_000_000
 MAX_HTML_BYTES = 20_000_000
-_JSON_CHUNK_BYTES = 1 << 16
 
 ArticleOrError = ArticleInput | IngestError
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """A file in a named folder that a load does not read (named in the summary, never passed over in silence)."""
+
+    path: Path
 
 
 def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
-def expand_paths(inputs: Iterable[str]) -> Iterator[Path | str | IngestError]:
-    """Yield URLs as given, files as paths (folders recursed), or why not."""
+def expand_paths(inputs: Iterable[str]) -> Iterator[Path | str | IngestError | SkippedFile]:
+    """Yield URLs as given, files as paths (folders recursed, their other files as ``SkippedFile``), or why not."""
     for value in inputs:
         if is_url(value):
             yield value
             continue
         path = Path(value).expanduser()
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+            found = [p for p in files if is_supported(p.name)]
             if not found:
-                yield IngestError("no .jsonl, .json, .csv, .html or .zip files in this folder", where=value)
-            yield from found
+                yield IngestError("no .jsonl, .json, .csv (each may be .gz), .html or .zip files in this folder", where=value)
+            for file in files:
+                yield file if is_supported(file.name) else SkippedFile(file)
         elif not path.exists():
             yield IngestError("no such file, folder or http(s) URL", where=value)
         elif not is_supported(path.name):
@@ -89,42 +97,20 @@ def _validated(rows: Iterable[RawRow | IngestError], site_url: str, source: str)
         try:
             yield article_from_fields(row.fields, site_url=site_url, source=source, where=row.where)
         except IngestError as error:
-            yield error
+            yield error.moved(row.where, row.line)
         except (ValueError, OverflowError, TypeError) as error:  # a value no rule foresaw: still one row
-            yield IngestError("cannot read this row ({error})", where=row.where, error=f"{type(error).__name__}: {error}")
-
-
-def _text_lines(binary: io.BufferedIOBase, name: str) -> Iterator[str]:
-    """Decode line by line, so rows before a bad byte still load and the
-    error names the line (reading stops there: the rest is likely garbled).
-
-    No line longer than ``MAX_LINE_BYTES`` is read into memory: no article
-    row is that long, and a file that is one endless line must not cost more.
-    """
-    for number in itertools.count(1):
-        raw = binary.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        if len(raw) > MAX_LINE_BYTES:
-            raise IngestError(
-                "longer than {size} MB: not one article per line", where=f"{name} line {number}", size=MAX_LINE_BYTES // 1_000_000
+            yield IngestError(
+                "cannot read this row ({error})", where=row.where, line=row.line, error=f"{type(error).__name__}: {error}"
             )
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise IngestError(
-                "not UTF-8 text (byte {byte} of the line); save the file as UTF-8",
-                where=f"{name} line {number}",
-                byte=error.start + 1,
-            ) from error
 
 
-def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) -> Iterator[ArticleOrError]:
-    """Articles in one file's bytes, by the file name's suffix (read in bounded memory)."""
+def articles_from_stream(
+    binary: io.BufferedIOBase, name: str, site_url: str, tally: LineTally | None = None
+) -> Iterator[ArticleOrError]:
+    """Articles in one file's bytes, by the file name's suffix (read in bounded memory); ``tally`` counts its lines."""
     suffix = file_format(name)[0]
     source = Path(name).name
+    tally = tally if tally is not None else LineTally()
     try:
         if suffix in HTML_SUFFIXES:
             page = binary.read(MAX_HTML_BYTES + 1)
@@ -137,46 +123,55 @@ def articles_from_stream(binary: io.BufferedIOBase, name: str, site_url: str) ->
                 yield error.moved(name)  # named as every other file's failures are
             return
         if suffix in (".jsonl", ".ndjson"):
-            yield from _validated(rows_from_jsonl(_text_lines(binary, name), name), site_url, source)
+            yield from _validated(rows_from_jsonl(text_lines(binary, name, tally), name), site_url, source)
         elif suffix == ".json":
-            chunks = iter(lambda: binary.read(_JSON_CHUNK_BYTES), b"")
-            yield from _validated(rows_from_json(chunks, name), site_url, source)
+            yield from _validated(rows_from_json(utf8_chunks(binary, name), name), site_url, source)
         elif suffix == ".csv":
-            yield from _validated(rows_from_csv(_text_lines(binary, name), name), site_url, source)
+            yield from _validated(rows_from_csv(text_lines(binary, name, tally), name), site_url, source)
         else:
             yield unsupported(suffix, name)
     except IngestError as error:
         yield error
 
 
-def articles_from_file(path: Path, site_url: str, name: str | None = None) -> Iterator[ArticleOrError]:
+def articles_from_file(
+    path: Path, site_url: str, name: str | None = None, tally: LineTally | None = None
+) -> Iterator[ArticleOrError]:
     """Articles in a file on disk (a ZIP is opened and each member read); a file without any is a failure."""
     label = name or str(path)
     empty = True
-    for item in _articles_in_file(path, site_url, label):
+    for item in _articles_in_file(path, site_url, label, tally):
         empty = False
         yield item
     if empty:
         yield IngestError("holds no articles", where=label)
 
 
-def _articles_in_file(path: Path, site_url: str, label: str) -> Iterator[ArticleOrError]:
+def _articles_in_file(path: Path, site_url: str, label: str, tally: LineTally | None) -> Iterator[ArticleOrError]:
     try:
         if path.suffix.lower() == ".zip":
-            yield from _articles_from_zip(path, site_url, label)
-            return
-        if file_format(path.name)[1]:
-            with gzip.open(path, "rb") as unpacked:
-                yield from articles_from_stream(_Capped.reader(unpacked, label), label, site_url)
+            yield from _articles_from_zip(path, site_url, label, tally)
             return
         with path.open("rb") as binary:
-            yield from articles_from_stream(binary, label, site_url)
+            yield from _articles_maybe_gzipped(binary, label, site_url, tally)
+    except OSError as error:
+        yield IngestError("cannot read the file ({error})", where=label, error=str(error.strerror or error))
+
+
+def _articles_maybe_gzipped(
+    binary: io.BufferedIOBase, label: str, site_url: str, tally: LineTally | None
+) -> Iterator[ArticleOrError]:
+    """A row file's articles, unpacked as they are read when its name ends in .gz."""
+    if not file_format(label)[1]:
+        yield from articles_from_stream(binary, label, site_url, tally)
+        return
+    try:
+        with gzip.GzipFile(fileobj=binary, mode="rb") as unpacked:
+            yield from articles_from_stream(_Capped.reader(unpacked, label), label, site_url, tally)
     except gzip.BadGzipFile:
         yield IngestError("named .gz but not gzip-compressed: remove .gz from its name, or compress it", where=label)
     except (EOFError, zlib.error):
         yield IngestError("the gzip file is cut short or damaged: copy or compress it again", where=label)
-    except OSError as error:
-        yield IngestError("cannot read the file ({error})", where=label, error=str(error.strerror or error))
 
 
 class _Capped(io.RawIOBase):
@@ -202,7 +197,7 @@ class _Capped(io.RawIOBase):
         return size
 
 
-def _articles_from_zip(path: Path, site_url: str, label: str) -> Iterator[ArticleOrError]:
+def _articles_from_zip(path: Path, site_url: str, label: str, tally: LineTally | None) -> Iterator[ArticleOrError]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -215,17 +210,16 @@ def _articles_from_zip(path: Path, site_url: str, label: str) -> Iterator[Articl
             return
         for member in members:
             where = f"{label}:{member.filename}"
-            suffix = Path(member.filename).suffix.lower()
-            if suffix == ".zip":
+            if Path(member.filename).suffix.lower() == ".zip":
                 yield IngestError("a ZIP inside a ZIP is not read: unpack it and load the inner ZIP itself", where=where)
-            elif suffix not in ROW_SUFFIXES | HTML_SUFFIXES:
-                yield unsupported(suffix, where)
+            elif not is_supported(member.filename):
+                yield unsupported(file_format(member.filename)[0], where)
             elif member.file_size > MAX_ZIP_MEMBER_BYTES:
                 yield IngestError("larger than {size} MB unpacked", where=where, size=MAX_ZIP_MEMBER_BYTES // 1_000_000)
             else:
                 try:
                     with archive.open(member) as binary:
-                        yield from articles_from_stream(binary, where, site_url)
+                        yield from _articles_maybe_gzipped(binary, where, site_url, tally)
                 except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as error:
                     yield IngestError("cannot unpack ({error})", where=where, error=str(error))
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
+import json
 import os
 import re
 import subprocess
@@ -329,3 +333,77 @@ def test_index_export_then_import_on_another_replica_folder(
     with ServingLock(Path("newsbot-data/newsbot.sqlite3")):
         code, _, err = run(capsys, "index", "import", str(tmp_path / "snapshots"))
     assert code == 2 and "already serving" in err
+
+
+def test_a_bad_byte_fails_one_line_and_the_summary_says_how_many_lines_were_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = [(json.dumps(article(n)) + "\n").encode() for n in range(1, 7)]
+    rows[2] = rows[2].replace(b"Story", b"Caf\xe9")
+    (tmp_path / "six.jsonl").write_bytes(b"".join(rows))
+    code, out, _ = run(capsys, "load", "-q", str(tmp_path / "six.jsonl"))
+    assert code == 1
+    assert out.splitlines() == [
+        "Loaded: 5 new, 0 updated, 0 unchanged, 1 failed.",
+        "Read 6 lines.",
+        f"  ✗ {tmp_path}/six.jsonl line 3: not UTF-8 text (byte 58 of the line); save the file as UTF-8",
+    ]
+
+
+def test_every_failure_can_be_written_to_a_csv_file_or_standard_output(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(article(1)) + "\n" + '{"url": "=HYPERLINK(1)"}\n' * 140 + "{oops\n")
+    code, out, _ = run(capsys, "load", "-q", "bad.jsonl", "--failures", str(tmp_path / "failures.csv"))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[:2] == ["Loaded: 1 new, 0 updated, 0 unchanged, 141 failed.", "Read 142 lines."]
+    assert lines[-1] == f"  … and 91 more failures: all 141 are in {tmp_path / 'failures.csv'}"
+    with (tmp_path / "failures.csv").open(newline="", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == ["source", "line", "field", "reason"] and len(table) == 142
+    assert table[1] == ["bad.jsonl", "2", "url", "not an absolute http(s) URL: '=HYPERLINK(1)'"]
+    assert table[-1] == ["bad.jsonl", "142", "", "not valid JSON: Expecting property name enclosed in double quotes at column 2"]
+
+    code, out, err = run(capsys, "load", "-q", "bad.jsonl", "--failures", "-")
+    table = list(csv.reader(io.StringIO(out)))
+    assert code == 1 and len(table) == 142 and table[-1][:2] == ["bad.jsonl", "142"]
+    assert err.splitlines()[0] == "Loaded: 0 new, 0 updated, 1 unchanged, 141 failed."
+
+
+def test_without_failures_file_the_cut_list_says_how_to_get_it_all(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text("{}\n" * 60)
+    code, out, _ = run(capsys, "load", "-q", "bad.jsonl")
+    assert out.splitlines()[-1] == "  … and 10 more failures: 'newsbot load --failures FILE …' writes them all"
+
+
+def test_a_folder_of_gzipped_files_loads_and_unknown_files_are_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "three.jsonl.gz").write_bytes(gzip.compress(b"".join((json.dumps(article(n)) + "\n").encode() for n in (1, 2, 3))))
+    (folder / "more.csv.gz").write_bytes(gzip.compress(b"url,body\nhttps://news.example.com/c,Dock workers stopped the cranes today.\n"))
+    code, out, _ = run(capsys, "load", "-q", "in")
+    assert code == 0 and out.splitlines() == ["Loaded: 4 new, 0 updated, 0 unchanged, 0 failed.", "Read 5 lines in 2 files."]
+
+    (folder / "notes.txt").write_text("not articles")
+    (folder / "four.jsonl").write_text(json.dumps(article(4)) + "\n")
+    code, out, _ = run(capsys, "load", "-q", "in")
+    assert code == 0 and out.splitlines() == [
+        "Loaded: 1 new, 0 updated, 4 unchanged, 0 failed.",
+        "Read 6 lines in 3 files.",
+        "Skipped 1 file of a type a load does not read (.jsonl, .json, .csv, each may be .gz, .html, .zip):",
+        "  – in/notes.txt",
+    ]
+
+
+def test_a_semicolon_csv_without_titles_loads(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_bytes(
+        "url;body\r\nhttps://news.example.com/eu;Die Bürger wählten gestern einen neuen Bürgermeister der Stadt.\r\n".encode("utf-8-sig")
+    )
+    code, out, _ = run(capsys, "load", "-q", "export.csv")
+    assert code == 0 and out.startswith("Loaded: 1 new, 0 updated, 0 unchanged, 0 failed.")
+    code, out, _ = run(capsys, "latest", "-n", "1")
+    assert "Die Bürger wählten gestern einen neuen Bürgermeister der Stadt." in out

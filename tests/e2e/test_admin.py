@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -68,7 +69,7 @@ async def test_big_upload_shows_progress_in_one_status_message(
     assert "1,200 new" in summary
     edits = [c for c in api.calls[mark:] if c.method == "editMessageText" and c.status == 200]
     assert len({c.params["message_id"] for c in edits}) == 1
-    assert any(parse_html(c.params["text"]).startswith("Loaded 200 ") for c in edits)
+    assert any(parse_html(c.params["text"]).startswith("Read 200 rows of stories.zip · articles: 200, failed: 0") for c in edits)
     assert (await bot.archive.stats()).store.articles == 11 + 1200
 
 
@@ -131,3 +132,44 @@ async def test_strangers_cannot_use_admin_commands(
     refusals = [r.getMessage() for r in caplog.records if "non-admin" in r.getMessage()]
     assert len(refusals) == 5 and all(str(READER_ID) in line for line in refusals)
     assert not any(c.method == "getFile" for c in api.calls)
+
+
+async def test_a_long_failure_list_comes_as_a_csv_document_too(api: FakeBotApi, bot: BotServices) -> None:
+    rows = [article(1)] + [{"url": f"https://news.example.com/no-body-{n}", "title": "No body"} for n in range(2, 402)]
+    mark = api.mark()
+    await api.send_document(jsonl(rows), "export.jsonl", user_id=ADMIN_ID)
+    summary = await final_edit(api, mark, "Loaded export.jsonl")
+    assert "1 new · 0 updated · 0 unchanged · 400 failed" in summary and "Lines read: 401" in summary
+    listed = summary.count("✗ export.jsonl line")
+    assert 10 < listed < 400 and summary.endswith(f"… and {400 - listed} more: every one is in the file below.")
+
+    sent = await api.next_call("sendDocument", chat_id=ADMIN_ID, after=mark)
+    document = api.documents[(ADMIN_ID, sent.result["message_id"])]
+    assert document.name == "export.jsonl-failures.csv"
+    assert parse_html(sent.params["caption"]) == "All 400 rejected rows of export.jsonl: source, line, field and reason."
+    table = list(csv.reader(io.StringIO(document.content.decode("utf-8"))))
+    assert table[0] == ["source", "line", "field", "reason"] and len(table) == 401
+    assert table[1] == ["export.jsonl", "2", "body", "missing"] and table[-1][:2] == ["export.jsonl", "401"]
+
+
+async def test_a_short_failure_list_sends_no_document(api: FakeBotApi, bot: BotServices) -> None:
+    rows = [article(1), {"url": "https://news.example.com/x", "title": "No body"}]
+    mark = api.mark()
+    await api.send_document(jsonl(rows), "small.jsonl", user_id=ADMIN_ID)
+    await final_edit(api, mark, "Loaded small.jsonl")
+    await ask(api, "topic1")
+    assert not [c for c in api.calls[mark:] if c.method == "sendDocument"]
+
+
+async def test_progress_counts_rows_read_and_articles_apart(
+    api: FakeBotApi, bot: BotServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.admin.load.PROGRESS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr("retrieval.ingest.loader.BATCH_SIZE", 2)
+    lines = jsonl([article(1), article(2)]) + b"{bad\n" + jsonl([article(3)])
+    mark = api.mark()
+    await api.send_document(lines, "four.jsonl", user_id=ADMIN_ID)
+    summary = await final_edit(api, mark, "Loaded four.jsonl")
+    assert "3 new · 0 updated · 0 unchanged · 1 failed" in summary
+    progress = [parse_html(c.params["text"]) for c in api.calls[mark:] if c.method == "editMessageText" and c.status == 200]
+    assert "Read 4 / 4 rows of four.jsonl · articles: 3, failed: 1 …" in progress

@@ -92,8 +92,9 @@ async def test_a_persian_admin_reads_why_rows_failed_in_persian(api: FakeBotApi,
     mark = api.mark()
     await api.send_document(rows, "bad.jsonl", user_id=ADMIN_ID)
     report = await api.wait_for(
-        lambda c: c.method == "editMessageText" and "ناموفق" in c.params.get("text", ""), after=mark
+        lambda c: c.method == "editMessageText" and "بدون تغییر" in c.params.get("text", ""), after=mark  # the summary
     )
     text = parse_html(report.params["text"])
     assert "۰ تازه · ۰ به‌روزشده · ۰ بدون تغییر · ۲ ناموفق" in text
     assert "فیلد «url»: ناموجود" in text and "فیلد «views»: نباید منفی باشد، -3 آمد" in text
+    assert "سطرهای خوانده‌شده: ۲" in text

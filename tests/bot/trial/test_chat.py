@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.i18n import languages
 from bot.trial.botapi import Call, LocalBotApi
 from bot.trial.chat import TerminalChat, start_payload
 from bot.trial.screen import PLAIN
@@ -56,6 +57,10 @@ def chat(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], li
     return captured.out
 
 
+# The number of Persian's button under /language: the languages stand in the order of their codes.
+PERSIAN = str(languages().index("fa") + 1)
+
+
 def after(transcript: str, line: str) -> str:
     """What the chat showed after the person typed ``line`` (up to their next line)."""
     rest = transcript.split(f"you › {line}\n", 1)[1]
@@ -67,7 +72,7 @@ def test_a_reader_tries_the_bot_on_the_demo_articles_without_telegram(
 ) -> None:
     transcript = chat(
         monkeypatch, capsys,
-        [QUESTION, "4", "1", "/latest", "/language", "2", "/top", "/stats", "99", "/quit", "never read"],
+        [QUESTION, "4", "1", "/latest", "/language", PERSIAN, "/top", "/stats", "99", "/quit", "never read"],
     )  # fmt: skip
     assert "Archive: a new one with the 11 demo articles" in transcript and "(deleted when you leave)" in transcript
     assert "👋 I answer questions from this site's news archive." in after(transcript, "/start")
@@ -84,8 +89,9 @@ def test_a_reader_tries_the_bot_on_the_demo_articles_without_telegram(
     assert "[1] Read 4" in more and "‹ Back" in more
     assert "(you pressed [1] Read 4)" in after(transcript, "1") and "Read the full article on the site ›" in after(transcript, "1")
     assert "**Latest articles**\n1. " in after(transcript, "/latest")
-    assert "[1] English   [2] فارسی" in after(transcript, "/language")
-    chosen = after(transcript, "2")
+    menu = after(transcript, "/language")
+    assert "✓ English" in menu and f"[{PERSIAN}] فارسی" in menu
+    chosen = after(transcript.split("you › /language\n", 1)[1], PERSIAN)
     assert "── bot · notice: از این پس فارسی می‌نویسم." in chosen  # the button's answer, then the message
     assert "**پربازدیدترین‌ها**\n۱. " in after(transcript, "/top")  # from now on in Persian
     assert "فقط از دبیران سایت برمی‌آید" in after(transcript, "/stats")  # a reader is no admin

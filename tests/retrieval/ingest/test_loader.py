@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive
-from retrieval.ingest import sources
+from retrieval.ingest import decoding, sources
 from retrieval.models import MAX_FAILURES_KEPT
 from tests.conftest import article, write_jsonl
 from tests.pages import PARAGRAPHS, article_page
@@ -200,14 +200,14 @@ async def test_bad_values_are_row_errors_and_the_good_rows_around_them_load(arch
     assert sorted(h.title for h in await archive.latest(10)) == ["Story number 1", "Story number 8"]
 
 
-async def test_an_endless_line_is_refused_without_reading_it_and_rows_before_it_load(
+async def test_an_endless_line_is_refused_without_keeping_it_and_the_rows_around_it_load(
     archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sources, "MAX_LINE_BYTES", 5_000)
+    monkeypatch.setattr(decoding, "MAX_LINE_BYTES", 5_000)
     path = tmp_path / "long.jsonl"
     path.write_bytes((json.dumps(article(1)) + "\n").encode() + b"x" * 50_000 + b"\n" + json.dumps(article(2)).encode())
     report = await archive.load([str(path)])
-    assert (report.new, report.failed) == (1, 1)
+    assert (report.new, report.failed, report.lines_read) == (2, 1, 3)
     assert report.failures[0].source.endswith("long.jsonl line 2")
     assert "longer than" in report.failures[0].reason
 
@@ -218,3 +218,95 @@ async def test_a_million_bad_rows_are_counted_but_only_the_first_reasons_kept(ar
     report = await archive.load([str(path)])
     assert report.failed == 20_000 and len(report.failures) == MAX_FAILURES_KEPT
     assert report.failures[0].source.endswith("empty-objects.json item 1")
+
+
+GERMAN = (
+    "Die Bürger der Stadt wählten am Sonntag einen neuen Bürgermeister. Über fünfzig Prozent gingen zur Wahl, so viele"
+    " wie seit Jahren nicht. Der Gewählte versprach, die Brücke über den Fluss schnell zu erneuern. Kritiker bemängeln,"
+    " dass die Schulden der Gemeinde weiter wachsen würden. Im Rathaus begrüßte man das Ergebnis mit großer Erleichterung."
+)
+
+
+def six_rows(bad_line: int = 3) -> list[bytes]:
+    rows = [(json.dumps(article(n)) + "\n").encode() for n in range(1, 7)]
+    rows[bad_line - 1] = rows[bad_line - 1].replace(b"Story number", b"Caf\xe9 number")
+    return rows
+
+
+async def test_a_bad_byte_fails_its_own_line_and_every_other_line_loads(archive: Archive, tmp_path: Path) -> None:
+    (tmp_path / "six.jsonl").write_bytes(b"".join(six_rows()))
+    csv_rows = [b"url,title,body\n"] + [f"{r['url']},{r['title']},{r['body']}\n".encode() for r in map(article, range(1, 7))]
+    csv_rows[3] = csv_rows[3].replace(b"Story", b"Caf\xe9")
+    (tmp_path / "six.csv").write_bytes(b"".join(csv_rows).replace(b"story-", b"csv-"))
+
+    report = await archive.load([str(tmp_path / "six.jsonl"), str(tmp_path / "six.csv")])
+
+    assert (report.new, report.failed, report.lines_read) == (10, 2, 13)
+    assert [(f.source, f.line) for f in report.failures] == [(f"{tmp_path}/six.jsonl line 3", 3), (f"{tmp_path}/six.csv line 4", 4)]
+    assert report.failures[0].reason == "not UTF-8 text (byte 58 of the line); save the file as UTF-8"
+    assert (await archive.search("topic6")).hits
+
+
+async def test_ten_thousand_lines_with_one_bad_byte_in_the_middle_all_load_but_it(archive: Archive, tmp_path: Path) -> None:
+    rows = [(json.dumps(article(n)) + "\n").encode() for n in range(1, 10_001)]
+    rows[4_999] = rows[4_999].replace(b"Story", b"Caf\xe9")
+    (tmp_path / "big.jsonl").write_bytes(b"".join(rows))
+    report = await archive.load([str(tmp_path / "big.jsonl")])
+    assert (report.new, report.failed, report.lines_read) == (9_999, 1, 10_000)
+    assert report.failures[0].source.endswith("big.jsonl line 5000")
+
+
+async def test_a_damaged_copy_of_a_loaded_file_loses_nothing_stored(archive: Archive, tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "good.jsonl", [article(n) for n in range(1, 7)])
+    (tmp_path / "damaged.jsonl").write_bytes(b"".join(six_rows()))
+    assert (await archive.load([str(tmp_path / "good.jsonl")])).new == 6
+    again = await archive.load([str(tmp_path / "damaged.jsonl")])
+    assert (again.new, again.unchanged, again.failed) == (0, 5, 1)
+    assert "Story number 3" in await titles(archive)
+
+
+async def test_files_in_other_encodings_are_decoded_when_sure_or_refused_whole(archive: Archive, tmp_path: Path) -> None:
+    persian = article(1, title="بودجه", body="مجلس شورای اسلامی امروز لایحه بودجه سال آینده را تصویب کرد. " * 4)  # UTF-16 holds any
+    (tmp_path / "utf16.jsonl").write_bytes(json.dumps(persian, ensure_ascii=False).encode("utf-16") + "\n".encode("utf-16-le"))
+    german = [  # enough rows, with letters outside ASCII, for the encoding to be sure
+        article(n, title=f"Bürgerentscheid {n}", body=GERMAN) for n in range(2, 6)
+    ]
+    lines = ["url;title;body"] + [f"{r['url']};{r['title']};{r['body']}" for r in german]
+    (tmp_path / "excel.csv").write_bytes("\r\n".join(lines).encode("cp1252"))
+    (tmp_path / "noise.jsonl").write_bytes(bytes(range(128, 256)) * 40)
+
+    report = await archive.load([str(tmp_path / name) for name in ("utf16.jsonl", "excel.csv", "noise.jsonl")])
+
+    assert (report.new, report.failed) == (5, 1)
+    assert await titles(archive) == [f"Bürgerentscheid {n}" for n in range(2, 6)] + ["بودجه"]
+    (refused,) = report.failures
+    assert refused.source.endswith("noise.jsonl") and refused.line is None
+    assert refused.reason.startswith("not UTF-8 text, and its encoding cannot be told for sure")
+
+
+async def test_folders_load_gzipped_files_and_name_the_files_they_skip(archive: Archive, tmp_path: Path) -> None:
+    only_gz = tmp_path / "gz"
+    only_gz.mkdir()
+    (only_gz / "three.jsonl.gz").write_bytes(gzip.compress(b"".join((json.dumps(article(n)) + "\n").encode() for n in (1, 2, 3))))
+    (only_gz / "more.csv.gz").write_bytes(gzip.compress(b"url,body\nhttps://news.example.com/csv-1,Workers stopped the cranes in the harbour today.\n"))
+    report = await archive.load([str(only_gz)])
+    assert (report.new, report.failed, report.skipped) == (4, 0, [])
+
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "a.jsonl").write_text(json.dumps(article(7)) + "\n")
+    (mixed / "b.csv.gz").write_bytes(gzip.compress(b"url,body\nhttps://news.example.com/csv-2,Workers stopped the cranes in the harbour again.\n"))
+    (mixed / "notes.txt").write_text("not articles")
+    (mixed / "photo.jpg").write_bytes(b"\xff\xd8")
+    report = await archive.load([str(mixed)])
+    assert (report.new, report.failed) == (2, 0)
+    assert report.skipped == [str(mixed / "notes.txt"), str(mixed / "photo.jpg")]
+
+
+async def test_every_failure_reaches_the_failure_sink_beyond_the_kept_ones(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "empty-objects.jsonl"
+    path.write_text("{}\n" * 1_500)
+    seen = []
+    report = await archive.load([str(path)], failures=seen.append)
+    assert report.failed == len(seen) == 1_500 and len(report.failures) == MAX_FAILURES_KEPT
+    assert (seen[-1].source, seen[-1].line, seen[-1].field) == (f"{path} line 1500", 1500, "url")
