@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.i18n import N_
 from retrieval import TopWindow
-from retrieval.feeds.intervals import DEFAULT_INTERVAL, parse_interval
+from retrieval.feeds.intervals import DEFAULT_INTERVAL, IntervalError, parse_interval
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
@@ -77,8 +77,8 @@ def parse_feed_command(args: Sequence[str]) -> FeedCommand:
             )
         try:
             interval = parse_interval(options[0]) if options else DEFAULT_INTERVAL
-        except ValueError as error:
-            raise UsageError("{reason}", reason=str(error)) from None
+        except IntervalError as error:
+            raise UsageError(error.message, **error.values) from None
         return FeedCommand("add", url=url, interval=interval)
     if action in ("pause", "resume", "remove", "check"):
         if action == "check" and not rest:

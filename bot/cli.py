@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from importlib import metadata
 from pathlib import Path
 
 from tqdm import tqdm
@@ -178,6 +179,14 @@ def _feed_id(value: str) -> int:
     return int(value)
 
 
+def _installed_version() -> str:
+    """This installation's version, from the package metadata pip wrote (pyproject.toml's ``version``)."""
+    try:
+        return metadata.version("newsbot")
+    except metadata.PackageNotFoundError:
+        return "(not installed: run pip install -e . to give it a version)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot",
@@ -185,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings come from NEWSBOT_* environment variables or a .env file; see README.md.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="version", version=f"newsbot {_installed_version()}")
     parser.add_argument(
         "--env-file",
         type=Path,
@@ -444,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             json_lines=settings.log_format == "json",
             level=level,
             secrets=settings.secrets(),
-            quiet_extraction=not (serving or args.verbose),
+            command_line=not (serving or args.verbose),
         )
         if args.handler is None:
             return args.direct(settings, args)

@@ -320,3 +320,40 @@ def test_index_export_then_import_on_another_replica_folder(
     with ServingLock(Path("newsbot-data/newsbot.sqlite3")):
         code, _, err = run(capsys, "index", "import", str(tmp_path / "snapshots"))
     assert code == 2 and "already serving" in err
+
+
+def test_a_feed_that_fails_to_add_is_one_line_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_LOAD_SEEDS", "false")
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "true")
+    with serve({}) as base:
+        code, out, err = run(capsys, "feeds", "add", base + "/nothing-here")
+        assert code == 2 and out == ""
+        assert err == f"newsbot: {base}/nothing-here: the server answered HTTP 404\n"
+        code, _, err = run(capsys, "feeds", "check", "--all")  # nothing was kept of the failed feed
+        assert code == 0 and err == ""
+        # Asked for details, the command line shows the poller's log line, as the running bot logs it.
+        code, _, err = run(capsys, "-v", "feeds", "add", base + "/nothing-here")
+        assert code == 2 and "WARNING retrieval.feeds.poller: feed 2 failed (1 in a row): the server answered HTTP 404" in err
+
+
+def test_an_interval_too_long_is_called_too_long_not_unreadable(capsys: pytest.CaptureFixture[str]) -> None:
+    for every, said in (
+        ("99999999999999d", "argument --every: “99999999999999d” is too long: the longest interval is 1d"),
+        ("2d", "argument --every: “2d” is too long: the longest interval is 1d"),
+        ("1m", "argument --every: “1m” is too short: the shortest interval is 5m"),
+        ("soon", "argument --every: “soon” is not an interval: write it like 15m, 2h or 1d"),
+    ):
+        with pytest.raises(SystemExit):
+            main(["feeds", "add", "https://example.com/feed.xml", "--every", every])
+        assert said in capsys.readouterr().err
+
+
+def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"newsbot {version('newsbot')}\n"

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from bot.i18n import LOCALES, Translator, catalogues, pick_language
-from retrieval.feeds import poller
+from retrieval.feeds import intervals, poller
 from retrieval.ingest import sources
 from retrieval.readers.table import PAUSE_REASONS
 from tests.botapi import parse_html
@@ -38,6 +38,7 @@ def plain_messages() -> set[str]:
     return (
         _extracted(RETRIEVAL, {"IngestError": None, "FetchError": None})
         | set(poller.MESSAGES)
+        | set(intervals.MESSAGES)
         | set(PAUSE_REASONS)
         | {sources.UNSUPPORTED}
     )
