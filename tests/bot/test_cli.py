@@ -280,6 +280,8 @@ def test_backup_and_restore_say_which_archive_and_restore_asks_before_replacing_
     monkeypatch.setenv("NEWSBOT_DB_PATH", str(elsewhere))
     code, out, _ = run(capsys, "restore", str(tmp_path / "b.sqlite3"))  # a new archive: nothing to replace, no question
     assert code == 0 and f"into {elsewhere}, a new archive." in out and elsewhere.exists()
+    # Backed up, read and restored three times, the backup is still one file: no -wal, no -shm beside it.
+    assert [path.name for path in tmp_path.glob("b.sqlite3*")] == ["b.sqlite3"]
 
 
 def test_env_file_names_the_archive_wherever_the_command_is_typed(
