@@ -153,7 +153,7 @@ async def test_restore_refuses_while_any_process_has_the_archive_open(settings: 
 
 
 async def test_a_backup_is_one_self_contained_file(settings: Settings, tmp_path: Path) -> None:
-    """No -wal or -shm beside it (the nightly prune removes newsbot-*.sqlite3 only), and it opens on its own."""
+    """No -wal or -shm beside it: a backup is a file to copy off the server, and it opens on its own."""
     folder = tmp_path / "backups"
     async with await Archive.open(settings) as archive:  # open while the backup is taken, as the bot's is
         await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(n) for n in range(30)]))])
