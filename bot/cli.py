@@ -31,6 +31,7 @@ from bot.settings import BotSettings
 from retrieval import Archive, NewsbotError, Settings, Snapshot, TopWindow, load_settings
 from retrieval.feeds.intervals import DEFAULT_INTERVAL, describe_interval, parse_interval
 from retrieval.ingest.loader import LoadProgress
+from retrieval.models import parse_number
 from retrieval.outbox.models import Announce
 from retrieval.settings import SettingsError
 from retrieval.store.locks import ServingLock
@@ -161,9 +162,10 @@ async def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def _count(value: str) -> int:
-    if not value.strip().isdigit() or not 1 <= int(value) <= MAX_LIST:
+    count = parse_number(value)
+    if count is None or not 1 <= count <= MAX_LIST:
         raise argparse.ArgumentTypeError(f"give a whole number from 1 to {MAX_LIST}, not {shorten(value, 20)!r}")
-    return int(value)
+    return count
 
 
 def _interval(value: str) -> timedelta:
@@ -174,9 +176,11 @@ def _interval(value: str) -> timedelta:
 
 
 def _feed_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 12:
+    """A feed's number as typed; one no feed can have is "no feed with id …" when it is looked up."""
+    number = parse_number(value)
+    if number is None:
         raise argparse.ArgumentTypeError("a feed's number, as 'newsbot feeds list' shows it")
-    return int(value)
+    return number
 
 
 def _installed_version() -> str:

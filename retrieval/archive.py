@@ -45,7 +45,17 @@ from retrieval.ingest.sources import ArticleOrError, articles_from_file
 from retrieval.insights.models import Insights
 from retrieval.insights.report import Report, build_report
 from retrieval.insights.table import Forgotten, StoredInsights
-from retrieval.models import Article, Headline, LoadReport, OpenedVia, SearchHit, SearchResult, StoreStats, TopWindow
+from retrieval.models import (
+    Article,
+    Headline,
+    LoadReport,
+    OpenedVia,
+    SearchHit,
+    SearchResult,
+    StoreStats,
+    TopWindow,
+    parse_number,
+)
 from retrieval.outbox.announcer import Announcer
 from retrieval.outbox.budget import StoredBudget
 from retrieval.outbox.models import Announce, OutboxKind
@@ -61,6 +71,7 @@ from retrieval.settings import Settings, SettingsError
 from retrieval.store.articles import SqlStore
 from retrieval.store.connect import StoreUnreachableError, count_articles, open_store
 from retrieval.text.analyzer import Analyzer
+from retrieval.text.shorten import shorten
 from retrieval.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -339,17 +350,22 @@ class Archive:
         return report
 
     async def resolve(self, reference: str) -> int:
-        """Turn an article id or URL into an id (NotFoundError if unknown)."""
+        """Turn an article id or URL into an id (NotFoundError if unknown).
+
+        A number is an id, whatever its size: one no row can have is not
+        found when it is looked up (``store.require_id``).
+        """
         reference = reference.strip()
-        if reference.isdigit():
-            return int(reference)
+        number = parse_number(reference)
+        if number is not None:
+            return number
         try:
             url = canonical_url(reference, self.settings.site_url)
         except IngestError:
             url = reference
         article_id = await self.store.find_id(url)
         if article_id is None:
-            raise NotFoundError(f"no article with id or URL {reference!r}")
+            raise NotFoundError(f"no article with id or URL {shorten(reference, 200)!r}")
         return article_id
 
     async def delete(self, reference: str) -> Article:

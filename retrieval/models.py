@@ -10,6 +10,34 @@ from typing import NamedTuple
 
 from retrieval.text.chunker import Chunk
 
+# Every stored id (article, feed, topic, question) is a positive 64-bit integer: SQLite's INTEGER and
+# PostgreSQL's bigint hold no more. A larger one, or 0 or below, names nothing: the store says "not found".
+MAX_ID = 2**63 - 1
+# A number written with more digits than this is no id, count or offset anyone meant (and int() of it costs).
+_MAX_DIGITS = 40
+
+
+def in_id_range(value: int) -> bool:
+    """True when a row can have ``value`` as its id; the store asks before it hands one to a database driver."""
+    return 0 < value <= MAX_ID
+
+
+def parse_number(text: str) -> int | None:
+    """The whole number ``text`` writes (decimal digits of any script, a leading minus allowed), or None.
+
+    Ids, counts and offsets that come from outside (command arguments,
+    deep links, button data, inline results) are read here, and only here:
+    ``str.isdigit`` says yes to "²", which ``int`` refuses, and ``int`` takes
+    4,000 digits. Any size up to ``_MAX_DIGITS`` digits comes back: whether
+    an id names a row is the store's answer (``in_id_range``), whether a
+    count is allowed its parser's.
+    """
+    text = text.strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not digits.isdecimal() or len(digits) > _MAX_DIGITS:
+        return None
+    return int(text)
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleInput:

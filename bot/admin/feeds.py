@@ -53,7 +53,7 @@ async def feed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     try:
         text = escape(await _change(bot_services, command.action, command.feed_id or 0, tr))
     except NotFoundError:
-        text = tr("There is no feed {number}. See /feeds.", number=command.feed_id or 0)
+        text = tr("There is no feed {number}. See /feeds.", number=tr.digits(str(command.feed_id)))  # as typed
     await message.reply_html(text)
 
 
@@ -83,7 +83,7 @@ async def _check(bot_services: BotServices, feed_id: int | None, tr: Translator)
         try:
             result = await feeds.poll(number)
         except NotFoundError:
-            return tr("There is no feed {number}. See /feeds.", number=number)
+            return tr("There is no feed {number}. See /feeds.", number=tr.digits(str(number)))  # as typed
         name = tr.isolate(escape(shorten(result.name, 60)))
         lines.append(f"{tr.number(number)}. {name}: {escape(result.summary(tr))}")
     text, _ = join_blocks(lines, separator="\n")

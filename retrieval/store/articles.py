@@ -25,7 +25,7 @@ from retrieval.models import (
     PreparedArticle,
     StoreStats,
 )
-from retrieval.store.database import Database, Row, Transaction, chunks, from_epoch, marks, to_epoch
+from retrieval.store.database import Database, Row, Transaction, chunks, from_epoch, marks, require_id, to_epoch
 from retrieval.store.locks import ArchiveLock
 from retrieval.store.migrations import migrate
 
@@ -203,6 +203,7 @@ class SqlStore:
         await tx.execute("INSERT INTO changes (article_id) VALUES (?)", (article_id,))
 
     async def delete(self, article_id: int) -> None:
+        require_id(article_id, f"no article with id {article_id}")
         async with self.db.transaction() as tx:
             await tx.serialize(CHANGE_LOG)
             await tx.notify(CHANGES_CHANNEL)
@@ -223,6 +224,7 @@ class SqlStore:
         return found
 
     async def article(self, article_id: int) -> Article:
+        require_id(article_id, f"no article with id {article_id}")
         row = await self.db.fetchone(
             "SELECT id, url, title, body, published, added_at, source, views + opens, author, summary"
             " FROM articles WHERE id = ?",
@@ -271,6 +273,7 @@ class SqlStore:
         return [_headline(row) for row in await self.db.fetchall(sql, params)]
 
     async def record_open(self, article_id: int, at: datetime, via: str = "", reader: str | None = None) -> None:
+        require_id(article_id, f"no article with id {article_id}")
         async with self.db.transaction() as tx:
             if await tx.execute("UPDATE articles SET opens = opens + 1 WHERE id = ?", (article_id,)) == 0:
                 raise NotFoundError(f"no article with id {article_id}")

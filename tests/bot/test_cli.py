@@ -359,3 +359,25 @@ def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -
         main(["--version"])
     assert caught.value.code == 0
     assert capsys.readouterr().out == f"newsbot {version('newsbot')}\n"
+
+
+def test_ids_no_store_can_hold_are_not_found_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_LOAD_SEEDS", "false")
+    for typed in ("99999999999999999999999", "9223372036854775808", "0"):
+        code, out, err = run(capsys, "delete", typed)
+        assert (code, out, err) == (2, "", f"newsbot: no article with id {typed}\n")
+    code, _, err = run(capsys, "delete", "--", "-5")
+    assert (code, err) == (2, "newsbot: no article with id -5\n")
+    code, _, err = run(capsys, "delete", "²")  # a digit to str.isdigit, not to int()
+    assert (code, err) == (2, "newsbot: no article with id or URL '²'\n")
+    for action in ("pause", "resume", "remove", "check"):
+        code, out, err = run(capsys, "feeds", action, "99999999999999999999999")
+        assert (code, out, err) == (2, "", "newsbot: no feed with id 99999999999999999999999\n")
+    with pytest.raises(SystemExit):
+        main(["feeds", "pause", "²"])
+    assert "argument id: a feed's number, as 'newsbot feeds list' shows it" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["latest", "-n", "²"])
+    assert "argument -n: give a whole number from 1 to 100, not '²'" in capsys.readouterr().err

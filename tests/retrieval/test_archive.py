@@ -11,7 +11,7 @@ import pytest
 from retrieval import Archive, NotFoundError, Settings, TopWindow
 from retrieval.ingest.loader import prepare
 from retrieval.models import ArticleInput
-from tests.conftest import article, write_jsonl
+from tests.conftest import article, tables_of, write_jsonl
 
 
 async def load(archive: Archive, tmp_path: Path, records: list[dict]) -> None:
@@ -230,3 +230,34 @@ async def test_pages_agree_when_copies_lie_deeper_than_they_are_looked_for(
     assert pages == whole
     # Ranked 6, 5, 2 | 1, 4, 3 (| the depth): 5 repeats 6 and is left out; 1 repeats 2 but lies beyond the depth.
     assert whole == [6, 2, 1, 4, 3]
+
+
+# Past both stores' ids (positive 64-bit: SQLite's INTEGER, PostgreSQL's bigint), at the edge, and below.
+OUT_OF_RANGE = (2**63, 2**64, 10**23, 10**400, 0, -1, -(2**63) - 1)
+
+
+async def test_an_id_out_of_the_stores_range_is_not_found_never_an_error(archive: Archive, tmp_path: Path) -> None:
+    await load(archive, tmp_path, [article(1)])
+    feed = await tables_of(archive).feeds.add("https://news.example.com/feed.xml", timedelta(minutes=15), datetime.now(UTC))
+    for wrong in OUT_OF_RANGE:
+        for method, arguments in (
+            (archive.article, (wrong,)),
+            (archive.record_open, (wrong,)),
+            (archive.store.delete, (wrong,)),
+            (archive.feeds.get, (wrong,)),
+            (archive.feeds.pause, (wrong,)),
+            (archive.feeds.resume, (wrong,)),
+            (archive.feeds.remove, (wrong,)),
+            (archive.feeds.poll, (wrong,)),
+            (archive.follows.unfollow, (42, wrong)),
+            (archive.record_feedback, (wrong, 42, True)),
+        ):
+            with pytest.raises(NotFoundError):
+                await method(*arguments)
+    for typed in ("99999999999999999999999", "9223372036854775808", "-5", "0", "٩" * 30):
+        with pytest.raises(NotFoundError, match="no article with id"):
+            await archive.delete(typed)
+    with pytest.raises(NotFoundError, match="no article with id or URL"):
+        await archive.delete("²")  # a digit to str.isdigit, not to int(): a reference, not an id
+    assert (await archive.stats()).store.articles == 1 and (await archive.feeds.get(feed.id)).id == feed.id
+    assert (await archive.article(int(await archive.resolve("1")))).title == "Story number 1"
