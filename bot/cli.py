@@ -39,6 +39,8 @@ from retrieval.store.maintenance import backup, copy_into, migrate_store, restor
 from retrieval.text.shorten import shorten
 
 MAX_LIST = 100
+# ``newsbot delete demo``: no article's id or URL is this word (a URL is absolute or starts with /).
+DEMO = "demo"
 
 Command = Callable[[Archive, argparse.Namespace], Awaitable[int]]
 
@@ -57,7 +59,9 @@ async def cmd_feeds(archive: Archive, args: argparse.Namespace) -> int:
     if args.action == "add":
         feed, first_poll = await feeds.add(args.url, args.every)
         print(f"Added feed {feed.id}: {terminal.shown(feed.name)} ({feed.kind}), polled every {describe_interval(args.every)}.")
-        print(f"First poll: {first_poll} (not posted to the channel: a backfill).")
+        print(f"First poll: {first_poll.summary()} (not posted to the channel: a backfill).")
+        for line in terminal.render_notes(first_poll.report, "  "):
+            print(line)
     elif args.action == "list":
         print(terminal.render_feeds(await feeds.all()))
     elif args.action == "pause":
@@ -112,6 +116,13 @@ async def cmd_top(archive: Archive, args: argparse.Namespace) -> int:
 
 
 async def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
+    if args.reference.strip().lower() == DEMO:
+        deleted = await archive.delete_demo_articles()
+        if deleted:
+            print(f"Deleted the {len(deleted)} demo article{'' if len(deleted) == 1 else 's'}; your own are untouched.")
+        else:
+            print("No demo articles here: deleted already, or never loaded.")
+        return 0
     article = await archive.delete(args.reference)
     print(f"Deleted article {article.id}: {article.title}")
     return 0
@@ -253,8 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     top.add_argument("--window", choices=[w.value for w in TopWindow], default="all", help="week, month or all (default)")
     top.set_defaults(handler=cmd_top)
 
-    delete = commands.add_parser("delete", help="delete an article by id or URL")
-    delete.add_argument("reference", metavar="ID|URL")
+    delete = commands.add_parser("delete", help="delete an article by id or URL, or the demo articles")
+    delete.add_argument("reference", metavar="ID|URL|demo", help="'demo' deletes the bundled demo articles")
     delete.set_defaults(handler=cmd_delete)
 
     stats = commands.add_parser("stats", help="show archive size and the last load")

@@ -61,6 +61,8 @@ class PreparedArticle:
     article: ArticleInput
     content_hash: str
     chunks: tuple[Chunk, ...]
+    # What was changed on the way in, for the load report (a date dropped): stored, but said.
+    notes: tuple[Failure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,8 @@ class LoadReport:
     stopped: str | None = None
     # The first MAX_NEW_IDS_KEPT new articles, in the order they were stored.
     new_ids: list[int] = field(default_factory=list)
+    # Articles stored with something dropped, and why (a date too far ahead); the first MAX_FAILURES_KEPT.
+    notes: list[Failure] = field(default_factory=list)
 
     @property
     def processed(self) -> int:
@@ -195,6 +199,10 @@ class LoadReport:
         self.failed += 1
         if len(self.failures) < MAX_FAILURES_KEPT:
             self.failures.append(Failure(source, reason, message or reason, dict(values or {}), field_name))
+
+    def note(self, notes: tuple[Failure, ...]) -> None:
+        """Keep what was said about a stored article (``PreparedArticle.notes``)."""
+        self.notes.extend(notes[: MAX_FAILURES_KEPT - len(self.notes)])
 
     def summary(self) -> str:
         counts = f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"

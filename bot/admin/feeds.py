@@ -59,7 +59,7 @@ async def feed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def _add(bot_services: BotServices, command: FeedCommand, tr: Translator) -> str:
     try:
-        feed, first_poll = await bot_services.archive.feeds.add(command.url, command.interval, tr)
+        feed, first_poll = await bot_services.archive.feeds.add(command.url, command.interval)
     except IngestError as error:
         return tr("✗ Not added: {reason}", reason=escape(tr(error.message, **error.values)))
     return tr(
@@ -69,7 +69,7 @@ async def _add(bot_services: BotServices, command: FeedCommand, tr: Translator) 
         name=tr.isolate(link(shorten(feed.name, 80), feed.url)),
         kind=escape(tr(feed.kind)),
         interval=describe_interval(command.interval),
-        result=escape(first_poll),
+        result=escape(first_poll.summary(tr)),
     )
 
 

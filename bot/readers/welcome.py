@@ -53,7 +53,7 @@ ADMIN_HELP = N_(
     "Send a .jsonl, .json, .csv, .html or .zip file to load it\n"
     "/feeds — the feeds I poll, with buttons to pause, check or remove them\n"
     "/feed add URL [every 15m] — poll an RSS, Atom or JSON feed or a sitemap\n"
-    "/delete ID|URL — delete an article\n"
+    "/delete ID|URL — delete an article; /delete demo — the demo articles\n"
     "/stats — archive figures\n"
     "/insights [week|month|all] — what readers ask, miss, follow and open\n"
     "/reindex — rebuild the search index"

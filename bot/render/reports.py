@@ -26,6 +26,8 @@ def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLIS
         failed=report.failed,
     )
     failures = [f"✗ {tr.isolate(escape(f.source))}: {escape(failure_text(f, tr))}" for f in report.failures]
+    # Stored with something dropped (a date too far ahead): listed after the failures, as room allows.
+    failures += [f"⚠ {tr.isolate(escape(n.source))}: {escape(failure_text(n, tr))}" for n in report.notes]
     budget = MAX_VISIBLE - visible_length(summary) - 200
     listed, shown = join_blocks(failures, separator="\n", limit=budget)
     if report.stopped:  # a full disk (the only reason a load stops on its own); the log names the path
@@ -35,8 +37,8 @@ def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLIS
             "⚠ Stopped early because the bot is restarting. Send the file again to finish: what is already loaded is skipped."
         )
     text = summary + ("\n\n" + listed if listed else "")
-    if shown < report.failed:
-        text += "\n" + tr("… and {count} more", count=report.failed - shown)
+    if shown < report.failed + len(report.notes):
+        text += "\n" + tr("… and {count} more", count=report.failed + len(report.notes) - shown)
     return text
 
 

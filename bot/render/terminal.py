@@ -76,7 +76,14 @@ def render_report(report: LoadReport) -> str:
         lines.append(f"  ✗ {shown(failure.source)}: {shown(failure.reason)}")
     if report.failed > MAX_FAILURES_SHOWN:
         lines.append(f"  … and {report.failed - MAX_FAILURES_SHOWN} more failures")
+    lines += render_notes(report, "  ")
     return "\n".join(lines)
+
+
+def render_notes(report: LoadReport | None, indent: str) -> list[str]:
+    """One line for each article stored with something dropped (a date too far ahead)."""
+    notes = report.notes if report is not None else []
+    return [f"{indent}⚠ {shown(note.source)}: {shown(note.reason)}" for note in notes[:MAX_FAILURES_SHOWN]]
 
 
 def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None = None) -> str:
@@ -103,4 +110,5 @@ def render_feeds(feeds: Sequence[Feed]) -> str:
 
 
 def render_poll(result: PollResult) -> str:
-    return f"{result.feed_id:>3}. {shown(result.name)}: {shown(result.summary())}"
+    line = f"{result.feed_id:>3}. {shown(result.name)}: {shown(result.summary())}"
+    return "\n".join([line, *render_notes(result.report, "     ")])

@@ -195,6 +195,8 @@ class FeedPoller:
             Announce.NONE if backfill else Announce.AUTO,
         )
         result.report = report
+        for note in report.notes:  # an item dated far ahead, stored undated; the command line prints these
+            log.warning("feed %d: %s: %s", feed.id, note.source, note.reason, extra=IN_RESULT)
         stored = await self.store.find_ids([item.url for _, item in items if isinstance(item, ArticleInput)])
         outcomes = []
         for entry, item in items:

@@ -215,6 +215,18 @@ class SqlStore:
         row = await self.db.fetchone("SELECT id FROM articles WHERE url = ?", (url,))
         return None if row is None else row[0]
 
+    async def content_hashes(self, urls: Sequence[str], first: int) -> dict[int, str]:
+        """The content hash of each article stored under one of ``urls`` and of the ``first`` articles ever stored.
+
+        Both by index (the URLs' and the primary key), however big the archive.
+        """
+        found: dict[int, str] = {}
+        for chunk in chunks(urls):
+            rows = await self.db.fetchall(f"SELECT id, content_hash FROM articles WHERE url IN ({marks(chunk)})", chunk)
+            found.update(dict(rows))
+        found.update(dict(await self.db.fetchall("SELECT id, content_hash FROM articles ORDER BY id LIMIT ?", (first,))))
+        return found
+
     async def find_ids(self, urls: Sequence[str]) -> dict[str, int]:
         """The ids of the articles stored under these URLs (unknown URLs left out)."""
         found: dict[str, int] = {}
@@ -246,9 +258,10 @@ class SqlStore:
         )
 
     async def latest(self, limit: int, offset: int = 0) -> list[Headline]:
+        """Dated articles newest first, then undated ones by when they were added (index ``articles_by_recency``)."""
         rows = await self.db.fetchall(
             f"SELECT {_HEADLINE_COLUMNS} FROM articles a"
-            " ORDER BY coalesce(a.published, a.added_at) DESC, a.id DESC LIMIT ? OFFSET ?",
+            " ORDER BY (a.published IS NULL), coalesce(a.published, a.added_at) DESC, a.id DESC LIMIT ? OFFSET ?",
             (limit, offset),
         )
         return [_headline(row) for row in rows]

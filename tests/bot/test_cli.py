@@ -39,7 +39,7 @@ def test_ask_works_with_no_setup_and_loads_demo_articles(capsys: pytest.CaptureF
 
 
 def test_load_latest_top_delete_stats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "a.jsonl", [article(1, published="2030-01-01", views=999), article(2)])
+    path = write_jsonl(tmp_path / "a.jsonl", [article(1, published="2026-01-01", views=999), article(2)])
     (tmp_path / "bad.jsonl").write_text('{"url": "https://x.org/"}\n')
 
     code, out, _ = run(capsys, "load", "-q", str(path), str(tmp_path / "bad.jsonl"))
@@ -48,7 +48,7 @@ def test_load_latest_top_delete_stats(capsys: pytest.CaptureFixture[str], tmp_pa
     assert "bad.jsonl line 1: field 'body': missing" in out
 
     code, out, _ = run(capsys, "latest", "-n", "1")
-    assert code == 0 and out.startswith(" 1. Story number 1\n    2030-01-01")
+    assert code == 0 and out.startswith(" 1. Story number 1\n    2026-01-01")
 
     code, out, _ = run(capsys, "top", "-n", "1")
     assert "999 views" in out
@@ -381,3 +381,35 @@ def test_ids_no_store_can_hold_are_not_found_not_a_traceback(
     with pytest.raises(SystemExit):
         main(["latest", "-n", "²"])
     assert "argument -n: give a whole number from 1 to 100, not '²'" in capsys.readouterr().err
+
+
+def test_the_demo_set_leaves_the_top_and_goes_in_one_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = [article(n, published=f"2026-11-{n:02d}") for n in range(1, 9)]
+    code, _, _ = run(capsys, "load", "-q", str(write_jsonl(tmp_path / "mine.jsonl", rows)))
+    assert code == 0
+    code, out, _ = run(capsys, "latest", "-n", "9")
+    listed = re.findall(r"^ *\d+\. (.+)$", out, flags=re.M)
+    assert listed[:8] == [f"Story number {n}" for n in range(8, 0, -1)]  # the undated demo articles come after
+    assert listed[8].startswith("Many of Washington’s claims")
+
+    code, out, _ = run(capsys, "delete", "demo")
+    assert code == 0 and out.startswith("Deleted the 11 demo articles; your own are untouched.\n")
+    code, out, _ = run(capsys, "stats")
+    assert re.search(r"Articles: +8\n", out)
+    code, out, _ = run(capsys, "delete", "demo")
+    assert code == 0 and out == "No demo articles here: deleted already, or never loaded.\n"
+
+
+def test_a_date_far_ahead_is_stored_without_it_and_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    ahead = datetime.now(UTC).replace(year=datetime.now(UTC).year + 36)
+    path = write_jsonl(tmp_path / "typo.jsonl", [article(1, published=ahead.isoformat())])
+    code, out, _ = run(capsys, "load", "-q", str(path))
+    assert code == 0
+    assert out == (
+        "Loaded: 1 new, 0 updated, 0 unchanged, 0 failed.\n"
+        f"  ⚠ https://news.example.com/story-1: dated {ahead:%Y-%m-%d}, more than a day ahead: stored without a date\n"
+    )
+    code, out, _ = run(capsys, "latest", "-n", "1")
+    assert out.startswith(" 1. Story number 1\n    undated · ")  # the newest undated, not dated 2062

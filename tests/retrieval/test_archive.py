@@ -98,6 +98,34 @@ async def test_latest_orders_by_published_then_added(archive: Archive, tmp_path:
     assert [h.id for h in await archive.latest(2, offset=2)] == [1]
 
 
+async def test_undated_articles_never_outrank_dated_ones_in_latest(archive: Archive, tmp_path: Path) -> None:
+    """Undated (the demo articles, a file without dates) sort by when they were added, which is always "now"."""
+    await load(archive, tmp_path, [article(1), article(2)])
+    await load(archive, tmp_path, [article(3, published="2003-06-01"), article(4, published="2018-07-02")])
+    await load(archive, tmp_path, [article(5)])
+    assert [h.id for h in await archive.latest(5)] == [4, 3, 5, 2, 1]
+    assert [h.id for h in await archive.latest(2, offset=1)] == [3, 5]
+
+
+async def test_the_demo_articles_go_in_one_step_and_nothing_else_does(settings: Settings, tmp_path: Path) -> None:
+    seeded = settings.model_copy(update={"load_seeds": True})
+    async with await Archive.open(seeded) as archive:
+        await load(archive, tmp_path, [article(1, published="2026-11-30")])
+    # The site's address set after the first run (as the Quick start says) moves no demo article.
+    moved = seeded.model_copy(update={"site_url": "https://www.example.org"})
+    async with await Archive.open(moved) as archive:
+        # A demo article the newsroom loaded again with its own text is the newsroom's now.
+        mine = {"url": "https://news.example.com/articles/basque-militant-group-eta-we-really-are-sorry",
+                "title": "ETA, in our words", "body": "The Basque group ETA apologised on Friday. We report why."}  # fmt: skip
+        await load(archive, tmp_path, [mine])
+        deleted = await archive.delete_demo_articles()
+        assert len(deleted) == 10 and "Many of Washington’s claims" in " ".join(a.title for a in deleted)
+        assert [h.title for h in await archive.latest(20)] == ["Story number 1", "ETA, in our words"]
+        assert not (await archive.search("weapons of mass destruction Mojahedin")).hits
+        assert await archive.delete_demo_articles() == []
+        assert (await archive.stats()).store.articles == 2
+
+
 async def test_delete_by_id_or_url_removes_it_from_search(archive: Archive, tmp_path: Path) -> None:
     await load(archive, tmp_path, [article(1), article(2)])
     deleted = await archive.delete("https://NEWS.example.com/story-1?utm_medium=x")

@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 
 from bot.i18n import LOCALES, Translator, catalogues, pick_language
 from retrieval.feeds import intervals, poller
-from retrieval.ingest import sources
+from retrieval.ingest import records, sources
 from retrieval.readers.table import PAUSE_REASONS
 from tests.botapi import parse_html
 
@@ -39,6 +39,7 @@ def plain_messages() -> set[str]:
         _extracted(RETRIEVAL, {"IngestError": None, "FetchError": None})
         | set(poller.MESSAGES)
         | set(intervals.MESSAGES)
+        | {records.DATE_AHEAD}
         | set(PAUSE_REASONS)
         | {sources.UNSUPPORTED}
     )
