@@ -1,4 +1,9 @@
-"""Parse command arguments (/latest 10, /top week 5, /feed add URL every 15m): pure, with readable errors."""
+"""Parse command arguments (/latest 10, /top week 5, /feed add URL every 15m): pure, with readable errors.
+
+Numbers are read by ``retrieval.models.parse_number`` (any script's digits,
+never a crash); an id of any size is passed on, and the archive answers
+"not found" for one no row can have.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ from datetime import timedelta
 
 from bot.i18n import N_, Plural
 from retrieval import TopWindow
-from retrieval.feeds.intervals import DEFAULT_INTERVAL, parse_interval
+from retrieval.feeds.intervals import DEFAULT_INTERVAL, IntervalError, parse_interval
 from retrieval.messages import Message, english
+from retrieval.models import parse_number
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
@@ -39,8 +45,9 @@ def parse_count_and_window(args: Sequence[str], *, allow_window: bool) -> tuple[
     usage = N_("/top [number] [week|month|all]") if allow_window else N_("/latest [number]")
     for raw in args:
         word = raw.strip().lower()
-        if word.isdigit() and not seen_count:
-            count, seen_count = int(word), True
+        number = parse_number(word)
+        if number is not None and not seen_count:
+            count, seen_count = number, True
             if not 1 <= count <= MAX_COUNT:
                 raise UsageError(ASK_FOR, count=MAX_COUNT, usage=usage)
         elif allow_window and word in {w.value for w in TopWindow} and not seen_window:
@@ -81,13 +88,14 @@ def parse_feed_command(args: Sequence[str]) -> FeedCommand:
             )
         try:
             interval = parse_interval(options[0]) if options else DEFAULT_INTERVAL
-        except ValueError as error:
-            raise UsageError("{reason}", reason=str(error)) from None
+        except IntervalError as error:
+            raise UsageError(error.message, **error.values) from None
         return FeedCommand("add", url=url, interval=interval)
     if action in ("pause", "resume", "remove", "check"):
         if action == "check" and not rest:
             return FeedCommand("check")
-        if len(rest) != 1 or not rest[0].isdigit() or len(rest[0]) > 12:
+        feed_id = parse_number(rest[0]) if len(rest) == 1 else None
+        if feed_id is None:
             raise UsageError("Name the feed by its number (see /feeds): /feed {action} 3", action=action)
-        return FeedCommand(action, feed_id=int(rest[0]))
+        return FeedCommand(action, feed_id=feed_id)  # one no feed can have is "There is no feed …"
     raise UsageError("I did not understand “{word}”. Use: {usage}", word=words[0][:40], usage=FEED_USAGE)

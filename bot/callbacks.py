@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.models import MAX_ID, parse_number
+
 MAX_CALLBACK_BYTES = 64
 # A catalogue's code: a language, then a script or region (ru, pt_BR, zh_Hant, sr_Latn_RS).
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z0-9]{2,4}){0,2}")
 _SEPARATOR = "|"
+# The last second of the year 9999: a report's end past it is no moment a datetime can hold.
+_LAST_TIMESTAMP = 253_402_300_799
 _WINDOWS = ("week", "month", "all")
 
 
@@ -133,8 +137,10 @@ def encode(callback: Callback) -> str:
     return data
 
 
-def _number(text: str, maximum: int = 10**12) -> int | None:
-    return int(text) if text.isdigit() and len(text) <= 13 and int(text) <= maximum else None
+def _number(text: str, maximum: int = MAX_ID) -> int | None:
+    """A number of button data, 0..``maximum``: ids up to what a store holds (the store finds the rest)."""
+    number = parse_number(text)
+    return number if number is not None and 0 <= number <= maximum and text.isascii() else None
 
 
 def decode(data: str | None) -> Callback | None:
@@ -166,6 +172,6 @@ def decode(data: str | None) -> Callback | None:
         return FollowQuestion(values[0])
     if kind == "u" and len(values) == 1 and numbers[0] is not None:
         return Unfollow(numbers[0])
-    if kind == "p" and len(values) == 1 and numbers[0] is not None:
+    if kind == "p" and len(values) == 1 and _number(values[0], _LAST_TIMESTAMP) is not None:
         return ReportDetails(numbers[0])
     return None

@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import timedelta
+from importlib import metadata
 from pathlib import Path
 
 from tqdm import tqdm
@@ -33,7 +34,7 @@ from bot.settings import BotSettings
 from retrieval import Archive, NewsbotError, Settings, Snapshot, TopWindow, load_settings
 from retrieval.feeds.intervals import DEFAULT_INTERVAL, describe_interval, parse_interval
 from retrieval.ingest.loader import LoadProgress
-from retrieval.models import Failure
+from retrieval.models import Failure, parse_number
 from retrieval.outbox.models import Announce
 from retrieval.settings import SettingsError
 from retrieval.store.locks import ServingLock
@@ -41,6 +42,8 @@ from retrieval.store.maintenance import backup, copy_into, migrate_store, restor
 from retrieval.text.shorten import shorten
 
 MAX_LIST = 100
+# ``newsbot delete demo``: no article's id or URL is this word (a URL is absolute or starts with /).
+DEMO = "demo"
 
 Command = Callable[[Archive, argparse.Namespace], Awaitable[int]]
 
@@ -59,7 +62,9 @@ async def cmd_feeds(archive: Archive, args: argparse.Namespace) -> int:
     if args.action == "add":
         feed, first_poll = await feeds.add(args.url, args.every)
         print(f"Added feed {feed.id}: {terminal.shown(feed.name)} ({feed.kind}), polled every {describe_interval(args.every)}.")
-        print(f"First poll: {first_poll} (not posted to the channel: a backfill).")
+        print(f"First poll: {first_poll.summary()} (not posted to the channel: a backfill).")
+        for line in terminal.render_notes(first_poll.report, "  "):
+            print(line)
     elif args.action == "list":
         print(terminal.render_feeds(await feeds.all()))
     elif args.action == "pause":
@@ -130,6 +135,13 @@ async def cmd_top(archive: Archive, args: argparse.Namespace) -> int:
 
 
 async def cmd_delete(archive: Archive, args: argparse.Namespace) -> int:
+    if args.reference.strip().lower() == DEMO:
+        deleted = await archive.delete_demo_articles()
+        if deleted:
+            print(f"Deleted the {len(deleted)} demo article{'' if len(deleted) == 1 else 's'}; your own are untouched.")
+        else:
+            print("No demo articles here: deleted already, or never loaded.")
+        return 0
     article = await archive.delete(args.reference)
     print(f"Deleted article {article.id}: {article.title}")
     return 0
@@ -180,9 +192,10 @@ async def cmd_reindex(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def _count(value: str) -> int:
-    if not value.strip().isdigit() or not 1 <= int(value) <= MAX_LIST:
+    count = parse_number(value)
+    if count is None or not 1 <= count <= MAX_LIST:
         raise argparse.ArgumentTypeError(f"give a whole number from 1 to {MAX_LIST}, not {shorten(value, 20)!r}")
-    return int(value)
+    return count
 
 
 def _interval(value: str) -> timedelta:
@@ -193,9 +206,19 @@ def _interval(value: str) -> timedelta:
 
 
 def _feed_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 12:
+    """A feed's number as typed; one no feed can have is "no feed with id …" when it is looked up."""
+    number = parse_number(value)
+    if number is None:
         raise argparse.ArgumentTypeError("a feed's number, as 'newsbot feeds list' shows it")
-    return int(value)
+    return number
+
+
+def _installed_version() -> str:
+    """This installation's version, from the package metadata pip wrote (pyproject.toml's ``version``)."""
+    try:
+        return metadata.version("newsbot")
+    except metadata.PackageNotFoundError:
+        return "(not installed: run pip install -e . to give it a version)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings come from NEWSBOT_* environment variables or a .env file; see README.md.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="version", version=f"newsbot {_installed_version()}")
     parser.add_argument(
         "--env-file",
         type=Path,
@@ -264,8 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     top.add_argument("--window", choices=[w.value for w in TopWindow], default="all", help="week, month or all (default)")
     top.set_defaults(handler=cmd_top)
 
-    delete = commands.add_parser("delete", help="delete an article by id or URL")
-    delete.add_argument("reference", metavar="ID|URL")
+    delete = commands.add_parser("delete", help="delete an article by id or URL, or the demo articles")
+    delete.add_argument("reference", metavar="ID|URL|demo", help="'demo' deletes the bundled demo articles")
     delete.set_defaults(handler=cmd_delete)
 
     stats = commands.add_parser("stats", help="show archive size and the last load")
@@ -500,7 +524,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             json_lines=settings.log_format == "json",
             level=level,
             secrets=settings.secrets(),
-            quiet_extraction=not (serving or args.verbose),
+            command_line=not (serving or args.verbose),
         )
         if args.handler is None:
             return args.direct(settings, args)

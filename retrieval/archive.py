@@ -40,12 +40,22 @@ from retrieval.follows.table import StoredFollows
 from retrieval.ingest.fetch import PageFetcher
 from retrieval.ingest.loader import FailureSink, Ingestor, ProgressCallback
 from retrieval.ingest.records import canonical_url
-from retrieval.ingest.seeds import seed_file
+from retrieval.ingest.seeds import demo_set, seed_file
 from retrieval.ingest.sources import ArticleOrError, articles_from_file
 from retrieval.insights.models import Insights
 from retrieval.insights.report import Report, build_report
 from retrieval.insights.table import Forgotten, StoredInsights
-from retrieval.models import Article, Headline, LoadReport, OpenedVia, SearchHit, SearchResult, StoreStats, TopWindow
+from retrieval.models import (
+    Article,
+    Headline,
+    LoadReport,
+    OpenedVia,
+    SearchHit,
+    SearchResult,
+    StoreStats,
+    TopWindow,
+    parse_number,
+)
 from retrieval.outbox.announcer import Announcer
 from retrieval.outbox.budget import StoredBudget
 from retrieval.outbox.models import Announce, OutboxKind
@@ -57,10 +67,11 @@ from retrieval.search import searcher
 from retrieval.search.index import SearchIndex, index_exists
 from retrieval.search.index_sync import IndexSync
 from retrieval.search.snapshots import Snapshot
-from retrieval.settings import Settings, SettingsError
+from retrieval.settings import DEFAULT_SITE_URL, Settings, SettingsError
 from retrieval.store.articles import SqlStore
 from retrieval.store.connect import StoreUnreachableError, count_articles, open_store
 from retrieval.text.analyzer import Analyzer
+from retrieval.text.shorten import shorten
 from retrieval.workers import Workers
 
 log = logging.getLogger(__name__)
@@ -343,18 +354,46 @@ class Archive:
         log.info("loaded demo articles: %s", report.summary())
         return report
 
+    async def delete_demo_articles(self) -> list[Article]:
+        """Delete the bundled demo articles still in the archive as they were loaded; returns what was deleted.
+
+        They are found where a new archive put them: at their URLs (on this
+        NEWSBOT_SITE_URL or the default one, where a first run before it was
+        set put them) and among the first articles ever stored (a new
+        archive's first load is theirs, whatever the site's address was);
+        each is deleted only if its text is still the seed file's.
+        """
+        path = seed_file()
+        if path is None:
+            return []
+        demo = await self.workers.load(demo_set, path, (self.settings.site_url, DEFAULT_SITE_URL))
+        stored = await self.store.content_hashes(demo.urls, first=len(demo.hashes))
+        deleted = []
+        for article_id in sorted(found for found, digest in stored.items() if digest in demo.hashes):
+            deleted.append(await self.store.article(article_id))
+            await self.store.delete(article_id)
+        if deleted:
+            await self.sync_index()
+            log.info("deleted the %d demo articles", len(deleted))
+        return deleted
+
     async def resolve(self, reference: str) -> int:
-        """Turn an article id or URL into an id (NotFoundError if unknown)."""
+        """Turn an article id or URL into an id (NotFoundError if unknown).
+
+        A number is an id, whatever its size: one no row can have is not
+        found when it is looked up (``store.require_id``).
+        """
         reference = reference.strip()
-        if reference.isdigit():
-            return int(reference)
+        number = parse_number(reference)
+        if number is not None:
+            return number
         try:
             url = canonical_url(reference, self.settings.site_url)
         except IngestError:
             url = reference
         article_id = await self.store.find_id(url)
         if article_id is None:
-            raise NotFoundError(f"no article with id or URL {reference!r}")
+            raise NotFoundError(f"no article with id or URL {shorten(reference, 200)!r}")
         return article_id
 
     async def delete(self, reference: str) -> Article:

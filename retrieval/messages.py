@@ -44,6 +44,10 @@ class Plural(NamedTuple):
 
 Message = str | Plural
 
+# ``extra`` of a log line whose event its caller also gets in its result (a failed feed poll): the running bot
+# logs it, the command line, which prints the result, leaves it out (``bot.monitoring.logs``).
+IN_RESULT = {"in_result": True}
+
 
 class Say(Protocol):
     """Puts a message into words: English here, the reader's language in the bot (``bot.i18n.Translator``)."""

@@ -11,6 +11,34 @@ from typing import NamedTuple
 from retrieval.messages import Message
 from retrieval.text.chunker import Chunk
 
+# Every stored id (article, feed, topic, question) is a positive 64-bit integer: SQLite's INTEGER and
+# PostgreSQL's bigint hold no more. A larger one, or 0 or below, names nothing: the store says "not found".
+MAX_ID = 2**63 - 1
+# A number written with more digits than this is no id, count or offset anyone meant (and int() of it costs).
+_MAX_DIGITS = 40
+
+
+def in_id_range(value: int) -> bool:
+    """True when a row can have ``value`` as its id; the store asks before it hands one to a database driver."""
+    return 0 < value <= MAX_ID
+
+
+def parse_number(text: str) -> int | None:
+    """The whole number ``text`` writes (decimal digits of any script, a leading minus allowed), or None.
+
+    Ids, counts and offsets that come from outside (command arguments,
+    deep links, button data, inline results) are read here, and only here:
+    ``str.isdigit`` says yes to "²", which ``int`` refuses, and ``int`` takes
+    4,000 digits. Any size up to ``_MAX_DIGITS`` digits comes back: whether
+    an id names a row is the store's answer (``in_id_range``), whether a
+    count is allowed its parser's.
+    """
+    text = text.strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not digits.isdecimal() or len(digits) > _MAX_DIGITS:
+        return None
+    return int(text)
+
 
 @dataclass(frozen=True, slots=True)
 class ArticleInput:
@@ -34,6 +62,8 @@ class PreparedArticle:
     article: ArticleInput
     content_hash: str
     chunks: tuple[Chunk, ...]
+    # What was changed on the way in, for the load report (a date dropped): stored, but said.
+    notes: tuple[Failure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +186,8 @@ class LoadReport:
     # Files in a named folder that a load does not read (the first MAX_FAILURES_KEPT), and how many.
     skipped: list[str] = field(default_factory=list)
     skipped_count: int = 0
+    # Articles stored with something dropped, and why (a date too far ahead); the first MAX_FAILURES_KEPT.
+    notes: list[Failure] = field(default_factory=list)
 
     @property
     def processed(self) -> int:
@@ -198,6 +230,10 @@ class LoadReport:
     def articles(self) -> int:
         """Rows that became (or already were) articles."""
         return self.new + self.updated + self.unchanged
+
+    def note(self, notes: tuple[Failure, ...]) -> None:
+        """Keep what was said about a stored article (``PreparedArticle.notes``)."""
+        self.notes.extend(notes[: MAX_FAILURES_KEPT - len(self.notes)])
 
     def outcome(self) -> str:
         """The counts, and why the load stopped early if it did."""

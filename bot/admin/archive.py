@@ -1,4 +1,4 @@
-"""Admin handlers over the whole archive: /delete, /stats, /insights, /reindex."""
+"""Admin handlers over the whole archive: /delete (one article, or the demo set), /stats, /insights, /reindex."""
 
 from __future__ import annotations
 
@@ -13,16 +13,30 @@ from bot.replies import edit_message
 from bot.services import services, translator
 from retrieval import IndexBusyError, NotFoundError, TopWindow
 
+# ``/delete demo``: no article's id or address is this word (an address is absolute or starts with /).
+DEMO = "demo"
+
 
 @admin_only
 async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/delete <id|url>: remove one article."""
+    """/delete <id|url|demo>: remove one article, or the bundled demo articles."""
     message = update.effective_message
     tr = await translator(update, context)
     if len(context.args or []) != 1:
         await message.reply_html(
-            tr("Use: <code>/delete URL</code> or <code>/delete ID</code> (ids are shown by <code>newsbot latest</code>).")
+            tr(
+                "Use: <code>/delete URL</code>, <code>/delete ID</code> (ids are shown by <code>newsbot latest</code>)"
+                " or <code>/delete demo</code> (the demo articles)."
+            )
         )
+        return
+    if context.args[0].strip().lower() == DEMO:
+        deleted = await services(context).archive.delete_demo_articles()
+        if deleted:
+            done = tr("🗑 Demo articles deleted: {count}. Your own articles are untouched.", count=len(deleted))
+            await message.reply_html(done)
+        else:
+            await message.reply_html(tr("There are no demo articles here: they were deleted already, or never loaded."))
         return
     try:
         article = await services(context).archive.delete(context.args[0])

@@ -53,13 +53,13 @@ async def feed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     try:
         text = escape(await _change(bot_services, command.action, command.feed_id or 0, tr))
     except NotFoundError:
-        text = tr("There is no feed {number}. See /feeds.", number=command.feed_id or 0)
+        text = tr("There is no feed {number}. See /feeds.", number=tr.digits(str(command.feed_id)))  # as typed
     await message.reply_html(text)
 
 
 async def _add(bot_services: BotServices, command: FeedCommand, tr: Translator) -> str:
     try:
-        feed, first_poll = await bot_services.archive.feeds.add(command.url, command.interval, tr)
+        feed, first_poll = await bot_services.archive.feeds.add(command.url, command.interval)
     except IngestError as error:
         return tr("✗ Not added: {reason}", reason=escape(tr(error.message, **error.values)))
     return tr(
@@ -69,7 +69,7 @@ async def _add(bot_services: BotServices, command: FeedCommand, tr: Translator) 
         name=tr.isolate(link(shorten(feed.name, 80), feed.url)),
         kind=escape(tr(feed.kind)),
         interval=describe_interval(command.interval),
-        result=escape(first_poll),
+        result=escape(first_poll.summary(tr)),
     )
 
 
@@ -83,7 +83,7 @@ async def _check(bot_services: BotServices, feed_id: int | None, tr: Translator)
         try:
             result = await feeds.poll(number)
         except NotFoundError:
-            return tr("There is no feed {number}. See /feeds.", number=number)
+            return tr("There is no feed {number}. See /feeds.", number=tr.digits(str(number)))  # as typed
         name = tr.isolate(escape(shorten(result.name, 60)))
         lines.append(f"{tr.number(number)}. {name}: {escape(result.summary(tr))}")
     text, _ = join_blocks(lines, separator="\n")

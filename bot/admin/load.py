@@ -74,7 +74,8 @@ def _url_line(url: str, report: LoadReport, tr: Translator) -> str:
     if report.failures:
         return f"✗ {shown}: {escape(failure_text(report.failures[0], tr))}"
     outcome = "new" if report.new else "updated" if report.updated else "unchanged"
-    return f"✓ {tr(_OUTCOMES[outcome])}: {shown}"
+    notes = "".join(f" — ⚠ {escape(failure_text(note, tr))}" for note in report.notes)
+    return f"✓ {tr(_OUTCOMES[outcome])}: {shown}{notes}"
 
 
 def safe_file_name(name: str | None) -> str:

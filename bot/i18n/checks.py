@@ -52,7 +52,7 @@ LONGEST: dict[str, int | str] = {
     "privacy": "x" * 400,
     **dict.fromkeys(("name", "channel", "question", "word", "usage", "host", "address", "value", "missing", "found"), "x" * 80),
     **dict.fromkeys(("kind", "type", "suffix", "scheme", "field", "window", "interval", "ago", "state", "after", "share",
-                      "encoding", "delimiter"), "x" * 30),
+                      "encoding", "delimiter", "least", "date"), "x" * 30),
 }  # fmt: skip
 _TAG = re.compile(r"</?([a-z-]+)[^>]*>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from retrieval.messages import IN_RESULT
+
 REDACTED = "[REDACTED]"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -58,18 +60,26 @@ class JsonFormatter(RedactingFormatter):
 EXTRACTION_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
 
 
+def _not_in_result(record: logging.LogRecord) -> bool:
+    """False for a record logged with ``extra=IN_RESULT``: its caller got the same in its result."""
+    return not all(getattr(record, name, None) == value for name, value in IN_RESULT.items())
+
+
 def configure_logging(
-    *, json_lines: bool, level: int, secrets: Iterable[str] = (), quiet_extraction: bool = False
+    *, json_lines: bool, level: int, secrets: Iterable[str] = (), command_line: bool = False
 ) -> None:
     """Send all logging to stderr through one redacting handler.
 
-    ``quiet_extraction`` (the command line, unless --verbose) leaves the
-    extraction libraries' own lines out; the running bot keeps their
-    warnings, in its own format.
+    ``command_line`` (a command, unless --verbose) leaves out the lines its
+    own output already says: the extraction libraries' (the load report says
+    why a page failed) and records marked ``IN_RESULT``. The running bot
+    keeps them all, in its own format.
     """
     secrets = list(secrets)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(secrets) if json_lines else RedactingFormatter(secrets))
+    if command_line:
+        handler.addFilter(_not_in_result)
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)
@@ -78,7 +88,7 @@ def configure_logging(
     # httpx logs every request (each long poll) at INFO: keep it for DEBUG.
     logging.getLogger("httpx").setLevel(level if level <= logging.DEBUG else logging.WARNING)
     for name in EXTRACTION_LOGGERS:
-        logging.getLogger(name).setLevel(logging.CRITICAL + 1 if quiet_extraction else logging.NOTSET)
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1 if command_line else logging.NOTSET)
 
 
 class Throttle:

@@ -17,7 +17,7 @@ from bot.render.answers import MAX_QUESTION_CHARS
 from bot.services import services
 from retrieval import NotFoundError
 from retrieval.errors import IndexRebuildingError
-from retrieval.models import OpenedVia
+from retrieval.models import OpenedVia, parse_number
 
 INLINE_PAGE = 10
 # Answers to the same query are cached by Telegram this long for everyone:
@@ -27,7 +27,9 @@ MAX_OFFSET = 200
 
 
 def _offset(text: str) -> int:
-    return min(int(text), MAX_OFFSET) if text.isdigit() and len(text) <= 6 else 0
+    """The offset Telegram sends back (ours, or anything a client makes up): 0..MAX_OFFSET."""
+    offset = parse_number(text)
+    return min(max(offset, 0), MAX_OFFSET) if offset is not None else 0
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import N_, Plural
 from bot.readers.answers import send_article
 from bot.services import services, translator
-from retrieval.models import OpenedVia
+from retrieval.models import OpenedVia, parse_number
 
 WELCOME = N_(
     "👋 I answer questions from this site's news archive.\n\n"
@@ -58,7 +58,7 @@ ADMIN_HELP = N_(
     "Send a .jsonl, .json, .csv, .html or .zip file to load it\n"
     "/feeds — the feeds I poll, with buttons to pause, check or remove them\n"
     "/feed add URL [every 15m] — poll an RSS, Atom or JSON feed or a sitemap\n"
-    "/delete ID|URL — delete an article\n"
+    "/delete ID|URL — delete an article; /delete demo — the demo articles\n"
     "/stats — archive figures\n"
     "/insights [week|month|all] — what readers ask, miss, follow and open\n"
     "/reindex — rebuild the search index"
@@ -71,9 +71,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bot_services = services(context)
     await bot_services.archive.follows.resume_if_blocked(update.effective_chat.id)
     tr = await translator(update, context)
-    if payload.startswith("a_") and payload[2:].isdigit():
+    article_id = parse_number(payload[2:]) if payload.startswith("a_") else None
+    if article_id is not None:  # anyone can write a link: an id no article has is "no longer in the archive"
         user_id = update.effective_user.id if update.effective_user else None
-        await send_article(update.effective_message, bot_services, int(payload[2:]), OpenedVia.LINK, user_id, tr)
+        await send_article(update.effective_message, bot_services, article_id, OpenedVia.LINK, user_id, tr)
         return
     await update.effective_message.reply_html(tr(WELCOME))
 

@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from bot.i18n import ENGLISH, Translator
 from bot.render.html import MAX_MARKS_PER_QUOTE, MAX_TITLE_CHARS, escape, link
 from bot.render.posts import deep_link
-from retrieval.models import Headline, SearchHit, Snippet
+from retrieval.models import Headline, SearchHit, Snippet, in_id_range, parse_number
 from retrieval.text.shorten import shorten
 
 MAX_DESCRIPTION_CHARS = 200
@@ -27,9 +27,9 @@ def result_id(article_id: int) -> str:
 
 
 def article_of(chosen_id: str) -> int | None:
-    """The article a chosen result's id names, or None if it is not one of ours."""
-    digits = chosen_id[len(_PREFIX) :] if chosen_id.startswith(_PREFIX) else ""
-    return int(digits) if digits.isdigit() and len(digits) <= 13 else None
+    """The article a chosen result's id names, or None if it is not one of ours (we write only ids a store holds)."""
+    number = parse_number(chosen_id[len(_PREFIX) :]) if chosen_id.startswith(_PREFIX) else None
+    return number if number is not None and in_id_range(number) else None
 
 
 def _message(

@@ -18,19 +18,24 @@ def failure_text(failure: Failure, tr: Translator = ENGLISH) -> str:
 
 
 def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLISH, *, full_list_sent: bool = False) -> str:
-    """An admin's load summary with as many rejected rows and reasons as fit; ``full_list_sent`` says the
-    rest are in the file sent with it (see ``lists_every_failure``)."""
+    """An admin's load summary with as many rejected rows and reasons as fit, then what was dropped from stored
+    articles; ``full_list_sent`` says the rejected rows left out are in the file sent with it (see
+    ``lists_every_failure``)."""
     summary = _load_summary(heading, report, tr)
     listed, shown = _listed_failures(summary, report, tr)
     text = summary + ("\n\n" + listed if listed else "")
-    if shown < report.failed and full_list_sent:
+    hidden_failures = max(0, report.failed - shown)
+    hidden_notes = len(report.notes) - max(0, shown - report.failed)
+    if hidden_failures and full_list_sent:
         text += "\n" + tr.plural(
             "… and {count} more: every one is in the file below.",
             "… and {count} more: every one is in the file below.",
-            report.failed - shown,
+            hidden_failures,
         )
-    elif shown < report.failed:
-        text += "\n" + tr.plural("… and {count} more", "… and {count} more", report.failed - shown)
+    elif hidden_failures:
+        text += "\n" + tr.plural("… and {count} more", "… and {count} more", hidden_failures)
+    if hidden_notes:
+        text += "\n" + tr.plural("… and {count} more", "… and {count} more", hidden_notes)
     return text
 
 
@@ -59,8 +64,10 @@ def _load_summary(heading: str, report: LoadReport, tr: Translator) -> str:
 
 
 def _listed_failures(summary: str, report: LoadReport, tr: Translator) -> tuple[str, int]:
-    """As many failures as fit under ``summary`` in one message, and how many that is."""
+    """As many failures, then notes, as fit under ``summary`` in one message, and how many that is."""
     failures = [f"✗ {tr.isolate(escape(f.source))}: {escape(failure_text(f, tr))}" for f in report.failures]
+    # Stored with something dropped (a date too far ahead): listed after the failures, as room allows.
+    failures += [f"⚠ {tr.isolate(escape(n.source))}: {escape(failure_text(n, tr))}" for n in report.notes]
     return join_blocks(failures, separator="\n", limit=MAX_VISIBLE - visible_length(summary) - 200)
 
 

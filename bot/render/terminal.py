@@ -96,7 +96,14 @@ def render_report(report: LoadReport, failures_file: str | None = None) -> str:
             lines.append(f"{more}: all {report.failed:,} are in {shown(failures_file)}")
         else:
             lines.append(f"{more}: 'newsbot load --failures FILE …' writes them all")
+    lines += render_notes(report, "  ")
     return "\n".join(lines)
+
+
+def render_notes(report: LoadReport | None, indent: str) -> list[str]:
+    """One line for each article stored with something dropped (a date too far ahead)."""
+    notes = report.notes if report is not None else []
+    return [f"{indent}⚠ {shown(note.source)}: {shown(note.reason)}" for note in notes[:MAX_FAILURES_SHOWN]]
 
 
 def render_stats(stats: ArchiveStats, metrics: MetricsSnapshot | None = None) -> str:
@@ -123,4 +130,5 @@ def render_feeds(feeds: Sequence[Feed]) -> str:
 
 
 def render_poll(result: PollResult) -> str:
-    return f"{result.feed_id:>3}. {shown(result.name)}: {shown(result.summary())}"
+    line = f"{result.feed_id:>3}. {shown(result.name)}: {shown(result.summary())}"
+    return "\n".join([line, *render_notes(result.report, "     ")])

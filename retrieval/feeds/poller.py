@@ -38,7 +38,7 @@ from retrieval.ingest.extract import extract_article
 from retrieval.ingest.fetch import PageFetcher, shown_url
 from retrieval.ingest.records import article_from_fields, canonical_url
 from retrieval.ingest.sources import ArticleOrError
-from retrieval.messages import N_, Plural, Say, english, nested, notice
+from retrieval.messages import IN_RESULT, N_, Plural, Say, english, nested, notice
 from retrieval.models import ArticleInput, LoadReport
 from retrieval.outbox.models import Announce, OutboxKind
 from retrieval.outbox.table import StoredOutbox
@@ -188,6 +188,8 @@ class FeedPoller:
             Announce.NONE if backfill else Announce.AUTO,
         )
         result.report = report
+        for note in report.notes:  # an item dated far ahead, stored undated; the command line prints these
+            log.warning("feed %d: %s: %s", feed.id, note.source, note.reason, extra=IN_RESULT)
         stored = await self.store.find_ids([item.url for _, item in items if isinstance(item, ArticleInput)])
         outcomes = []
         for entry, item in items:
@@ -307,4 +309,4 @@ class FeedPoller:
             )
         retry = now + backoff(timedelta(seconds=feed.interval_seconds), failures)
         await self.feeds.record_failure(feed.id, now, notice(error.message, **error.values), retry, pause)
-        log.warning("feed %d failed (%d in a row): %s", feed.id, failures, reason)
+        log.warning("feed %d failed (%d in a row): %s", feed.id, failures, reason, extra=IN_RESULT)

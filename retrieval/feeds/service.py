@@ -9,7 +9,6 @@ from retrieval.feeds.models import PAUSED_BY_ADMIN, Feed, FeedStats
 from retrieval.feeds.poller import FeedPoller, PollResult
 from retrieval.feeds.table import StoredFeeds
 from retrieval.ingest.fetch import split_url
-from retrieval.messages import Say, english
 
 
 class Feeds:
@@ -19,10 +18,10 @@ class Feeds:
         self._table = table
         self._poller = poller
 
-    async def add(self, url: str, interval: timedelta, say: Say = english) -> tuple[Feed, str]:
+    async def add(self, url: str, interval: timedelta) -> tuple[Feed, PollResult]:
         """Add a feed and poll it at once (its backfill); IngestError, and nothing kept, if it is not a feed.
 
-        Returns the feed and what the first poll did (in words ``say`` chooses).
+        Returns the feed and what the first poll did (``PollResult.summary`` says it in words).
         """
         url = url.strip()
         split_url(url)  # FetchError for what cannot be a feed's address
@@ -31,7 +30,7 @@ class Feeds:
         if result.error is not None:
             await self._table.remove(feed.id)
             raise result.failure.moved(url) if result.failure else IngestError("{reason}", where=url, reason=result.error)
-        return await self._table.get(feed.id), result.summary(say)
+        return await self._table.get(feed.id), result
 
     async def all(self) -> list[Feed]:
         return await self._table.all()

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from retrieval.errors import IngestError, NotFoundError
 from retrieval.feeds.models import Feed, FeedStats
-from retrieval.store.database import Database, Row, chunks, from_epoch, marks, to_epoch
+from retrieval.store.database import Database, Row, chunks, from_epoch, marks, require_id, to_epoch
 
 _FEED_COLUMNS = (
     "id, url, title, kind, interval_seconds, added_at, paused_reason, etag, last_modified, last_polled_at,"
@@ -65,6 +65,7 @@ class StoredFeeds:
         return await self.get(feed_id)
 
     async def get(self, feed_id: int) -> Feed:
+        require_id(feed_id, f"no feed with id {feed_id}")
         row = await self.db.fetchone(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
         if row is None:
             raise NotFoundError(f"no feed with id {feed_id}")
@@ -82,6 +83,7 @@ class StoredFeeds:
 
     async def set_paused(self, feed_id: int, reason: str | None, now: datetime) -> Feed:
         """Pause with ``reason``, or resume (None): a resumed feed is due at once with its errors forgotten."""
+        require_id(feed_id, f"no feed with id {feed_id}")
         async with self.db.transaction() as tx:
             if reason is None:
                 changed = await tx.execute(

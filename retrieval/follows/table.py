@@ -15,7 +15,7 @@ from datetime import datetime
 
 from retrieval.errors import NewsbotError, NotFoundError
 from retrieval.follows.topics import Topic
-from retrieval.store.database import Database, Row, to_epoch
+from retrieval.store.database import Database, Row, require_id, to_epoch
 
 _TOPIC_COLUMNS = "t.id, t.chat_id, t.words, t.terms"
 # Distinct terms of one article looked up (SQLite takes 32,766 parameters, asyncpg 32,767; an article has a few
@@ -66,6 +66,7 @@ class StoredFollows:
 
     async def unfollow(self, chat_id: int, topic_id: int) -> Topic:
         """Stop following one of this chat's topics (NotFoundError if it has no such topic)."""
+        require_id(topic_id, f"no topic {topic_id} followed here")
         async with self.db.transaction() as tx:
             row = await tx.fetchone(
                 f"SELECT {_TOPIC_COLUMNS} FROM topics t WHERE t.id = ? AND t.chat_id = ?", (topic_id, chat_id)

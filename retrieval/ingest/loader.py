@@ -20,7 +20,7 @@ from retrieval.errors import DiskFullError, IngestError
 from retrieval.ingest.decoding import LineTally
 from retrieval.ingest.extract import extract_article
 from retrieval.ingest.fetch import PageFetcher, shown_url
-from retrieval.ingest.records import content_hash
+from retrieval.ingest.records import content_hash, without_future_date
 from retrieval.ingest.sources import ArticleOrError, SkippedFile, articles_from_file, estimate_rows, expand_paths
 from retrieval.models import ArticleInput, Failure, LoadReport, Outcome, PreparedArticle
 from retrieval.store.interface import Store
@@ -47,12 +47,17 @@ ProgressCallback = Callable[[LoadProgress], Awaitable[None]]
 FailureSink = Callable[[Failure], None]
 
 
-def prepare(article: ArticleInput) -> PreparedArticle:
-    """Derive passages and the content hash; raise if nothing is searchable."""
+def prepare(article: ArticleInput, now: datetime | None = None) -> PreparedArticle:
+    """Derive passages and the content hash; raise if nothing is searchable.
+
+    Every load (files, pages, feed items) comes through here: a date more
+    than a day after ``now`` (default: now) is dropped, with a note saying so.
+    """
+    article, note = without_future_date(article, now or datetime.now(UTC))
     chunks = tuple(chunk(article.body))
     if not chunks:
         raise IngestError("the body has no sentences to index", where=article.url, field="body")
-    return PreparedArticle(article, content_hash(article), chunks)
+    return PreparedArticle(article, content_hash(article), chunks, (note,) if note else ())
 
 
 def _prepare_or_error(item: ArticleOrError) -> PreparedArticle | IngestError:
@@ -168,6 +173,7 @@ class Ingestor:
                 run.tell(run.report.fail(item.article.url, error or "could not store"))
             else:
                 run.report.count(outcome, article_id)
+                run.report.note(item.notes)
         run.count_lines()
         await self.after_batch()
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from retrieval.errors import IngestError
-from retrieval.messages import Plural
-from retrieval.models import ArticleInput
+from retrieval.messages import N_, Plural
+from retrieval.models import ArticleInput, Failure
 from retrieval.text.clean import strip_controls
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.shorten import shorten
@@ -256,3 +257,18 @@ def content_hash(article: ArticleInput) -> str:
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+# A date further ahead than this is a mistake (a typo, 2062 for 2026; a wrong time zone is hours, not a day), not
+# news from tomorrow: kept, the article would sit at the top of "latest" until that day comes.
+MAX_AHEAD = timedelta(days=1)
+DATE_AHEAD = N_("dated {date}, more than a day ahead: stored without a date")
+
+
+def without_future_date(article: ArticleInput, now: datetime) -> tuple[ArticleInput, Failure | None]:
+    """The article with a date more than ``MAX_AHEAD`` after ``now`` dropped, and the note that says so."""
+    if article.published is None or article.published <= now + MAX_AHEAD:
+        return article, None
+    date = f"{article.published:%Y-%m-%d}"
+    note = Failure(article.url, DATE_AHEAD.format(date=date), DATE_AHEAD, {"date": date})
+    return replace(article, published=None), note

@@ -22,7 +22,7 @@ from retrieval.errors import NotFoundError
 from retrieval.insights.gaps import MissedQuestion, group_gaps
 from retrieval.insights.models import AskedQuestion, FollowedTopic, Insights, OpenedArticle
 from retrieval.models import Headline
-from retrieval.store.database import Database, Transaction, from_epoch, to_epoch
+from retrieval.store.database import Database, Transaction, from_epoch, require_id, to_epoch
 
 TOP = 10
 # Windows end after ``now``'s own second: a question asked in it counts (times are kept to the second).
@@ -72,6 +72,7 @@ class StoredInsights:
 
     async def record_feedback(self, question_id: int, reader: str, value: int, at: datetime) -> bool:
         """Record 👍 (1) or 👎 (-1) once per reader and answer; False if this reader had rated it already."""
+        require_id(question_id, f"no question {question_id} (it may have been forgotten)")
         async with self.db.transaction() as tx:
             if await tx.fetchone("SELECT 1 FROM questions WHERE id = ?", (question_id,)) is None:
                 raise NotFoundError(f"no question {question_id} (it may have been forgotten)")

@@ -25,7 +25,7 @@ from retrieval.models import (
     PreparedArticle,
     StoreStats,
 )
-from retrieval.store.database import Database, Row, Transaction, chunks, from_epoch, marks, to_epoch
+from retrieval.store.database import Database, Row, Transaction, chunks, from_epoch, marks, require_id, to_epoch
 from retrieval.store.locks import ArchiveLock
 from retrieval.store.migrations import migrate
 
@@ -203,6 +203,7 @@ class SqlStore:
         await tx.execute("INSERT INTO changes (article_id) VALUES (?)", (article_id,))
 
     async def delete(self, article_id: int) -> None:
+        require_id(article_id, f"no article with id {article_id}")
         async with self.db.transaction() as tx:
             await tx.serialize(CHANGE_LOG)
             await tx.notify(CHANGES_CHANNEL)
@@ -214,6 +215,18 @@ class SqlStore:
         row = await self.db.fetchone("SELECT id FROM articles WHERE url = ?", (url,))
         return None if row is None else row[0]
 
+    async def content_hashes(self, urls: Sequence[str], first: int) -> dict[int, str]:
+        """The content hash of each article stored under one of ``urls`` and of the ``first`` articles ever stored.
+
+        Both by index (the URLs' and the primary key), however big the archive.
+        """
+        found: dict[int, str] = {}
+        for chunk in chunks(urls):
+            rows = await self.db.fetchall(f"SELECT id, content_hash FROM articles WHERE url IN ({marks(chunk)})", chunk)
+            found.update(dict(rows))
+        found.update(dict(await self.db.fetchall("SELECT id, content_hash FROM articles ORDER BY id LIMIT ?", (first,))))
+        return found
+
     async def find_ids(self, urls: Sequence[str]) -> dict[str, int]:
         """The ids of the articles stored under these URLs (unknown URLs left out)."""
         found: dict[str, int] = {}
@@ -223,6 +236,7 @@ class SqlStore:
         return found
 
     async def article(self, article_id: int) -> Article:
+        require_id(article_id, f"no article with id {article_id}")
         row = await self.db.fetchone(
             "SELECT id, url, title, body, published, added_at, source, views + opens, author, summary"
             " FROM articles WHERE id = ?",
@@ -244,9 +258,10 @@ class SqlStore:
         )
 
     async def latest(self, limit: int, offset: int = 0) -> list[Headline]:
+        """Dated articles newest first, then undated ones by when they were added (index ``articles_by_recency``)."""
         rows = await self.db.fetchall(
             f"SELECT {_HEADLINE_COLUMNS} FROM articles a"
-            " ORDER BY coalesce(a.published, a.added_at) DESC, a.id DESC LIMIT ? OFFSET ?",
+            " ORDER BY (a.published IS NULL), coalesce(a.published, a.added_at) DESC, a.id DESC LIMIT ? OFFSET ?",
             (limit, offset),
         )
         return [_headline(row) for row in rows]
@@ -271,6 +286,7 @@ class SqlStore:
         return [_headline(row) for row in await self.db.fetchall(sql, params)]
 
     async def record_open(self, article_id: int, at: datetime, via: str = "", reader: str | None = None) -> None:
+        require_id(article_id, f"no article with id {article_id}")
         async with self.db.transaction() as tx:
             if await tx.execute("UPDATE articles SET opens = opens + 1 WHERE id = ?", (article_id,)) == 0:
                 raise NotFoundError(f"no article with id {article_id}")

@@ -66,12 +66,21 @@ def check_backup(path: Path) -> int:
 
 
 def _copy(source: Path, target: Path) -> None:
-    """Copy a live database with the online backup API into ``target`` (atomically)."""
+    """Copy a live database with the online backup API into ``target`` (atomically), as one self-contained file.
+
+    The copy takes the live database's WAL mode with its pages, and a WAL
+    database grows -wal and -shm files beside it whenever it is opened (even
+    to read it, as ``check_backup`` does) that a reader leaves behind. So the
+    copy is switched to a rollback journal before it is renamed into place:
+    nothing but the file itself, which opens alone wherever it is carried.
+    The store turns WAL on again when it opens a restored copy.
+    """
     temporary = partial_path(target)
     temporary.unlink(missing_ok=True)
     try:
-        with connect_read_only(source) as src, sqlite3.connect(temporary) as dst:
+        with closing(connect_read_only(source)) as src, closing(sqlite3.connect(temporary)) as dst:
             src.backup(dst, pages=_PAGES_PER_STEP)
+            dst.execute("PRAGMA journal_mode = DELETE").fetchone()
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -16,6 +16,9 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
+from retrieval.errors import NotFoundError
+from retrieval.models import in_id_range
+
 Dialect = Literal["sqlite", "postgresql"]
 Row = tuple
 Params = Sequence[object]
@@ -27,6 +30,19 @@ def to_epoch(moment: datetime | None) -> int | None:
 
 def from_epoch(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+def require_id(value: int, missing: str) -> None:
+    """NotFoundError(``missing``) when no row can have ``value`` as its id (``retrieval.models.in_id_range``).
+
+    Ids come from outside (a command, a deep link, forged button data) as
+    numbers of any size; past 64 bits the drivers fail (SQLite with
+    OverflowError, asyncpg with DataError) instead of finding nothing.
+    Every table method that looks a row up by an id it was given asks here
+    first, so no caller can get that far.
+    """
+    if not in_id_range(value):
+        raise NotFoundError(missing)
 
 
 def chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:

@@ -274,6 +274,17 @@ _REPLICA_STATE = """
 # limit is next free, see ``bot.budget``).
 ADD_REPLICA_STATE = _both("add_replica_state", _REPLICA_STATE)
 
+_DATED_FIRST = """
+    DROP INDEX articles_by_date;
+    CREATE INDEX articles_by_recency ON articles ((published IS NULL), coalesce(published, added_at) DESC, id DESC)
+"""
+
+# "Latest" lists dated articles first, newest first, then the undated ones by when they were added: an
+# undated article (the demo set, a file without dates) was added "now" and would otherwise sit above every
+# dated one. The index follows the new order (``SqlStore.latest``), so a page still reads only its rows; it is
+# built once, on the first start after the upgrade (an older replica beside it lists in the old order, unindexed).
+ORDER_LATEST_DATED_FIRST = _both("order_latest_dated_first", _DATED_FIRST)
+
 MIGRATIONS: list[Migration] = [
     CREATE_ARTICLES_PASSAGES_OPENS,
     ADD_FEEDS_AND_OUTBOX,
@@ -281,6 +292,7 @@ MIGRATIONS: list[Migration] = [
     ADD_QUESTIONS_AND_FEEDBACK,
     ADD_READER_LANGUAGE,
     ADD_REPLICA_STATE,
+    ORDER_LATEST_DATED_FIRST,
 ]
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from bot import callbacks
 from bot.admin.load import safe_file_name
-from bot.arguments import UsageError, parse_count_and_window
+from bot.arguments import UsageError, parse_count_and_window, parse_feed_command
 from bot.settings import BotSettings
 from retrieval import SettingsError, TopWindow, load_settings
 
@@ -24,8 +24,13 @@ def test_round_trip_within_64_bytes(action: callbacks.Callback) -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [None, "", "x", "s|key", "s|ke y|1", "s|k|-1", "l|a|b", "t|year|5|0", "r|", "r|1|2", "s|" + "a" * 70 + "|1"]
-)
+    "data",
+    [
+        None, "", "x", "s|key", "s|ke y|1", "s|k|-1", "l|a|b", "t|year|5|0", "r|", "r|1|2", "s|" + "a" * 70 + "|1",
+        # Digits int() refuses, ids past what a store holds, a report's end past the year 9999.
+        "r|²", "v|²|1", "u|¹", "l|5|²", f"r|{2**63}", f"f|pause|{10**30}", "p|999999999999",
+    ],
+)  # fmt: skip
 def test_malformed_data_decodes_to_none(data: str | None) -> None:
     assert callbacks.decode(data) is None
 
@@ -36,7 +41,16 @@ def test_count_and_window_in_any_order() -> None:
     assert parse_count_and_window(["3"], allow_window=False) == (3, TopWindow.ALL)
 
 
-@pytest.mark.parametrize("args", [["0"], ["21"], ["week"], ["3", "4"], ["-1"]])
+def test_numbers_from_outside_never_crash_a_parser() -> None:
+    assert parse_count_and_window(["۱۰"], allow_window=False) == (10, TopWindow.ALL)  # typed on a Persian keyboard
+    assert parse_feed_command(["pause", "99999999999999999999999"]).feed_id == 99999999999999999999999
+    for words in (["pause", "²"], ["remove", "9" * 41], ["check", "1e3"]):
+        with pytest.raises(UsageError, match="Name the feed by its number"):
+            parse_feed_command(words)
+    assert callbacks.decode(f"r|{2**63 - 1}") == callbacks.ReadArticle(2**63 - 1)
+
+
+@pytest.mark.parametrize("args", [["0"], ["21"], ["week"], ["3", "4"], ["-1"], ["²"], ["9" * 5000]])
 def test_bad_latest_arguments(args: list[str]) -> None:
     with pytest.raises(UsageError):
         parse_count_and_window(args, allow_window=False)

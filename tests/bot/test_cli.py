@@ -43,7 +43,7 @@ def test_ask_works_with_no_setup_and_loads_demo_articles(capsys: pytest.CaptureF
 
 
 def test_load_latest_top_delete_stats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "a.jsonl", [article(1, published="2030-01-01", views=999), article(2)])
+    path = write_jsonl(tmp_path / "a.jsonl", [article(1, published="2026-01-01", views=999), article(2)])
     (tmp_path / "bad.jsonl").write_text('{"url": "https://x.org/"}\n')
 
     code, out, _ = run(capsys, "load", "-q", str(path), str(tmp_path / "bad.jsonl"))
@@ -52,7 +52,7 @@ def test_load_latest_top_delete_stats(capsys: pytest.CaptureFixture[str], tmp_pa
     assert "bad.jsonl line 1: field 'body': missing" in out
 
     code, out, _ = run(capsys, "latest", "-n", "1")
-    assert code == 0 and out.startswith(" 1. Story number 1\n    2030-01-01")
+    assert code == 0 and out.startswith(" 1. Story number 1\n    2026-01-01")
 
     code, out, _ = run(capsys, "top", "-n", "1")
     assert "999 views" in out
@@ -293,6 +293,8 @@ def test_backup_and_restore_say_which_archive_and_restore_asks_before_replacing_
     monkeypatch.setenv("NEWSBOT_DB_PATH", str(elsewhere))
     code, out, _ = run(capsys, "restore", str(tmp_path / "b.sqlite3"))  # a new archive: nothing to replace, no question
     assert code == 0 and f"into {elsewhere}, a new archive." in out and elsewhere.exists()
+    # Backed up, read and restored three times, the backup is still one file: no -wal, no -shm beside it.
+    assert [path.name for path in tmp_path.glob("b.sqlite3*")] == ["b.sqlite3"]
 
 
 def test_env_file_names_the_archive_wherever_the_command_is_typed(
@@ -407,3 +409,92 @@ def test_a_semicolon_csv_without_titles_loads(capsys: pytest.CaptureFixture[str]
     assert code == 0 and out.startswith("Loaded: 1 new, 0 updated, 0 unchanged, 0 failed.")
     code, out, _ = run(capsys, "latest", "-n", "1")
     assert "Die Bürger wählten gestern einen neuen Bürgermeister der Stadt." in out
+def test_a_feed_that_fails_to_add_is_one_line_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_LOAD_SEEDS", "false")
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "true")
+    with serve({}) as base:
+        code, out, err = run(capsys, "feeds", "add", base + "/nothing-here")
+        assert code == 2 and out == ""
+        assert err == f"newsbot: {base}/nothing-here: the server answered HTTP 404\n"
+        code, _, err = run(capsys, "feeds", "check", "--all")  # nothing was kept of the failed feed
+        assert code == 0 and err == ""
+        # Asked for details, the command line shows the poller's log line, as the running bot logs it.
+        code, _, err = run(capsys, "-v", "feeds", "add", base + "/nothing-here")
+        assert code == 2 and "WARNING retrieval.feeds.poller: feed 2 failed (1 in a row): the server answered HTTP 404" in err
+
+
+def test_an_interval_too_long_is_called_too_long_not_unreadable(capsys: pytest.CaptureFixture[str]) -> None:
+    for every, said in (
+        ("99999999999999d", "argument --every: “99999999999999d” is too long: the longest interval is 1d"),
+        ("2d", "argument --every: “2d” is too long: the longest interval is 1d"),
+        ("1m", "argument --every: “1m” is too short: the shortest interval is 5m"),
+        ("soon", "argument --every: “soon” is not an interval: write it like 15m, 2h or 1d"),
+    ):
+        with pytest.raises(SystemExit):
+            main(["feeds", "add", "https://example.com/feed.xml", "--every", every])
+        assert said in capsys.readouterr().err
+
+
+def test_version_is_the_installed_packages(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"newsbot {version('newsbot')}\n"
+
+
+def test_ids_no_store_can_hold_are_not_found_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_LOAD_SEEDS", "false")
+    for typed in ("99999999999999999999999", "9223372036854775808", "0"):
+        code, out, err = run(capsys, "delete", typed)
+        assert (code, out, err) == (2, "", f"newsbot: no article with id {typed}\n")
+    code, _, err = run(capsys, "delete", "--", "-5")
+    assert (code, err) == (2, "newsbot: no article with id -5\n")
+    code, _, err = run(capsys, "delete", "²")  # a digit to str.isdigit, not to int()
+    assert (code, err) == (2, "newsbot: no article with id or URL '²'\n")
+    for action in ("pause", "resume", "remove", "check"):
+        code, out, err = run(capsys, "feeds", action, "99999999999999999999999")
+        assert (code, out, err) == (2, "", "newsbot: no feed with id 99999999999999999999999\n")
+    with pytest.raises(SystemExit):
+        main(["feeds", "pause", "²"])
+    assert "argument id: a feed's number, as 'newsbot feeds list' shows it" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["latest", "-n", "²"])
+    assert "argument -n: give a whole number from 1 to 100, not '²'" in capsys.readouterr().err
+
+
+def test_the_demo_set_leaves_the_top_and_goes_in_one_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = [article(n, published=f"2026-11-{n:02d}") for n in range(1, 9)]
+    code, _, _ = run(capsys, "load", "-q", str(write_jsonl(tmp_path / "mine.jsonl", rows)))
+    assert code == 0
+    code, out, _ = run(capsys, "latest", "-n", "9")
+    listed = re.findall(r"^ *\d+\. (.+)$", out, flags=re.M)
+    assert listed[:8] == [f"Story number {n}" for n in range(8, 0, -1)]  # the undated demo articles come after
+    assert listed[8].startswith("Many of Washington’s claims")
+
+    code, out, _ = run(capsys, "delete", "demo")
+    assert code == 0 and out.startswith("Deleted the 11 demo articles; your own are untouched.\n")
+    code, out, _ = run(capsys, "stats")
+    assert re.search(r"Articles: +8\n", out)
+    code, out, _ = run(capsys, "delete", "demo")
+    assert code == 0 and out == "No demo articles here: deleted already, or never loaded.\n"
+
+
+def test_a_date_far_ahead_is_stored_without_it_and_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    ahead = datetime.now(UTC).replace(year=datetime.now(UTC).year + 36)
+    path = write_jsonl(tmp_path / "typo.jsonl", [article(1, published=ahead.isoformat())])
+    code, out, _ = run(capsys, "load", "-q", str(path))
+    assert code == 0
+    assert out == (
+        "Loaded: 1 new, 0 updated, 0 unchanged, 0 failed.\n"
+        f"  ⚠ https://news.example.com/story-1: dated {ahead:%Y-%m-%d}, more than a day ahead: stored without a date\n"
+    )
+    code, out, _ = run(capsys, "latest", "-n", "1")
+    assert out.startswith(" 1. Story number 1\n    undated · ")  # the newest undated, not dated 2062

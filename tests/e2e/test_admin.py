@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -114,6 +115,38 @@ async def test_delete_stats_reindex(api: FakeBotApi, bot: BotServices) -> None:
     await api.send_text("/reindex", user_id=ADMIN_ID)
     assert "rebuilt: 10 passages" in await final_edit(api, mark, "Search index")
     assert "/load" in (await ask(api, "/help", user_id=ADMIN_ID)).text
+
+
+async def test_the_newsrooms_dated_articles_top_latest_and_the_demo_set_goes_with_one_command(
+    api: FakeBotApi, bot: BotServices
+) -> None:
+    rows = [article(n, title=f"Harbour report {n}", published=f"2026-11-{n:02d}") for n in range(1, 9)]
+    mark = api.mark()
+    await api.send_document(jsonl(rows), "mine.jsonl", user_id=ADMIN_ID)
+    await final_edit(api, mark, "Loaded mine.jsonl")
+    latest = parse_html((await ask(api, "/latest 10")).text)
+    order = [line for line in latest.splitlines() if line[:2].strip().rstrip(".").isdigit()]
+    assert [line.split(". ", 1)[1].split(" · ")[0] for line in order[:8]] == [f"Harbour report {n}" for n in range(8, 0, -1)]
+
+    assert "/delete demo" in parse_html((await ask(api, "/help", user_id=ADMIN_ID)).text)
+    reply = await ask(api, "/delete demo", user_id=ADMIN_ID)
+    assert parse_html(reply.text) == "🗑 Demo articles deleted: 11. Your own articles are untouched."
+    assert (await bot.archive.stats()).store.articles == 8
+    reply = await ask(api, "/delete demo", user_id=ADMIN_ID)
+    assert parse_html(reply.text) == "There are no demo articles here: they were deleted already, or never loaded."
+    await bot.archive.set_language(ADMIN_ID, "fa")
+    assert parse_html((await ask(api, "/delete demo", user_id=ADMIN_ID)).text).startswith("اینجا مطلب نمونه‌ای نیست")
+
+
+async def test_an_upload_says_which_dates_were_too_far_ahead_to_keep(api: FakeBotApi, bot: BotServices) -> None:
+    ahead = datetime.now(UTC) + timedelta(days=3)
+    mark = api.mark()
+    await api.send_document(jsonl([article(1, published=ahead.isoformat()), article(2)]), "typo.jsonl", user_id=ADMIN_ID)
+    summary = await final_edit(api, mark, "Loaded typo.jsonl")
+    assert "2 new · 0 updated · 0 unchanged · 0 failed" in summary
+    assert f"⚠ https://news.example.com/story-1: dated {ahead:%Y-%m-%d}, more than a day ahead: stored without a date" in summary
+    stored = await bot.archive.article(await bot.archive.resolve("https://news.example.com/story-1"))
+    assert stored.published is None
 
 
 async def test_strangers_cannot_use_admin_commands(

@@ -11,7 +11,7 @@ import pytest
 from retrieval import Archive, NotFoundError, Settings, TopWindow
 from retrieval.ingest.loader import prepare
 from retrieval.models import ArticleInput
-from tests.conftest import article, write_jsonl
+from tests.conftest import article, tables_of, write_jsonl
 
 
 async def load(archive: Archive, tmp_path: Path, records: list[dict]) -> None:
@@ -96,6 +96,34 @@ async def test_latest_orders_by_published_then_added(archive: Archive, tmp_path:
     )
     assert [h.id for h in await archive.latest(2)] == [2, 3]
     assert [h.id for h in await archive.latest(2, offset=2)] == [1]
+
+
+async def test_undated_articles_never_outrank_dated_ones_in_latest(archive: Archive, tmp_path: Path) -> None:
+    """Undated (the demo articles, a file without dates) sort by when they were added, which is always "now"."""
+    await load(archive, tmp_path, [article(1), article(2)])
+    await load(archive, tmp_path, [article(3, published="2003-06-01"), article(4, published="2018-07-02")])
+    await load(archive, tmp_path, [article(5)])
+    assert [h.id for h in await archive.latest(5)] == [4, 3, 5, 2, 1]
+    assert [h.id for h in await archive.latest(2, offset=1)] == [3, 5]
+
+
+async def test_the_demo_articles_go_in_one_step_and_nothing_else_does(settings: Settings, tmp_path: Path) -> None:
+    seeded = settings.model_copy(update={"load_seeds": True})
+    async with await Archive.open(seeded) as archive:
+        await load(archive, tmp_path, [article(1, published="2026-11-30")])
+    # The site's address set after the first run (as the Quick start says) moves no demo article.
+    moved = seeded.model_copy(update={"site_url": "https://www.example.org"})
+    async with await Archive.open(moved) as archive:
+        # A demo article the newsroom loaded again with its own text is the newsroom's now.
+        mine = {"url": "https://news.example.com/articles/basque-militant-group-eta-we-really-are-sorry",
+                "title": "ETA, in our words", "body": "The Basque group ETA apologised on Friday. We report why."}  # fmt: skip
+        await load(archive, tmp_path, [mine])
+        deleted = await archive.delete_demo_articles()
+        assert len(deleted) == 10 and "Many of Washington’s claims" in " ".join(a.title for a in deleted)
+        assert [h.title for h in await archive.latest(20)] == ["Story number 1", "ETA, in our words"]
+        assert not (await archive.search("weapons of mass destruction Mojahedin")).hits
+        assert await archive.delete_demo_articles() == []
+        assert (await archive.stats()).store.articles == 2
 
 
 async def test_delete_by_id_or_url_removes_it_from_search(archive: Archive, tmp_path: Path) -> None:
@@ -243,3 +271,34 @@ async def test_pages_agree_when_copies_lie_deeper_than_they_are_looked_for(
     assert pages == whole
     # Ranked 6, 5, 2 | 1, 4, 3 (| the depth): 5 repeats 6 and is left out; 1 repeats 2 but lies beyond the depth.
     assert whole == [6, 2, 1, 4, 3]
+
+
+# Past both stores' ids (positive 64-bit: SQLite's INTEGER, PostgreSQL's bigint), at the edge, and below.
+OUT_OF_RANGE = (2**63, 2**64, 10**23, 10**400, 0, -1, -(2**63) - 1)
+
+
+async def test_an_id_out_of_the_stores_range_is_not_found_never_an_error(archive: Archive, tmp_path: Path) -> None:
+    await load(archive, tmp_path, [article(1)])
+    feed = await tables_of(archive).feeds.add("https://news.example.com/feed.xml", timedelta(minutes=15), datetime.now(UTC))
+    for wrong in OUT_OF_RANGE:
+        for method, arguments in (
+            (archive.article, (wrong,)),
+            (archive.record_open, (wrong,)),
+            (archive.store.delete, (wrong,)),
+            (archive.feeds.get, (wrong,)),
+            (archive.feeds.pause, (wrong,)),
+            (archive.feeds.resume, (wrong,)),
+            (archive.feeds.remove, (wrong,)),
+            (archive.feeds.poll, (wrong,)),
+            (archive.follows.unfollow, (42, wrong)),
+            (archive.record_feedback, (wrong, 42, True)),
+        ):
+            with pytest.raises(NotFoundError):
+                await method(*arguments)
+    for typed in ("99999999999999999999999", "9223372036854775808", "-5", "0", "٩" * 30):
+        with pytest.raises(NotFoundError, match="no article with id"):
+            await archive.delete(typed)
+    with pytest.raises(NotFoundError, match="no article with id or URL"):
+        await archive.delete("²")  # a digit to str.isdigit, not to int(): a reference, not an id
+    assert (await archive.stats()).store.articles == 1 and (await archive.feeds.get(feed.id)).id == feed.id
+    assert (await archive.article(int(await archive.resolve("1")))).title == "Story number 1"

@@ -5,6 +5,7 @@ import pytest
 
 from bot.monitoring.logs import REDACTED, JsonFormatter, RedactingFormatter, configure_logging
 from bot.monitoring.metrics import Metrics
+from retrieval.messages import IN_RESULT
 
 TOKEN = "123456789:AAHsecretPartOfTheToken"
 
@@ -57,3 +58,16 @@ def test_metrics_snapshot() -> None:
     snapshot = metrics.snapshot()
     assert (snapshot.questions, snapshot.no_results, snapshot.loads, snapshot.errors) == (100, 10, 1, 1)
     assert snapshot.search_p50_ms == pytest.approx(51, abs=1) and snapshot.search_p99_ms == pytest.approx(99, abs=1)
+
+
+def test_a_line_the_caller_also_gets_in_its_result_is_left_out_on_the_command_line_only(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    poller = logging.getLogger("retrieval.feeds.poller")
+    configure_logging(json_lines=False, level=logging.WARNING, command_line=True)
+    poller.warning("feed 1 failed (1 in a row): %s", "the server answered HTTP 404", extra=IN_RESULT)
+    poller.warning("sitemap skipped: %s", "the server answered HTTP 500")
+    assert capsys.readouterr().err.endswith("WARNING retrieval.feeds.poller: sitemap skipped: the server answered HTTP 500\n")
+    configure_logging(json_lines=False, level=logging.WARNING)  # the running bot
+    poller.warning("feed 1 failed (1 in a row): %s", "the server answered HTTP 404", extra=IN_RESULT)
+    assert "WARNING retrieval.feeds.poller: feed 1 failed (1 in a row): the server answered HTTP 404" in capsys.readouterr().err

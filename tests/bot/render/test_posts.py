@@ -149,7 +149,7 @@ def test_feed_command_arguments(args: list[str], action: str, interval: timedelt
 @pytest.mark.parametrize(
     "args",
     [[], ["add"], ["add", "u", "every", "1m"], ["add", "u", "every", "2h", "now"], ["pause"], ["pause", "x"],
-     ["remove", "1", "2"], ["pause", "9" * 20], ["subscribe"]],
+     ["remove", "1", "2"], ["pause", "²"], ["subscribe"]],
 )  # fmt: skip
 def test_bad_feed_command_arguments_say_how(args: list[str]) -> None:
     with pytest.raises(UsageError):
@@ -157,7 +157,7 @@ def test_bad_feed_command_arguments_say_how(args: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "data", ["f|pause", "f|explode|1", "f|pause|x", "f|pause|1|2", "f||1", "f|pause|" + "9" * 14]
+    "data", ["f|pause", "f|explode|1", "f|pause|x", "f|pause|1|2", "f||1", "f|pause|" + "9" * 20, "f|pause|²"]
 )
 def test_malformed_feed_buttons_decode_to_none(data: str) -> None:
     assert callbacks.decode(data) is None

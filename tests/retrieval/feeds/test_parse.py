@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from retrieval.errors import IngestError
-from retrieval.feeds.intervals import backoff, describe_interval, parse_interval
+from retrieval.feeds.intervals import IntervalError, backoff, describe_interval, parse_interval
 from retrieval.feeds.parse import FULL_TEXT_MIN_WORDS, FeedKind, html_to_text, parse_feed
 from tests import feeds
 
@@ -119,9 +119,25 @@ def test_intervals_read_like_people_write_them() -> None:
     assert parse_interval("1 day") == timedelta(days=1)
     assert parse_interval("90min") == timedelta(minutes=90)
     assert describe_interval(timedelta(minutes=90)) == "90m" and describe_interval(timedelta(hours=2)) == "2h"
+    assert parse_interval("۳۰m") == timedelta(minutes=30)  # Persian digits, as a Persian keyboard types them
     for bad in ("1m", "2d", "soon", "15", "-5m"):
         with pytest.raises(ValueError):
             parse_interval(bad)
+
+
+def test_an_interval_says_whether_it_is_too_long_too_short_or_not_one() -> None:
+    for text, message in (
+        ("99999999999999d", "“99999999999999d” is too long: the longest interval is 1d"),
+        ("9" * 5000 + "s", "is too long: the longest interval is 1d"),
+        ("25h", "“25h” is too long: the longest interval is 1d"),
+        ("0m", "“0m” is too short: the shortest interval is 5m"),
+        ("299s", "“299s” is too short: the shortest interval is 5m"),
+        ("every day", "“every day” is not an interval: write it like 15m, 2h or 1d"),
+    ):
+        with pytest.raises(IntervalError) as caught:
+            parse_interval(text)
+        assert message in str(caught.value)
+    assert parse_interval("0000015m") == timedelta(minutes=15) and parse_interval("300s") == timedelta(minutes=5)
 
 
 def test_backoff_doubles_up_to_a_day() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -55,7 +57,7 @@ async def test_full_text_feed_is_stored_from_the_feed_without_fetching_pages(sit
     feeds.site(routes, base, items)
     publish(routes, "/feed.xml", feeds.rss2(base, items))
     feed, first_poll = await archive.feeds.add(base + "/feed.xml", EVERY)
-    assert first_poll == "3 items offered, 3 new, 0 updated"
+    assert first_poll.summary() == "3 items offered, 3 new, 0 updated"
     assert feed.title == "Example News" and feed.kind == "feed" and feed.items_added == 3
     assert page_requests(routes) == 0
     stored = await archive.article(await archive.resolve(items[2].url(base)))  # utm_* dropped
@@ -85,8 +87,8 @@ async def test_json_feed_and_rss1_load(site, archive: Archive) -> None:
     feeds.site(routes, base, items)
     publish(routes, "/feed.json", feeds.json_feed(base, items[:2]))
     publish(routes, "/rss1.xml", feeds.rss1(base, items[2:]))
-    assert (await archive.feeds.add(base + "/feed.json", EVERY))[1].startswith("2 items offered, 2 new")
-    assert (await archive.feeds.add(base + "/rss1.xml", EVERY))[1].startswith("2 items offered, 2 new")
+    assert (await archive.feeds.add(base + "/feed.json", EVERY))[1].summary().startswith("2 items offered, 2 new")
+    assert (await archive.feeds.add(base + "/rss1.xml", EVERY))[1].summary().startswith("2 items offered, 2 new")
     assert (await archive.stats()).store.articles == 4
 
 
@@ -98,7 +100,7 @@ async def test_sitemap_index_is_followed_to_its_sitemaps(site, archive: Archive)
     publish(routes, "/sitemap-2026.xml", feeds.sitemap(base, items[2:]))
     publish(routes, "/sitemap.xml", feeds.sitemap_index([f"{base}/sitemap-news.xml", f"{base}/sitemap-2026.xml"]))
     feed, first_poll = await archive.feeds.add(base + "/sitemap.xml", EVERY)
-    assert feed.kind == "sitemap index" and first_poll.startswith("4 items offered, 4 new")
+    assert feed.kind == "sitemap index" and first_poll.summary().startswith("4 items offered, 4 new")
 
 
 async def test_conditional_get_and_no_item_twice(site, archive: Archive) -> None:
@@ -123,7 +125,7 @@ async def test_conditional_get_and_no_item_twice(site, archive: Archive) -> None
     # The same stories in a second feed are not stored twice either.
     publish(routes, "/atom.xml", feeds.atom(base, items))
     _, second_feed = await archive.feeds.add(base + "/atom.xml", EVERY)
-    assert second_feed.startswith("5 items offered, 0 new")
+    assert second_feed.summary().startswith("5 items offered, 0 new")
     assert (await archive.stats()).store.articles == 5
 
 
@@ -208,7 +210,7 @@ async def test_an_item_whose_page_fails_is_tried_again_then_given_up(site, archi
     routes["/news/story-2"] = Route(status=503)
     publish(routes, "/atom.xml", feeds.atom(base, items))
     _, first = await archive.feeds.add(base + "/atom.xml", EVERY)
-    assert first == "2 items offered, 1 new, 0 updated, 1 failed"
+    assert first.summary() == "2 items offered, 1 new, 0 updated, 1 failed"
     feed = (await archive.feeds.all())[0]
     for _ in range(MAX_ITEM_ATTEMPTS - 1):
         await archive.feeds.poll(feed.id)
@@ -246,6 +248,25 @@ async def test_removing_a_feed_keeps_its_articles(site, archive: Archive) -> Non
     assert await archive.feeds.all() == [] and (await archive.stats()).store.articles == 2
     await tables_of(archive).feeds.record_items(feed.id, [("guid", "https://x.org/", None, None)], datetime.now(UTC))  # no error
     again, first_poll = await archive.feeds.add(base + "/feed.xml", EVERY)
-    assert again.id == 2 and first_poll.startswith("2 items offered, 0 new")
+    assert again.id == 2 and first_poll.summary().startswith("2 items offered, 0 new")
     with pytest.raises(IngestError, match="feed 2 already"):
         await archive.feeds.add(base + "/feed.xml", EVERY)
+
+
+async def test_a_feed_item_dated_far_ahead_is_stored_undated_and_logged(
+    site, archive: Archive, caplog: pytest.LogCaptureFixture
+) -> None:
+    base, routes = site
+    now = datetime.now(UTC)
+    items = feeds.stories(2, start=now - timedelta(days=2))
+    items[1] = replace(items[1], published=now + timedelta(days=30))  # a CMS with a wrong year or zone
+    feeds.site(routes, base, items)
+    publish(routes, "/feed.xml", feeds.rss2(base, items))
+    with caplog.at_level(logging.WARNING, logger="retrieval.feeds.poller"):
+        _, first_poll = await archive.feeds.add(base + "/feed.xml", EVERY)
+    assert first_poll.summary() == "2 items offered, 2 new, 0 updated"
+    ahead = f"{now + timedelta(days=30):%Y-%m-%d}"
+    assert [note.reason for note in first_poll.report.notes] == [f"dated {ahead}, more than a day ahead: stored without a date"]
+    assert f"feed 1: {items[1].url(base)}: dated {ahead}" in caplog.text
+    latest = await archive.latest(2)
+    assert latest[0].title == items[0].title and latest[1].published is None

@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,20 @@ async def test_every_failure_reaches_the_failure_sink_beyond_the_kept_ones(archi
     report = await archive.load([str(path)], failures=seen.append)
     assert report.failed == len(seen) == 1_500 and len(report.failures) == MAX_FAILURES_KEPT
     assert (seen[-1].source, seen[-1].line, seen[-1].field) == (f"{path} line 1500", 1500, "url")
+async def test_a_date_more_than_a_day_ahead_is_dropped_with_a_line_saying_so(archive: Archive, tmp_path: Path) -> None:
+    """A typo (2062 for 2026) or a wrong time zone must not pin an article to the top of "latest" for years."""
+    now = datetime.now(UTC)
+    ahead = now + timedelta(days=400)
+    soon = now + timedelta(hours=20)  # a newsroom east of UTC publishing "tomorrow" morning: kept
+    path = write_jsonl(
+        tmp_path / "dates.jsonl",
+        [article(1, published=ahead.isoformat()), article(2, published=soon.isoformat()), article(3, published="2024-01-02")],
+    )
+    report = await archive.load([str(path)])
+    assert (report.new, report.failed) == (3, 0)
+    assert [(note.source, note.reason) for note in report.notes] == [
+        ("https://news.example.com/story-1", f"dated {ahead:%Y-%m-%d}, more than a day ahead: stored without a date")
+    ]
+    latest = await archive.latest(3)
+    assert [h.title for h in latest] == ["Story number 2", "Story number 3", "Story number 1"]
+    assert latest[2].published is None and latest[0].published is not None

@@ -150,3 +150,26 @@ async def test_restore_refuses_while_any_process_has_the_archive_open(settings: 
         with pytest.raises(StoreBusyError, match="being restored"):
             await Archive.open(settings)
     assert restore_store(backup.path, settings.db_path, settings.resolved_index_path).articles == 1
+
+
+async def test_a_backup_is_one_self_contained_file(settings: Settings, tmp_path: Path) -> None:
+    """No -wal or -shm beside it: a backup is a file to copy off the server, and it opens on its own."""
+    folder = tmp_path / "backups"
+    async with await Archive.open(settings) as archive:  # open while the backup is taken, as the bot's is
+        await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(n) for n in range(30)]))])
+        info = await asyncio.to_thread(
+            backup_store, settings.db_path, settings.resolved_index_path, folder / "newsbot-2026-12-06.sqlite3"
+        )
+    assert sorted(path.name for path in folder.iterdir()) == ["newsbot-2026-12-06.sqlite3"]
+    copied = tmp_path / "moved" / "copy.sqlite3"  # the file alone, as rsync or object storage carries it off
+    copied.parent.mkdir()
+    os.replace(info.path, copied)
+    assert consistent(copied) == 30
+    with sqlite3.connect(copied) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    # Restored, it is the live archive again, in WAL mode as the store keeps it.
+    restore_store(copied, settings.db_path, settings.resolved_index_path)
+    async with await Archive.open(settings) as reopened:
+        assert (await reopened.stats()).store.articles == 30
+        (mode,) = await reopened.store.db.fetchone("PRAGMA journal_mode")
+        assert mode == "wal"

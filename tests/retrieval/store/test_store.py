@@ -109,3 +109,22 @@ async def test_an_index_from_before_store_generations_is_kept_not_rebuilt(
     async with await Archive.open(settings) as archive:
         assert archive.index.params.store == generation
         assert (await archive.search("topic1")).hits
+
+
+async def test_latest_reads_its_page_through_an_index_on_both_stores(settings: Settings, tmp_path: Path) -> None:
+    """The order "dated first" has its own index, so a page of /latest reads its rows, not the whole table."""
+    async with await Archive.open(settings) as archive:
+        await archive.load([str(write_jsonl(tmp_path / "a.jsonl", [article(1, published="2024-01-01"), article(2)]))])
+        db = archive.store.db
+        query = (
+            "SELECT a.id FROM articles a"
+            " ORDER BY (a.published IS NULL), coalesce(a.published, a.added_at) DESC, a.id DESC LIMIT 5 OFFSET 0"
+        )
+        if db.dialect == "sqlite":
+            plan = " ".join(str(row) for row in await db.fetchall("EXPLAIN QUERY PLAN " + query))
+        else:
+            async with db.transaction() as tx:  # one connection: two rows, PostgreSQL would rather scan them
+                await tx.execute("SET LOCAL enable_seqscan = off")
+                plan = " ".join(str(row) for row in await tx.fetchall("EXPLAIN " + query))
+        assert "articles_by_recency" in plan
+        assert [h.id for h in await archive.latest(5)] == [1, 2]
