@@ -494,6 +494,7 @@ def test_a_date_far_ahead_is_stored_without_it_and_said(capsys: pytest.CaptureFi
     assert code == 0
     assert out == (
         "Loaded: 1 new, 0 updated, 0 unchanged, 0 failed.\n"
+        "Read 1 line.\n"
         f"  ⚠ https://news.example.com/story-1: dated {ahead:%Y-%m-%d}, more than a day ahead: stored without a date\n"
     )
     code, out, _ = run(capsys, "latest", "-n", "1")
