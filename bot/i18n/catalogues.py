@@ -94,8 +94,12 @@ def locale(code: str) -> Locale:
 
 def language_name(code: str) -> str:
     """The language's own name, as CLDR writes it, first letter capitalised ("Русский", "فارسی", "Português (Brasil)")."""
-    name = locale(code).get_display_name(code) or code
+    name = (locale(code).get_display_name(code) or code).translate(_OKINA)
     return name[:1].upper() + name[1:]
+
+
+# CLDR writes Uzbek's oʻ with a turned comma (‘, U+2018); the official alphabet's letter is ʻ (U+02BB).
+_OKINA = {ord("‘"): "ʻ"}
 
 
 def _script(wanted: Locale) -> str | None:

@@ -45,14 +45,14 @@ LONGEST: dict[str, int | str] = {
     ),
     **dict.fromkeys(
         ("number", "feed", "most", "limit", "days", "size", "seconds", "status", "byte", "column", "topics", "chats",
-         "paused", "failing", "year", "first", "last"),
+         "paused", "failing", "year", "first", "last", "line"),
         99_999,
     ),
     **dict.fromkeys(("title", "topic", "reference", "error", "reason", "problem", "result", "note", "url", "text"), "x" * 200),
     "privacy": "x" * 400,
     **dict.fromkeys(("name", "channel", "question", "word", "usage", "host", "address", "value", "missing", "found"), "x" * 80),
     **dict.fromkeys(("kind", "type", "suffix", "scheme", "field", "window", "interval", "ago", "state", "after", "share",
-                      "encoding", "delimiter", "least", "date"), "x" * 30),
+                      "encoding", "delimiter", "least", "date", "action"), "x" * 30),
 }  # fmt: skip
 _TAG = re.compile(r"</?([a-z-]+)[^>]*>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")

@@ -21,6 +21,7 @@ bot never imports this module.
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,6 +43,7 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "Plural": (1, 2),
     "IngestError": None,
     "FetchError": None,
+    "UsageError": None,
 }
 COMMENT_TAGS = ("Translators:",)
 _TEMPLATE_HEADER = """\
@@ -119,9 +121,22 @@ def write_catalogue(catalog: Catalog, path: Path) -> None:
     out = io.BytesIO()
     write_po(out, catalog, width=120, include_lineno=False)
     text = out.getvalue().decode()
-    header_line = next(line for line in text.splitlines() if line.startswith('"Plural-Forms:'))
-    text = text.replace(header_line, f'"Plural-Forms: {expected_plural_forms(code)}\\n"', 1)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(_with_plural_forms(text, expected_plural_forms(code)), encoding="utf-8")
+
+
+def _with_plural_forms(text: str, plural_forms: str) -> str:
+    """``text`` with its header's Plural-Forms entry (which the writer may wrap over several lines) set to one line."""
+    lines = text.split("\n")
+    start = next(index for index, line in enumerate(lines) if line.startswith('"Plural-Forms:'))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith('"') and not _HEADER_KEY.match(lines[end]):
+        end += 1
+    lines[start:end] = [f'"Plural-Forms: {plural_forms}\\n"']
+    return "\n".join(lines)
+
+
+# A header entry's first line ("MIME-Version: …"), as opposed to a wrapped entry's next line.
+_HEADER_KEY = re.compile(r'"[A-Za-z][A-Za-z-]*: ')
 
 
 def update(template: Catalog, locales: Path = LOCALES) -> list[Path]:

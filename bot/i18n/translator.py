@@ -28,7 +28,7 @@ from babel.dates import format_skeleton, format_timedelta
 from babel.numbers import NumberPattern, format_percent
 
 from bot.i18n.catalogues import DEFAULT, catalogues, locale
-from retrieval.messages import Message, Plural
+from retrieval.messages import N_, Message, Plural
 
 _FSI, _PDI = "\u2068", "\u2069"
 # The zero of each CLDR numbering system some locale uses by default (digits 1–9 follow it in Unicode);
@@ -119,7 +119,7 @@ class Translator:
             return self("never")
         delta = now - moment
         if delta < timedelta(minutes=1):
-            return self("just now")
+            return self(N_("just now"))
         return self.digits(
             format_timedelta(-delta, add_direction=True, format="short", threshold=1, locale=locale(self.language))
         )

@@ -73,7 +73,8 @@ async def follow_words(chat: Chat, words: str, bot_services: BotServices, tr: Tr
     limit = bot_services.settings.max_topics
     followed = await bot_services.archive.follows.follow(chat.id, words, max_topics=limit, language=tr.language)
     if followed.outcome in _FOLLOW_REFUSED:
-        return tr(_FOLLOW_REFUSED[followed.outcome], most=MAX_TOPIC_TERMS, count=limit)
+        most = MAX_TOPIC_TERMS if followed.outcome is FollowOutcome.TOO_MANY_WORDS else limit
+        return tr(_FOLLOW_REFUSED[followed.outcome], count=most)
     shown = tr.isolate(escape(followed.topic.words))
     if followed.outcome is FollowOutcome.ALREADY:
         return tr("You already follow “{topic}”. See /following.", topic=shown)

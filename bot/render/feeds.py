@@ -33,7 +33,7 @@ def _feed_block(feed: Feed, now: datetime, tr: Translator) -> str:
         ),
     ]
     if feed.paused_reason and feed.paused_reason != PAUSED_BY_ADMIN:
-        lines.append(tr("Paused because it {reason}", reason=escape(say_stored(feed.paused_reason, tr))))
+        lines.append(tr("Paused: {reason}", reason=escape(say_stored(feed.paused_reason, tr))))
     if feed.last_error:
         error = escape(shorten(say_stored(feed.last_error, tr), MAX_ERROR_CHARS))
         if feed.error_count > 1:

@@ -28,7 +28,7 @@ def _asked_line(number: int, item: AskedQuestion | Gap, tr: Translator = ENGLISH
 
 
 _TRENDS = {
-    Trend.NEW: N_("new"),
+    Trend.NEW: N_("not asked before"),
     Trend.RISING: N_("up from {before}"),
     Trend.FALLING: N_("down from {before}"),
     Trend.STEADY: N_("as before"),
@@ -36,7 +36,7 @@ _TRENDS = {
 
 
 def trend_text(gap: Gap, tr: Translator = ENGLISH) -> str:
-    """How a gap changed against the window before: new, up from 2, down from 5, as before."""
+    """How a gap changed against the window before: not asked before, up from 2, down from 5, as before."""
     return tr(_TRENDS[gap.trend], before=gap.before)
 
 

@@ -17,6 +17,13 @@ def failure_text(failure: Failure, tr: Translator = ENGLISH) -> str:
     return tr("field '{field}': {reason}", field=failure.field, reason=reason) if failure.field else reason
 
 
+def failure_place(failure: Failure, tr: Translator = ENGLISH) -> str:
+    """Where an input failed: its file and line in the reader's language, else the source as the core named it."""
+    if failure.line is None:
+        return failure.source
+    return tr("{name}, line {line}", name=failure.file, line=failure.line)
+
+
 def render_load_report(heading: str, report: LoadReport, tr: Translator = ENGLISH, *, full_list_sent: bool = False) -> str:
     """An admin's load summary with as many rejected rows and reasons as fit, then what was dropped from stored
     articles; ``full_list_sent`` says the rejected rows left out are in the file sent with it (see
@@ -65,9 +72,9 @@ def _load_summary(heading: str, report: LoadReport, tr: Translator) -> str:
 
 def _listed_failures(summary: str, report: LoadReport, tr: Translator) -> tuple[str, int]:
     """As many failures, then notes, as fit under ``summary`` in one message, and how many that is."""
-    failures = [f"✗ {tr.isolate(escape(f.source))}: {escape(failure_text(f, tr))}" for f in report.failures]
+    failures = [f"✗ {tr.isolate(escape(failure_place(f, tr)))}: {escape(failure_text(f, tr))}" for f in report.failures]
     # Stored with something dropped (a date too far ahead): listed after the failures, as room allows.
-    failures += [f"⚠ {tr.isolate(escape(n.source))}: {escape(failure_text(n, tr))}" for n in report.notes]
+    failures += [f"⚠ {tr.isolate(escape(failure_place(n, tr)))}: {escape(failure_text(n, tr))}" for n in report.notes]
     return join_blocks(failures, separator="\n", limit=MAX_VISIBLE - visible_length(summary) - 200)
 
 

@@ -72,7 +72,7 @@ POLL_LOADED_FAILED = Plural(
 )
 PAUSED_FAILING = Plural("failed {count} time in a row", "failed {count} times in a row")
 PAUSED_NOTICE = N_(
-    "Feed {feed} ({name}) is paused: it {reason}. Last error: {error}."
+    "Feed {feed} ({name}) is paused ({reason}). Last error: {error}."
     " Once it is fixed, resume it: /feed resume {feed} (or newsbot feeds resume {feed})."
 )
 

@@ -40,7 +40,7 @@ async def test_admin_uploads_jsonl_and_the_next_question_finds_it(api: FakeBotAp
     await api.send_document(jsonl(records), "upload.jsonl", user_id=ADMIN_ID)
     summary = await final_edit(api, mark, "Loaded upload.jsonl")
     assert "1 new · 0 updated · 0 unchanged · 1 failed" in summary
-    assert "upload.jsonl line 2: field 'body': missing" in summary
+    assert "upload.jsonl, line 2: field 'body': missing" in summary
 
     reply = await ask(api, "Rotterdam harbour cranes")
     assert "Harbour cranes idle" in parse_html(reply.text).split("\n")[0]
@@ -173,7 +173,7 @@ async def test_a_long_failure_list_comes_as_a_csv_document_too(api: FakeBotApi, 
     await api.send_document(jsonl(rows), "export.jsonl", user_id=ADMIN_ID)
     summary = await final_edit(api, mark, "Loaded export.jsonl")
     assert "1 new · 0 updated · 0 unchanged · 400 failed" in summary and "Lines read: 401" in summary
-    listed = summary.count("✗ export.jsonl line")
+    listed = summary.count("✗ export.jsonl, line")
     assert 10 < listed < 400 and summary.endswith(f"… and {400 - listed} more: every one is in the file below.")
 
     sent = await api.next_call("sendDocument", chat_id=ADMIN_ID, after=mark)

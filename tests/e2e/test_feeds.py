@@ -268,9 +268,9 @@ async def test_a_feed_that_keeps_failing_is_paused_and_the_admins_told_once(api:
     assert state.paused
     notice = await api.next_call("sendMessage", chat_id=ADMIN_ID)
     text = parse_html(notice.params["text"])
-    assert f"Feed {feed.id}" in text and "is paused: it failed 8 times in a row" in text and "HTTP 502" in text
+    assert f"Feed {feed.id}" in text and "is paused (failed 8 times in a row)" in text and "HTTP 502" in text
     listing = await admin_says(api, "/feeds")
-    assert "⏸ paused" in listing and "Paused because it failed 8 times in a row" in listing
+    assert "⏸ paused" in listing and "Paused: failed 8 times in a row" in listing
     assert "✗ Last error (8 in a row): the server answered HTTP 502" in listing
     await asyncio.sleep(0.5)
     assert sum(1 for c in api.calls if c.method == "sendMessage" and "is paused" in c.params.get("text", "")) == 1

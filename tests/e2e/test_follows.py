@@ -117,6 +117,8 @@ async def test_follow_this_topic_button_following_list_and_unfollow(api: FakeBot
 
     assert (await says(api, "/follow  albania   camps MEK")).startswith("You already follow “Albania MEK camp”")
     assert (await says(api, "/follow the and of")).startswith("Those are all very common words")
+    too_many = await says(api, "/follow Tirana Durres Vlore Shkoder Elbasan Korce Berat")
+    assert too_many.startswith("Please follow at most 6 words at a time")  # the words' limit, not the topics'
     await says(api, "/follow Tirana")
     await says(api, "/follow Iran sanctions")
     assert (await says(api, "/follow football")).startswith("You follow 3 topics already")

@@ -77,8 +77,8 @@ async def test_insights_show_what_readers_asked_missed_followed_and_opened(api: 
     assert "Most asked\n1. “Albania MEK camp” × 3" in text
     gaps = text.split("Content gaps: found nothing or 👎\n")[1].split("\n\n")[0].split("\n")
     assert sorted(line[3:] for line in gaps) == [
-        "“Basque ETA apology” × 1 (1 👎) · new",  # not asked the week before
-        "“quantum chromodynamics lattice” × 1 (1 found nothing) · new",
+        "“Basque ETA apology” × 1 (1 👎) · not asked before",  # not asked the week before
+        "“quantum chromodynamics lattice” × 1 (1 found nothing) · not asked before",
     ]
     assert "Most followed topics\n1. MEK Albania: 1 chat" in text
     assert "Most opened from answers\n1. " in text

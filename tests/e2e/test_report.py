@@ -86,7 +86,7 @@ async def test_the_weekly_report_reaches_each_admin_once_and_details_opens_it(
         assert picture[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", picture[16:24]) == (1080, 1350)
     captions = {int(call.params["chat_id"]): parse_html(call.params["caption"]) for call in sent}
     assert captions[ADMIN_ID].startswith("📊 Weekly report")
-    assert "4 questions from 1 reader;" in captions[ADMIN_ID] and "1. “zzyzx quorble” × 1 (1 found nothing) · new" in captions[ADMIN_ID]
+    assert "4 questions from 1 reader;" in captions[ADMIN_ID] and "1. “zzyzx quorble” × 1 (1 found nothing) · not asked before" in captions[ADMIN_ID]
     assert captions[PERSIAN_ADMIN].startswith("📊 گزارش هفتگی")
 
     photo = api.stored(next(call for call in sent if int(call.params["chat_id"]) == ADMIN_ID))
