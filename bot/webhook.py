@@ -8,8 +8,15 @@ An update is acknowledged (HTTP 200) once it is answered, so a replica that
 dies holding one leaves it unacknowledged: Telegram sends it again, and the
 proxy hands it to a live replica. Work that takes longer than
 ``ACKNOWLEDGE_WITHIN`` (a big load) is acknowledged then and finishes before
-the bot stops. Answered updates are remembered in the store, so an update
-Telegram sends twice is answered once, whichever replica gets it.
+the bot stops, unless the store is away at that moment: then the update
+waits for its outcome. Answered updates are remembered in the store, so an
+update Telegram sends twice is answered once, whichever replica gets it.
+
+An update that could not be answered because the store was away (PostgreSQL
+down for longer than its outage wait), before anything reached the chat, is
+answered 503 and not remembered: Telegram sends it again, and it is answered
+then. One that had already put a message in the chat is acknowledged, so
+nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -25,8 +32,10 @@ from telegram.ext import Application
 
 from bot.monitoring.endpoint import metrics_response
 from bot.monitoring.health import check_running
+from bot.sending.delivery import UpdateOutcome, following_update
 from bot.services import BotServices
 from bot.settings import BotSettings
+from retrieval.errors import StoreUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +43,11 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1_000_000
 # Telegram waits about a minute for an answer to its POST before it tries again.
 ACKNOWLEDGE_WITHIN = 10.0
+
+
+def _store_away() -> web.Response:
+    """What Telegram hears for an update the store's outage kept from being answered: any error makes it resend."""
+    return web.Response(status=503, text="the archive's database is away: send this update again")
 
 
 class WebhookServer:
@@ -74,20 +88,31 @@ class WebhookServer:
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")
-        if await self.services.archive.was_handled(update.update_id):
-            return web.Response(text="ok")  # answered already: Telegram sent it again
-        handling = self.application.create_task(self._handle(update), update)
+        archive = self.services.archive
         try:
-            await asyncio.wait_for(asyncio.shield(handling), ACKNOWLEDGE_WITHIN)
-        except TimeoutError:
-            pass  # long work: acknowledged now, finished before the bot stops
-        return web.Response(text="ok")
+            if await archive.was_handled(update.update_id):
+                return web.Response(text="ok")  # answered already: Telegram sent it again
+        except StoreUnavailableError as error:
+            self.services.note_store_away(update.update_id, error)
+            return _store_away()
+        handling = self.application.create_task(self._handle(update), update)
+        while True:
+            try:
+                outcome = await asyncio.wait_for(asyncio.shield(handling), ACKNOWLEDGE_WITHIN)
+                break
+            except TimeoutError:
+                if not archive.store_away:
+                    return web.Response(text="ok")  # long work: acknowledged now, finished before the bot stops
+        return _store_away() if outcome.store_away else web.Response(text="ok")
 
-    async def _handle(self, update: Update) -> None:
+    async def _handle(self, update: Update) -> UpdateOutcome:
         """Answer an update in its chat's turn (``ChatOrderProcessor``), then remember it was answered."""
         application = self.application
-        await application.update_processor.process_update(update, application.process_update(update))
-        await self.services.best_effort(self.services.archive.mark_handled(update.update_id), None, "an answered update")
+        with following_update() as outcome:
+            await application.update_processor.process_update(update, application.process_update(update))
+        if not outcome.store_away:
+            await self.services.best_effort(self.services.archive.mark_handled(update.update_id), None, "an answered update")
+        return outcome
 
     async def _metrics(self, request: web.Request) -> web.Response:
         return metrics_response(self.services.metrics)

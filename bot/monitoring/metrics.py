@@ -40,6 +40,8 @@ class Failure(StrEnum):
     SEND = "send"
     # An update whose handler failed (the user was told).
     UPDATE = "update"
+    # A webhook update left unanswered because the store was away: not acknowledged, so Telegram sends it again.
+    STORE_AWAY = "store_away"
     # The leader's snapshot of the search index for new replicas (a full disk, the shared volume away).
     SNAPSHOT = "snapshot"
 
