@@ -86,6 +86,9 @@ class WebhookServer:
         except (ValueError, TypeError, KeyError) as error:
             log.warning("refused a malformed webhook update: %s", error)
             return web.Response(status=400, text="bad update")
+        except ConnectionResetError:  # the sender went away mid-body: it never heard an answer, and sends it again
+            log.info("a webhook request from %s was cut off before its update arrived", request.remote)
+            return web.Response(status=400, text="cut off")
         if update is None:
             return web.Response(status=400, text="bad update")
         archive = self.services.archive
