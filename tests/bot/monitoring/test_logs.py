@@ -71,3 +71,15 @@ def test_a_line_the_caller_also_gets_in_its_result_is_left_out_on_the_command_li
     configure_logging(json_lines=False, level=logging.WARNING)  # the running bot
     poller.warning("feed 1 failed (1 in a row): %s", "the server answered HTTP 404", extra=IN_RESULT)
     assert "WARNING retrieval.feeds.poller: feed 1 failed (1 in a row): the server answered HTTP 404" in capsys.readouterr().err
+
+
+def test_routine_library_chatter_is_kept_for_debug(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = logging.getLogger("apscheduler.executors.default")
+    configure_logging(json_lines=False, level=logging.INFO)
+    scheduler.info('Running job "push to followers"')
+    scheduler.warning('Run time of job "push to followers" was missed by 0:00:02')
+    err = capsys.readouterr().err
+    assert "Running job" not in err and "was missed by" in err
+    configure_logging(json_lines=False, level=logging.DEBUG)
+    scheduler.info('Running job "push to followers"')
+    assert "Running job" in capsys.readouterr().err
