@@ -31,7 +31,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.monitoring.endpoint import metrics_response
-from bot.monitoring.health import check_running
+from bot.monitoring.health import check_running, role_details
 from bot.sending.delivery import UpdateOutcome, following_update
 from bot.services import BotServices
 from bot.settings import BotSettings
@@ -123,4 +123,5 @@ class WebhookServer:
     async def _health(self, request: web.Request) -> web.Response:
         report = await check_running(self.services.archive, self.services.last_update_text)
         body = {"status": "ok" if report.healthy else "unhealthy", "problems": report.problems, **report.details}
+        body.update(role_details(self.services.metrics.snapshot()))
         return web.json_response(body, status=200 if report.healthy else 503)

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import asyncpg
 import pytest
 
@@ -109,6 +110,13 @@ async def test_two_replicas_behind_a_proxy_share_one_store_and_survive_losing_on
     await cluster.start("b")
     await cluster.start_proxy()
 
+    # A started first and leads: /healthz, /metrics and PostgreSQL's own view agree on who leads.
+    assert [await _role(cluster, name) for name in ("a", "b")] == [("leader", 1.0), ("follower", 0.0)]
+    for name in ("a", "b"):
+        replica = (await _get(cluster, name, "/healthz"))["replica"]
+        assert replica.endswith(f":{cluster.processes[name].pid}"), replica
+        assert await _sessions_named(postgres_url, replica) >= 1, f"no session of {replica} in pg_stat_activity"
+
     # Loaded through A (an admin's upload, delivered to A itself), searchable on B within 2 s of its commit.
     upload = json.dumps(article(7, title="Zephyrine residents of Ashraf 3 hold a vigil")) + "\n"
     await cluster.telegram("message", api.document_message(upload.encode(), "new.jsonl", user_id=ADMIN_ID), to="a")
@@ -143,11 +151,12 @@ async def test_two_replicas_behind_a_proxy_share_one_store_and_survive_losing_on
     assert len(twice) <= 1, twice
     assert {c.via for c in api.calls if c.method == "sendMessage" and int(c.params["chat_id"]) in counts} == {"a", "b"}
 
-    # B leads the jobs now (if A did), within a retry of the leader lock.
+    # B leads the jobs now, within a retry of the leader lock, and says so at once (not at its next heartbeat).
     deadline = time.monotonic() + 20
     while "now runs the scheduled jobs" not in cluster.log("b").read_text():
         assert time.monotonic() < deadline, "no replica took over the jobs"
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.05)
+    assert await _role(cluster, "b") == ("leader", 1.0)
 
     # Rolling upgrade: A comes back, then B is stopped gracefully mid-burst; every question is answered once.
     await cluster.start("a")
@@ -165,6 +174,28 @@ async def test_two_replicas_behind_a_proxy_share_one_store_and_survive_losing_on
 
 async def _later(tasks: list, coroutine) -> None:
     tasks.append(asyncio.create_task(coroutine))
+
+
+async def _get(cluster: Cluster, name: str, path: str) -> dict | str:
+    """A replica's own /healthz (JSON) or /metrics (text), straight from it."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"http://127.0.0.1:{cluster.ports[name]}{path}") as response:
+            return await response.json() if path == "/healthz" else await response.text()
+
+
+async def _role(cluster: Cluster, name: str) -> tuple[str, float]:
+    """The role /healthz gives and the newsbot_leading gauge /metrics gives, read one after the other."""
+    role = (await _get(cluster, name, "/healthz"))["role"]
+    gauge = next(line for line in (await _get(cluster, name, "/metrics")).splitlines() if line.startswith("newsbot_leading "))
+    return role, float(gauge.split()[1])
+
+
+async def _sessions_named(url: str, replica: str) -> int:
+    db = await asyncpg.connect(url)
+    try:
+        return await db.fetchval("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", replica)
+    finally:
+        await db.close()
 
 
 CHANNEL = -1001234567890

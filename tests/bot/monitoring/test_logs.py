@@ -3,6 +3,7 @@ import logging
 
 import pytest
 
+from bot.monitoring.health import role_details
 from bot.monitoring.logs import REDACTED, JsonFormatter, RedactingFormatter, configure_logging
 from bot.monitoring.metrics import Metrics
 from retrieval.messages import IN_RESULT
@@ -83,3 +84,19 @@ def test_routine_library_chatter_is_kept_for_debug(capsys: pytest.CaptureFixture
     configure_logging(json_lines=False, level=logging.DEBUG)
     scheduler.info('Running job "push to followers"')
     assert "Running job" in capsys.readouterr().err
+
+
+def test_the_leading_gauge_and_the_role_follow_the_replica_at_once() -> None:
+    metrics = Metrics()
+    assert "newsbot_leading 0.0" in metrics.exposition().decode() and metrics.snapshot().leading is None
+    leads = [False]
+    metrics.follow_role(lambda: leads[0], "newsbot web-1:4242")
+    assert "newsbot_leading 0.0" in metrics.exposition().decode()
+    leads[0] = True  # the replica took the leader lock: no heartbeat needed to show it
+    assert "newsbot_leading 1.0" in metrics.exposition().decode()
+    snapshot = metrics.snapshot()
+    assert (snapshot.leading, snapshot.replica) == (True, "newsbot web-1:4242")
+    assert role_details(snapshot) == {"role": "leader", "replica": "newsbot web-1:4242"}
+    leads[0] = False
+    assert role_details(metrics.snapshot())["role"] == "follower"
+
