@@ -73,12 +73,17 @@ class StoredReplies:
         return await self.db.fetchone("SELECT 1 FROM handled_updates WHERE update_id = ?", (update_id,)) is not None
 
     async def mark_handled(self, update_id: int, now: datetime) -> None:
-        """Remember that ``update_id`` was answered (safe to repeat: tried again through an outage)."""
-        await self.db.repeatable(
-            lambda tx: tx.execute(
-                "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?) ON CONFLICT (update_id) DO NOTHING",
-                (update_id, to_epoch(now)),
-            )
+        """Remember that ``update_id`` was answered.
+
+        One statement committed on its own: a replica killed between Telegram
+        accepting the answer and this commit leaves the update unacknowledged
+        and unmarked, so the replica that gets it again answers it a second
+        time; the shorter the write, the rarer that (bench/replica_kill.py).
+        Safe to repeat, so it waits out an outage.
+        """
+        await self.db.execute_repeatable(
+            "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?) ON CONFLICT (update_id) DO NOTHING",
+            (update_id, to_epoch(now)),
         )
 
     async def purge(self, now: datetime) -> None:

@@ -121,6 +121,11 @@ class Database(Protocol):
         them comes late rather than not at all. SQLite runs ``work`` once.
         """
 
+    async def execute_repeatable(self, sql: str, params: Params = ()) -> int:
+        """One statement safe to repeat, committed on its own, waited out through an outage like ``repeatable``;
+        returns the rows it changed. On PostgreSQL one round trip, where a transaction takes three: for a write
+        whose every millisecond counts (the answered mark, see ``retrieval.readers.replies``)."""
+
     async def size_bytes(self) -> int:
         """What the database takes on disk."""
 

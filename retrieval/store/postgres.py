@@ -232,6 +232,15 @@ class PostgresDatabase:
 
         return await self._waiting(attempt)
 
+    async def execute_repeatable(self, sql: str, params: Params = ()) -> int:
+        """One statement, committed on its own (autocommit), tried again through an outage (see ``Database``)."""
+        try:
+            return _changed(await self._waiting(lambda: self.pool.execute(numbered(sql), *params)))
+        except Exception as error:
+            if is_disk_full(error):
+                raise DiskFullError(f"the disk holding the database ({self.where}) is full") from error
+            raise
+
     @asynccontextmanager
     async def _committed(
         self, begun: tuple[asyncpg.Connection, asyncpg.transaction.Transaction]

@@ -157,6 +157,11 @@ class SQLiteDatabase:
         async with self.transaction() as tx:
             return await work(tx)
 
+    async def execute_repeatable(self, sql: str, params: Params = ()) -> int:
+        """One statement in a transaction of its own (see ``Database``)."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
+
     async def columns(self, table: str) -> list[str]:
         return [row[1] for row in await self.fetchall("SELECT * FROM pragma_table_info(?)", (table,))]
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from retrieval import Archive
 from retrieval.errors import StoreUnavailableError
 from retrieval.store.database import Transaction
-from retrieval.store.postgres import PostgresDatabase
+from retrieval.store.postgres import PostgresDatabase, application_name
 from tests.conftest import article, write_jsonl
 
 
@@ -93,3 +94,19 @@ async def test_an_answer_recorded_again_after_a_lost_commit_is_logged_once(archi
     assert await archive.store.db.fetchall("SELECT id FROM questions") == [(question_id,)]
     assert await archive.store.db.fetchall("SELECT key, question_id FROM pages") == [(key, question_id)]
     assert await archive.recall_question(key) == ("albania camp", question_id)
+
+
+async def test_a_one_statement_write_on_a_dropped_connection_is_made_on_a_fresh_one(db: PostgresDatabase) -> None:
+    await db.fetchall("SELECT 1")  # a connection now idles in the pool
+    admin = await asyncpg.connect(db.url)
+    try:  # what a failover does: the pool's connection is gone before the write
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
+            application_name()["application_name"],
+        )
+    finally:
+        await admin.close()
+    insert = "INSERT INTO marks (name) VALUES (?) ON CONFLICT DO NOTHING"
+    assert await db.execute_repeatable(insert, ("answered",)) == 1
+    assert await db.execute_repeatable(insert, ("answered",)) == 0  # safe to repeat
+    assert await db.fetchall("SELECT name FROM marks") == [("answered",)]
