@@ -70,9 +70,10 @@ class StoredOutbox:
         return None if row is None else _message(row)
 
     async def _set(self, message_ids: int | Sequence[int], sql: str, params: tuple) -> None:
+        """Record how sending went: safe to repeat, so it waits out a PostgreSQL restart rather than leaving a
+        message ``sending`` (lost to ``recover``, and a chat's next digest sent at once, its last push unknown)."""
         ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
-        async with self.db.transaction() as tx:
-            await tx.execute(f"UPDATE outbox SET {sql} WHERE id IN ({marks(ids)})", (*params, *ids))
+        await self.db.execute_repeatable(f"UPDATE outbox SET {sql} WHERE id IN ({marks(ids)})", (*params, *ids))
 
     async def claim(self, message_ids: int | Sequence[int]) -> bool:
         """Mark queued messages ``sending`` before they go out; False (and nothing marked) if any is no longer queued.
