@@ -17,20 +17,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
-import shutil
 import sys
-import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
-import asyncpg
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.botapi import FakeBotApi  # noqa: E402
-from tests.replicas import Cluster  # noqa: E402
+from tests.replicas import scratch_cluster  # noqa: E402
 
 # "2026-12-06 05:13:28,632 INFO retrieval.store.migrations: …": the level and the logger of a line.
 LINE = re.compile(r"^\S+ \S+ (?P<level>[A-Z]+) (?P<logger>[\w.]+):")
@@ -53,17 +47,8 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase (default 60)")
     parser.add_argument("--rate", type=float, default=10.0, help="questions a second under load (default 10)")
     args = parser.parse_args()
-    caddy = shutil.which("caddy")
-    if caddy is None:
-        sys.exit("caddy is not on the PATH")
-    schema = "bench_" + uuid.uuid4().hex[:12]
-    admin = await asyncpg.connect(args.server)
-    await admin.execute(f"CREATE SCHEMA {schema}")
-    api = FakeBotApi()
-    await api.start()
-    folder = Path(tempfile.mkdtemp(prefix="newsbot-logs-"))
-    cluster = Cluster(api, f"{args.server}?search_path={schema}", folder, caddy)
-    try:
+    async with scratch_cluster(args.server) as cluster:
+        api = cluster.api
         for name in ("a", "b"):
             await cluster.start(name)
         await cluster.start_proxy()
@@ -88,12 +73,6 @@ async def main() -> None:
         await asyncio.gather(*tasks)
         await phase("load")
         print(f"({len(tasks)} questions in the load phase)")
-    finally:
-        await cluster.close()
-        await api.stop()
-        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        await admin.close()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

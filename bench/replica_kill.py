@@ -25,22 +25,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import shutil
 import signal
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
-import asyncpg
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.botapi import FakeBotApi  # noqa: E402
-from tests.replicas import Cluster  # noqa: E402
+from tests.replicas import scratch_cluster  # noqa: E402
 
 QUESTION = "MEK Albania camp"
 
@@ -53,20 +47,11 @@ async def main() -> None:
     parser.add_argument("--answer-ms", type=float, default=0.0, help="delay of the Bot API's answers, in ms")
     parser.add_argument("--seed", type=int, default=27)
     args = parser.parse_args()
-    caddy = shutil.which("caddy")
-    if caddy is None:
-        sys.exit("caddy is not on the PATH")
-    schema = "bench_" + uuid.uuid4().hex[:12]
-    admin = await asyncpg.connect(args.server)
-    await admin.execute(f"CREATE SCHEMA {schema}")
-    api = FakeBotApi()
-    await api.start()
-    folder = Path(tempfile.mkdtemp(prefix="newsbot-kills-"))
-    cluster = Cluster(api, f"{args.server}?search_path={schema}", folder, caddy)
     asked: dict[int, float] = {}
     acknowledged: dict[int, float] = {}
     deliveries: dict[int, int] = {}
-    try:
+    async with scratch_cluster(args.server) as cluster:
+        api = cluster.api
         for name in ("a", "b"):
             await cluster.start(name)
         await cluster.start_proxy()
@@ -102,12 +87,6 @@ async def main() -> None:
         await streaming
         await asyncio.gather(*questions)
         await asyncio.sleep(1)
-    finally:
-        await cluster.close()
-        await api.stop()
-        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        await admin.close()
-        shutil.rmtree(folder, ignore_errors=True)
 
     sends = [c for c in api.calls if c.method == "sendMessage" and c.status == 200 and int(c.params["chat_id"]) in asked]
     answers = Counter(int(c.params["chat_id"]) for c in sends)
