@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import aiohttp
+import pytest
 
+from bot import webhook
 from bot.app import build_application
 from bot.settings import BotSettings
 from bot.trial.telegram_html import parse_html
+from retrieval import Archive
 from retrieval.errors import StoreUnavailableError
 from tests.botapi import FakeBotApi
 from tests.e2e.conftest import serving
@@ -154,3 +158,30 @@ async def test_an_update_the_store_could_not_answer_is_not_acknowledged_and_is_a
                 metrics = await response.text()
     assert 'newsbot_failures_total{kind="store_away"} 1.0' in metrics
     assert 'newsbot_failures_total{kind="update"} 1.0' in metrics
+
+
+async def test_an_update_is_not_acknowledged_early_while_the_store_is_away(
+    api: FakeBotApi, bot_settings: BotSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long work is acknowledged after ACKNOWLEDGE_WITHIN, but not while it may yet fail for the store's absence."""
+    monkeypatch.setattr(webhook, "ACKNOWLEDGE_WITHIN", 0.2)
+    away = [True]
+    monkeypatch.setattr(Archive, "store_away", property(lambda archive: away[0]))
+    settings, _ = webhook_settings(bot_settings)
+    async with serving(build_application(settings), settings, webhook=True) as bot:
+        await api.next_call("setWebhook")
+        archive = bot.archive
+
+        failed: list[int] = []  # the questions whose wait for the store ended in failure
+
+        async def search_until_the_wait_is_over(*args: object, **kwargs: object) -> object:
+            await asyncio.sleep(1.0)  # PostgreSQL stays away past the outage wait
+            failed.append(1)
+            raise STORE_AWAY
+
+        archive.search = search_until_the_wait_is_over
+        assert await api.deliver("message", api.text_message("MEK Albania", user_id=1003), update_id=9200) == 503
+        assert failed == [1]  # it waited for the outcome, well past ACKNOWLEDGE_WITHIN
+        away[0] = False  # the store answers: slow work is acknowledged before it ends, as before
+        assert await api.deliver("message", api.text_message("MEK Albania", user_id=1003), update_id=9201) == 200
+        assert failed == [1]
