@@ -196,7 +196,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     store_away = isinstance(context.error, StoreUnavailableError)
     outcome = current_outcome()
-    if store_away and outcome is not None and not outcome.reached_chat:
+    if store_away and outcome is not None and outcome.may_come_again:
         outcome.store_away = True
         services(context).note_store_away(update_id, context.error)
         return

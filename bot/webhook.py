@@ -98,24 +98,25 @@ class WebhookServer:
         except StoreUnavailableError as error:
             self.services.note_store_away(update.update_id, error)
             return _store_away()
-        handling = self.application.create_task(self._handle(update), update)
+        outcome = UpdateOutcome()
+        handling = self.application.create_task(self._handle(update, outcome), update)
         while True:
             try:
-                outcome = await asyncio.wait_for(asyncio.shield(handling), ACKNOWLEDGE_WITHIN)
+                await asyncio.wait_for(asyncio.shield(handling), ACKNOWLEDGE_WITHIN)
                 break
             except TimeoutError:
-                if not archive.store_away:
-                    return web.Response(text="ok")  # long work: acknowledged now, finished before the bot stops
+                if not archive.store_away:  # long work: acknowledged now, finished before the bot stops
+                    outcome.acknowledged = True
+                    return web.Response(text="ok")
         return _store_away() if outcome.store_away else web.Response(text="ok")
 
-    async def _handle(self, update: Update) -> UpdateOutcome:
+    async def _handle(self, update: Update, outcome: UpdateOutcome) -> None:
         """Answer an update in its chat's turn (``ChatOrderProcessor``), then remember it was answered."""
         application = self.application
-        with following_update() as outcome:
+        with following_update(outcome):
             await application.update_processor.process_update(update, application.process_update(update))
         if not outcome.store_away:
             await self.services.best_effort(self.services.archive.mark_handled(update.update_id), None, "an answered update")
-        return outcome
 
     async def _metrics(self, request: web.Request) -> web.Response:
         return metrics_response(self.services.metrics)

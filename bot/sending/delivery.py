@@ -58,17 +58,23 @@ class UpdateOutcome:
 
     #: A call that a reader sees (a message, an edit, a button's answer) went through for it.
     reached_chat: bool = False
-    #: Its handler failed because the store was away, before anything reached the chat.
+    #: Telegram was told it was handled before its handler ended (long work): too late to have it sent again.
+    acknowledged: bool = False
+    #: Its handler failed because the store was away, before anything reached the chat or it was acknowledged.
     store_away: bool = False
+
+    @property
+    def may_come_again(self) -> bool:
+        """Whether leaving it unacknowledged, for Telegram to send again, would neither repeat nor lose anything."""
+        return not (self.reached_chat or self.acknowledged)
 
 
 _outcome: ContextVar[UpdateOutcome | None] = ContextVar("newsbot_update_outcome", default=None)
 
 
 @contextmanager
-def following_update() -> Iterator[UpdateOutcome]:
-    """Follow the update handled inside the block (in this task and the calls it awaits)."""
-    outcome = UpdateOutcome()
+def following_update(outcome: UpdateOutcome) -> Iterator[UpdateOutcome]:
+    """Follow the update handled inside the block (in this task and the calls it awaits) in ``outcome``."""
     token = _outcome.set(outcome)
     try:
         yield outcome

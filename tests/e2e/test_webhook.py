@@ -183,5 +183,9 @@ async def test_an_update_is_not_acknowledged_early_while_the_store_is_away(
         assert await api.deliver("message", api.text_message("MEK Albania", user_id=1003), update_id=9200) == 503
         assert failed == [1]  # it waited for the outcome, well past ACKNOWLEDGE_WITHIN
         away[0] = False  # the store answers: slow work is acknowledged before it ends, as before
+        mark = api.mark()
         assert await api.deliver("message", api.text_message("MEK Albania", user_id=1003), update_id=9201) == 200
         assert failed == [1]
+        # Acknowledged, it cannot come again: when it then fails for the store, the reader is told, not left waiting.
+        apology = await api.next_call("sendMessage", chat_id=1003, after=mark)
+        assert parse_html(apology.params["text"]).startswith("Sorry, something went wrong") and failed == [1, 1]
