@@ -18,7 +18,7 @@ _STATS = ArchiveStats(
     pending_changes=0,
     feeds=FeedStats(feeds=0, paused=0, failing=0, last_poll_at=None, new_today=0, posts={}),
 )
-@pytest.mark.parametrize("language", ["en", "fa"])
+@pytest.mark.parametrize("language", ["en", "fa", "ru"])
 def test_stats_name_the_replica_and_whether_it_leads(language: str) -> None:
     tr = Translator(language)
     rows = dict(stats_rows(_STATS, MetricsSnapshot(leading=True, replica="newsbot web-1:4242"), tr))
