@@ -16,35 +16,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
-
-import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.botapi import FakeBotApi  # noqa: E402
-from tests.replicas import Cluster  # noqa: E402
+from tests.replicas import scratch_cluster  # noqa: E402
 
 CONCURRENT_DELIVERIES = 40
 
 
 async def one_run(server: str, replicas: int, questions: int) -> dict:
-    schema = "bench_" + uuid.uuid4().hex[:12]
-    admin = await asyncpg.connect(server)
-    await admin.execute(f"CREATE SCHEMA {schema}")
-    api = FakeBotApi()
-    await api.start()
-    api.misbehave(ceiling=True)
-    folder = Path(tempfile.mkdtemp(prefix="newsbot-replicas-"))
     names = ("a", "b", "c", "d")[:replicas]
-    cluster = Cluster(api, f"{server}?search_path={schema}", folder, shutil.which("caddy") or "", names)
-    try:
+    async with scratch_cluster(server, names) as cluster:
+        api = cluster.api
+        api.misbehave(ceiling=True)
         for name in names:
             await cluster.start(name)
         await cluster.start_proxy()
@@ -76,12 +64,6 @@ async def one_run(server: str, replicas: int, questions: int) -> dict:
             "p99": latency[int(len(latency) * 0.99) - 1],
             "by_replica": {name: sum(1 for c in answered if c.via == name) for name in names},
         }
-    finally:
-        await cluster.close()
-        await api.stop()
-        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        await admin.close()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def main() -> None:
@@ -89,8 +71,6 @@ async def main() -> None:
     parser.add_argument("server", help="a PostgreSQL server URL (a scratch schema is made there and dropped)")
     parser.add_argument("--questions", type=int, default=300)
     args = parser.parse_args()
-    if shutil.which("caddy") is None:
-        sys.exit("caddy is not on the PATH")
     print(f"{'replicas':>8} {'answered':>9} {'seconds':>8} {'answers/s':>9} {'429s':>5} {'p50 ms':>8} {'p99 ms':>8}  by replica")
     for replicas in (1, 2):
         r = await one_run(args.server, replicas, args.questions)

@@ -33,10 +33,11 @@ from bot.i18n import N_, Translator, languages
 from bot.monitoring.metrics import Metrics
 from bot.readers import answers, follows, inline, language, lists, welcome
 from bot.sending import jobs
-from bot.sending.delivery import ChatOrderProcessor, SendLimiter, SharedSendLimiter
+from bot.sending.delivery import ChatOrderProcessor, SendLimiter, SharedSendLimiter, current_outcome
 from bot.services import BotServices, install, services, services_in
 from bot.settings import BotSettings
 from retrieval import Archive
+from retrieval.errors import StoreUnavailableError
 from retrieval.outbox.models import OVERALL
 
 log = logging.getLogger(__name__)
@@ -184,8 +185,24 @@ async def register_commands(application: Application, settings: BotSettings) -> 
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log every failed update with its id, then tell the user briefly."""
+    """Log every failed update with its id, then tell the user briefly.
+
+    Except a webhook update that failed because the store was away before
+    anything reached the chat: it is left unacknowledged (``bot.webhook``),
+    Telegram sends it again and it is answered then, so the reader gets the
+    answer rather than an apology. A scheduled job the store's absence
+    stopped is one line (once a minute): it runs again at its next turn.
+    """
     update_id = update.update_id if isinstance(update, Update) else None
+    store_away = isinstance(context.error, StoreUnavailableError)
+    outcome = current_outcome()
+    if store_away and outcome is not None and outcome.may_come_again:
+        outcome.store_away = True
+        services(context).note_store_away(update_id, context.error)
+        return
+    if store_away and update is None:  # a scheduled job: it runs again at its next turn
+        services(context).note_job_waits(context.error)
+        return
     log.error("update %s failed", update_id, exc_info=context.error)
     services(context).metrics.error()
     if isinstance(update, Update) and update.effective_chat is not None:

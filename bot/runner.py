@@ -88,10 +88,7 @@ async def _refresh_state(bot_services: BotServices) -> None:
     state = await bot_services.archive.state()
     bot_services.index_problem = state.index_problem
     bot_services.metrics.set_state(
-        outbox=state.outbox_queued,
-        index_lag=state.index_lag,
-        leading=bot_services.leading,
-        index_available=state.index_problem is None,
+        outbox=state.outbox_queued, index_lag=state.index_lag, index_available=state.index_problem is None
     )
 
 
@@ -163,6 +160,13 @@ async def serving(
         if now:
             log.warning(CONFLICT_WHILE_SERVING, held + 1)
 
+    def role_changed(leading: bool) -> None:
+        """The status file says it at once (``newsbot health``, ``newsbot stats``), not at the next heartbeat."""
+        try:
+            _write_heartbeat(bot_services, mode, started_at, running=True)
+        except OSError:
+            pass  # the heartbeat loop says why, once a minute
+
     await _initialize(application, settings)
     await application.post_init(application)
     bot_services = services_in(application.bot_data)
@@ -171,14 +175,16 @@ async def serving(
         polling=not webhook,
         on_change=bot_services.archive.sync_index,
         on_lead=partial(jobs.take_over, bot_services),
+        on_role=role_changed,
     )
+    bot_services.replicas = replicas
+    bot_services.metrics.follow_role(lambda: replicas.leading, replicas.name)
     try:
         await replicas.start()
     except (ReplicaError, StoreUnavailableError) as error:
         await application.shutdown()
         await application.post_shutdown(application)
         raise BotStopError(f"cannot serve beside the other replicas: {error}") from None
-    bot_services.replicas = replicas
     housekeeping = asyncio.create_task(_housekeeping(bot_services, mode, started_at))
     server = WebhookServer(application, settings, bot_services) if webhook else None
     metrics_server = None

@@ -53,6 +53,24 @@ class BotServices:
                 log.warning("could not store %s: %s; the reader got the answer%s", what, error, more)
             return default
 
+    def note_store_away(self, update_id: int | None, error: Exception) -> None:
+        """An update left unanswered because the store was away (Telegram sends it again): counted, logged once a
+        minute."""
+        self.metrics.failed(Failure.STORE_AWAY)
+        now, held = self._write_failures.allow("store away")
+        if now:
+            more = f" ({held} more since the last line)" if held else ""
+            log.warning(
+                "update %s waits for the store (%s): not acknowledged, so Telegram sends it again%s", update_id, error, more
+            )
+
+    def note_job_waits(self, error: Exception) -> None:
+        """A scheduled job stopped because the store was away: logged once a minute (it runs again at its turn)."""
+        now, held = self._write_failures.allow("job waits")
+        if now:
+            more = f" ({held} more since the last line)" if held else ""
+            log.warning("a scheduled job waits for the store (%s); it runs again at its next turn%s", error, more)
+
     @property
     def leading(self) -> bool:
         return self.replicas is not None and self.replicas.leading

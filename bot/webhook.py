@@ -8,8 +8,15 @@ An update is acknowledged (HTTP 200) once it is answered, so a replica that
 dies holding one leaves it unacknowledged: Telegram sends it again, and the
 proxy hands it to a live replica. Work that takes longer than
 ``ACKNOWLEDGE_WITHIN`` (a big load) is acknowledged then and finishes before
-the bot stops. Answered updates are remembered in the store, so an update
-Telegram sends twice is answered once, whichever replica gets it.
+the bot stops, unless the store is away at that moment: then the update
+waits for its outcome. Answered updates are remembered in the store, so an
+update Telegram sends twice is answered once, whichever replica gets it.
+
+An update that could not be answered because the store was away (PostgreSQL
+down for longer than its outage wait), before anything reached the chat, is
+answered 503 and not remembered: Telegram sends it again, and it is answered
+then. One that had already put a message in the chat is acknowledged, so
+nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -24,9 +31,11 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.monitoring.endpoint import metrics_response
-from bot.monitoring.health import check_running
+from bot.monitoring.health import check_running, role_details
+from bot.sending.delivery import UpdateOutcome, following_update
 from bot.services import BotServices
 from bot.settings import BotSettings
+from retrieval.errors import StoreUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +43,11 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1_000_000
 # Telegram waits about a minute for an answer to its POST before it tries again.
 ACKNOWLEDGE_WITHIN = 10.0
+
+
+def _store_away() -> web.Response:
+    """What Telegram hears for an update the store's outage kept from being answered: any error makes it resend."""
+    return web.Response(status=503, text="the archive's database is away: send this update again")
 
 
 class WebhookServer:
@@ -72,22 +86,37 @@ class WebhookServer:
         except (ValueError, TypeError, KeyError) as error:
             log.warning("refused a malformed webhook update: %s", error)
             return web.Response(status=400, text="bad update")
+        except ConnectionResetError:  # the sender went away mid-body: it never heard an answer, and sends it again
+            log.info("a webhook request from %s was cut off before its update arrived", request.remote)
+            return web.Response(status=400, text="cut off")
         if update is None:
             return web.Response(status=400, text="bad update")
-        if await self.services.archive.was_handled(update.update_id):
-            return web.Response(text="ok")  # answered already: Telegram sent it again
-        handling = self.application.create_task(self._handle(update), update)
+        archive = self.services.archive
         try:
-            await asyncio.wait_for(asyncio.shield(handling), ACKNOWLEDGE_WITHIN)
-        except TimeoutError:
-            pass  # long work: acknowledged now, finished before the bot stops
-        return web.Response(text="ok")
+            if await archive.was_handled(update.update_id):
+                return web.Response(text="ok")  # answered already: Telegram sent it again
+        except StoreUnavailableError as error:
+            self.services.note_store_away(update.update_id, error)
+            return _store_away()
+        outcome = UpdateOutcome()
+        handling = self.application.create_task(self._handle(update, outcome), update)
+        while True:
+            try:
+                await asyncio.wait_for(asyncio.shield(handling), ACKNOWLEDGE_WITHIN)
+                break
+            except TimeoutError:
+                if not archive.store_away:  # long work: acknowledged now, finished before the bot stops
+                    outcome.acknowledged = True
+                    return web.Response(text="ok")
+        return _store_away() if outcome.store_away else web.Response(text="ok")
 
-    async def _handle(self, update: Update) -> None:
+    async def _handle(self, update: Update, outcome: UpdateOutcome) -> None:
         """Answer an update in its chat's turn (``ChatOrderProcessor``), then remember it was answered."""
         application = self.application
-        await application.update_processor.process_update(update, application.process_update(update))
-        await self.services.best_effort(self.services.archive.mark_handled(update.update_id), None, "an answered update")
+        with following_update(outcome):
+            await application.update_processor.process_update(update, application.process_update(update))
+        if not outcome.store_away:
+            await self.services.best_effort(self.services.archive.mark_handled(update.update_id), None, "an answered update")
 
     async def _metrics(self, request: web.Request) -> web.Response:
         return metrics_response(self.services.metrics)
@@ -95,4 +124,5 @@ class WebhookServer:
     async def _health(self, request: web.Request) -> web.Response:
         report = await check_running(self.services.archive, self.services.last_update_text)
         body = {"status": "ok" if report.healthy else "unhealthy", "problems": report.problems, **report.details}
+        body.update(role_details(self.services.metrics.snapshot()))
         return web.json_response(body, status=200 if report.healthy else 503)

@@ -61,7 +61,7 @@ from retrieval.outbox.budget import StoredBudget
 from retrieval.outbox.models import Announce, OutboxKind
 from retrieval.outbox.sending import CHANNEL_POSTS, Digest, Outbox
 from retrieval.outbox.table import StoredOutbox
-from retrieval.readers.replies import StoredReplies
+from retrieval.readers.replies import StoredReplies, new_page_key
 from retrieval.readers.table import StoredReaders
 from retrieval.search import searcher
 from retrieval.search.index import SearchIndex, index_exists
@@ -70,6 +70,7 @@ from retrieval.search.snapshots import Snapshot
 from retrieval.settings import DEFAULT_SITE_URL, Settings, SettingsError
 from retrieval.store.articles import SqlStore
 from retrieval.store.connect import StoreUnreachableError, count_articles, open_store
+from retrieval.store.database import Transaction
 from retrieval.text.analyzer import Analyzer
 from retrieval.text.shorten import shorten
 from retrieval.workers import Workers
@@ -254,23 +255,39 @@ class Archive:
         The question is logged for the insights (text, analysed terms, how
         many articles it found) when a reader asked it and it had terms; the
         key is made when it found articles. Both are written in one
-        transaction, so an answer costs one commit (one disk sync), not two.
+        transaction, so an answer costs one commit (one disk sync), not two,
+        and it is safe to repeat, so it waits out a PostgreSQL restart.
         """
         reader = await self._insights.reader_key(user_id) if user_id is not None and result.terms else None
         if reader is None and not result.hits:
             return None, ""
         now = datetime.now(UTC)
         found = len(result.hits) + (1 if result.has_more else 0)
-        async with self.store.db.transaction() as tx:
+        key = new_page_key() if result.hits else ""
+        tries = 0
+
+        async def write(tx: Transaction) -> tuple[int | None, str]:
+            # Run again whole when PostgreSQL drops the connection midway; a retry finds what a first try committed.
+            nonlocal tries
+            tries += 1
             question_id = None
             if reader is not None:
-                question_id = await self._insights.add_question(tx, reader, result.query, result.terms, found, now)
-            key = await self._replies.add_page(tx, result.query, question_id, now) if result.hits else ""
-        return question_id, key
+                if tries > 1:
+                    question_id = await self._insights.find_question(tx, reader, result.query, now)
+                if question_id is None:
+                    question_id = await self._insights.add_question(tx, reader, result.query, result.terms, found, now)
+            return question_id, (await self._replies.add_page(tx, result.query, question_id, now, key) if key else "")
+
+        return await self.store.db.repeatable(write)
 
     async def recall_question(self, key: str) -> tuple[str, int | None] | None:
         """The question (and its logged id) behind an answer's paging key; None once expired or forgotten."""
         return await self._replies.recall(key, datetime.now(UTC))
+
+    @property
+    def store_away(self) -> bool:
+        """True while the database server is being waited for (restarting, or gone): see ``retrieval.store.postgres``."""
+        return self.store.db.waiting_since is not None
 
     async def was_handled(self, update_id: int) -> bool:
         """True when some replica answered this update already (Telegram sends it again after a failure)."""

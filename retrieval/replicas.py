@@ -21,7 +21,10 @@ Each keeps a connection of its own, outside the pool, that:
   another's next try, within ``RETRY_SECONDS`` plus the keepalive time.
 
 The connection is pinged on every try; when it fails, the replica stops
-leading at once and reconnects.
+leading at once and reconnects. Every change of role is logged and told to
+``on_role`` as it happens (the bot's ``newsbot_leading``, ``/healthz`` and
+status file follow it). In PostgreSQL a replica's connections are named
+``newsbot HOST:PID`` (``pg_stat_activity.application_name``): ``name``.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Protocol
 
 from retrieval.errors import NewsbotError, StoreUnavailableError
 from retrieval.store.articles import CHANGES_CHANNEL
-from retrieval.store.postgres import LEADER_LOCK, PostgresSession
+from retrieval.store.postgres import LEADER_LOCK, PostgresSession, application_name
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,7 @@ RETRY_SECONDS = 10.0
 RECONNECT_SECONDS = 1.0
 
 Callback = Callable[[], Awaitable[None]]
+RoleCallback = Callable[[bool], None]
 
 POLLING_REFUSED = (
     "another newsbot process serves this PostgreSQL archive, and polling Telegram (getUpdates) works for one"
@@ -58,40 +62,72 @@ class ReplicaError(NewsbotError):
 
 
 class Replicas(Protocol):
-    #: True while this process runs the scheduled jobs.
-    leading: bool
+    #: How PostgreSQL names this process's connections (``newsbot HOST:PID``); None with SQLite.
+    name: str | None
+
+    @property
+    def leading(self) -> bool:
+        """True while this process runs the scheduled jobs."""
 
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
 
+def _ignore_role(leading: bool) -> None:
+    return None
+
+
 class SingleProcess:
     """The only serving process of a SQLite archive: it leads from the start."""
 
-    def __init__(self, on_lead: Callback) -> None:
+    name = None
+
+    def __init__(self, on_lead: Callback, on_role: RoleCallback = _ignore_role) -> None:
         self._on_lead = on_lead
+        self._on_role = on_role
         self.leading = False
 
     async def start(self) -> None:
         self.leading = True
+        self._on_role(True)
         await self._on_lead()
 
     async def stop(self) -> None:
         self.leading = False
+        self._on_role(False)
 
 
 class PostgresReplicas:
     """One replica among several on a PostgreSQL store (see the module docstring)."""
 
-    def __init__(self, url: str, *, polling: bool, on_change: Callback, on_lead: Callback) -> None:
+    def __init__(
+        self, url: str, *, polling: bool, on_change: Callback, on_lead: Callback, on_role: RoleCallback = _ignore_role
+    ) -> None:
         self.polling = polling
-        self.leading = False
+        self.name = application_name()["application_name"]
+        self._leading = False
         self._session = PostgresSession(url)
         self._on_change = on_change
         self._on_lead = on_lead
+        self._on_role = on_role
         self._changed = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def leading(self) -> bool:
+        return self._leading
+
+    def _set_leading(self, leading: bool, why: str) -> None:
+        """Change role, log it and tell ``on_role`` (nothing when the role stays)."""
+        if leading == self._leading:
+            return
+        self._leading = leading
+        if leading:
+            log.info("this replica now runs the scheduled jobs")
+        else:
+            log.warning("this replica no longer runs the scheduled jobs (%s); another takes over", why)
+        self._on_role(leading)
 
     async def start(self) -> None:
         """Take the serving lock and start listening and trying to lead (ReplicaError if refused,
@@ -107,7 +143,7 @@ class PostgresReplicas:
             with suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
-        await self._disconnect()
+        await self._disconnect("it is stopping")
 
     async def _connect(self) -> None:
         if not await self._session.connect(
@@ -116,8 +152,8 @@ class PostgresReplicas:
             raise ReplicaError(POLLING_REFUSED if self.polling else WEBHOOK_REFUSED)
         self._changed.set()  # catch up on whatever changed while nobody listened here
 
-    async def _disconnect(self) -> None:
-        self.leading = False
+    async def _disconnect(self, why: str) -> None:
+        self._set_leading(False, why)
         await self._session.close()
 
     async def _lead(self) -> None:
@@ -127,11 +163,10 @@ class PostgresReplicas:
                 if not self._session.connected:
                     await self._connect()
                     log.info("reconnected to PostgreSQL")
-                if self.leading:
+                if self._leading:
                     await self._session.ping()
                 elif await self._session.try_lock(LEADER_LOCK):
-                    self.leading = True
-                    log.info("this replica now runs the scheduled jobs")
+                    self._set_leading(True, "it took the leader lock")
                     await self._on_lead()
                 wait = RETRY_SECONDS
             except (StoreUnavailableError, ReplicaError) as error:
@@ -140,7 +175,7 @@ class PostgresReplicas:
                     wait = RECONNECT_SECONDS  # a restart is usually over in a second: soon, then less often
                 else:
                     wait = min(wait * 2, RETRY_SECONDS)
-                await self._disconnect()
+                await self._disconnect("its PostgreSQL session was lost")
             except Exception:  # the take-over work failed: still leading, logged
                 log.exception("taking over the scheduled jobs failed")
             await asyncio.sleep(wait)
@@ -155,8 +190,15 @@ class PostgresReplicas:
                 log.exception("indexing changes from other replicas failed")
 
 
-def replicas_for(database_url: str | None, *, polling: bool, on_change: Callback, on_lead: Callback) -> Replicas:
+def replicas_for(
+    database_url: str | None,
+    *,
+    polling: bool,
+    on_change: Callback,
+    on_lead: Callback,
+    on_role: RoleCallback = _ignore_role,
+) -> Replicas:
     """PostgresReplicas for a PostgreSQL archive, else SingleProcess."""
     if database_url:
-        return PostgresReplicas(database_url, polling=polling, on_change=on_change, on_lead=on_lead)
-    return SingleProcess(on_lead)
+        return PostgresReplicas(database_url, polling=polling, on_change=on_change, on_lead=on_lead, on_role=on_role)
+    return SingleProcess(on_lead, on_role)

@@ -51,6 +51,14 @@ class FakeBotApi(LocalBotApi):
         self._inline_ids = itertools.count(1)
         # inline query id -> the answerInlineQuery call's params.
         self.inline_answers: dict[str, dict] = {}
+        # Seconds a successful call's answer takes to come back after the call was recorded (accepted): the return
+        # half of a round trip to Telegram, for benchmarks (bench/replica_kill.py); none in tests.
+        self.answer_delay = 0.0
+
+    async def _record(self, call: Call) -> None:
+        await super()._record(call)
+        if call.status == 200 and self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
 
     def fail_next(self, method: str, *, status: int = 429, retry_after: int = 1, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` fail (429 with retry_after, 409 Conflict, or another status)."""

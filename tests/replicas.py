@@ -1,7 +1,8 @@
 """Bot replicas as real processes (`newsbot run --webhook`) on one PostgreSQL store, behind a real Caddy.
 
-Used by the two-replica test (tests/e2e/test_replicas.py) and bench/replicas.py. The caller plays
-Telegram through ``Cluster.telegram``: it POSTs an update and sends it again until it gets a 200.
+Used by the two-replica tests (tests/e2e/test_replicas.py) and the replica benchmarks (bench/replicas.py,
+replica_kill.py, log_lines.py, through ``scratch_cluster``). The caller plays Telegram through
+``Cluster.telegram``: it POSTs an update and sends it again until it gets a 200.
 """
 
 from __future__ import annotations
@@ -9,13 +10,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 
 from tests.botapi import FakeBotApi
 from tests.e2e.conftest import ADMIN_ID
@@ -130,3 +137,27 @@ class Cluster:
         if self.caddy is not None and self.caddy.returncode is None:
             self.caddy.terminate()
             await self.caddy.wait()
+
+
+@asynccontextmanager
+async def scratch_cluster(server: str, names: tuple[str, ...] = ("a", "b")) -> AsyncIterator[Cluster]:
+    """For a benchmark: a Cluster on a scratch schema of ``server`` with its own Bot API stand-in and folder,
+    not started; everything is stopped, dropped and deleted afterwards. Exits if caddy is not on the PATH."""
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        sys.exit("caddy is not on the PATH")
+    schema = "bench_" + uuid.uuid4().hex[:12]
+    admin = await asyncpg.connect(server)
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    api = FakeBotApi()
+    await api.start()
+    folder = Path(tempfile.mkdtemp(prefix="newsbot-replicas-"))
+    cluster = Cluster(api, f"{server}?search_path={schema}", folder, caddy, names)
+    try:
+        yield cluster
+    finally:
+        await cluster.close()
+        await api.stop()
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+        shutil.rmtree(folder, ignore_errors=True)

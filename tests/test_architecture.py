@@ -51,7 +51,7 @@ BOT_MAY_IMPORT: dict[str, set[str]] = {
     "readers": {"render", "replies", "services", "i18n", "callbacks", "arguments", "monitoring"},
     "admin": {"render", "replies", "services", "i18n", "callbacks", "arguments", "monitoring"},
     "sending": {"render", "services", "i18n", "monitoring"},
-    "webhook": {"services", "settings", "monitoring"},
+    "webhook": {"sending", "services", "settings", "monitoring"},
     "app": {"admin", "readers", "sending", "services", "settings", "i18n", "monitoring"},
     "runner": {"app", "sending", "services", "settings", "monitoring", "webhook"},
     "trial": {"app", "runner", "settings"},

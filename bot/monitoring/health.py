@@ -2,7 +2,9 @@
 
 Healthy means: the store answers a query, the search index opens and is in
 step with the store, and (for the command, which runs in another process)
-the bot's status file shows a heartbeat from a live process.
+the bot's status file shows a heartbeat from a live process. Both also say
+whether this process runs the scheduled jobs (``role``: ``leader`` or
+``follower``) and, with replicas, how PostgreSQL names its connections.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.monitoring.metrics import MetricsSnapshot
 from bot.monitoring.status import STALE_AFTER_SECONDS, read_status, status_path
 from retrieval import Archive, Settings
 from retrieval.archive import check_files
@@ -26,6 +29,17 @@ class HealthReport:
         return not self.problems
 
 
+def role_details(metrics: MetricsSnapshot) -> dict[str, object]:
+    """``role`` (``leader``: this process runs the scheduled jobs; else ``follower``) and, with replicas, ``replica``:
+    its connections' name in PostgreSQL (``pg_stat_activity.application_name``)."""
+    if metrics.leading is None:
+        return {}
+    details: dict[str, object] = {"role": "leader" if metrics.leading else "follower"}
+    if metrics.replica is not None:
+        details["replica"] = metrics.replica
+    return details
+
+
 def check_offline(settings: Settings) -> HealthReport:
     """Health as seen from outside the bot process (``newsbot health``)."""
     articles, problems = check_files(settings)
@@ -38,6 +52,7 @@ def check_offline(settings: Settings) -> HealthReport:
     else:
         age = status.heartbeat_age(datetime.now(UTC))
         report.details.update(mode=status.mode, heartbeat_age_s=round(age), last_update_at=status.last_update_at)
+        report.details.update(role_details(status.snapshot))
         if status.index_problem:
             # The bot is answering "being rebuilt" and will be whole again by itself: reported, not unhealthy
             # (a restart would only start the rebuild over).

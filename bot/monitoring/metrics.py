@@ -5,9 +5,10 @@ several bots in one process). Everything is counted here as it happens:
 answers and how long they took, failures by kind (a store write that did
 not land, a search that failed, a send Telegram never got), Telegram's 409
 conflicts, send-budget waits, feed polls. What is a state rather than an
-event (outbox depth, how far the index lags the change log, whether this
-replica leads) is set by the housekeeping loop every few seconds
-(``set_state``).
+event (outbox depth, how far the index lags the change log) is set by the
+housekeeping loop every few seconds (``set_state``); whether this replica
+leads is read from the replicas whenever it is asked (``follow_role``), so
+it is never behind a change of leader.
 
 ``GET /metrics`` serves ``exposition()`` (the webhook server, or
 ``NEWSBOT_METRICS_PORT`` when polling); ``snapshot()`` is what /stats and
@@ -19,6 +20,7 @@ another process), latency percentiles included: those come from the last
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -40,6 +42,8 @@ class Failure(StrEnum):
     SEND = "send"
     # An update whose handler failed (the user was told).
     UPDATE = "update"
+    # A webhook update left unanswered because the store was away: not acknowledged, so Telegram sends it again.
+    STORE_AWAY = "store_away"
     # The leader's snapshot of the search index for new replicas (a full disk, the shared volume away).
     SNAPSHOT = "snapshot"
 
@@ -56,6 +60,9 @@ class MetricsSnapshot:
     store_write_failures: int = 0
     conflicts: int = 0
     snapshot_failures: int = 0
+    # Whether this process runs the scheduled jobs, and its connections' name in PostgreSQL (replicas only).
+    leading: bool | None = None
+    replica: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -98,6 +105,8 @@ class Metrics:
             self._failures.labels(kind.value)
         self._index_ok.set(1)
         self._latencies: deque[float] = deque(maxlen=LATENCY_WINDOW)
+        self._leads: Callable[[], bool] | None = None
+        self._replica: str | None = None
 
     def question(self, seconds: float, found: bool) -> None:
         self._questions.labels("found" if found else "nothing").inc()
@@ -124,12 +133,17 @@ class Metrics:
         """One feed poll: "ok", "not_modified", "failed" or "busy"."""
         self._polls.labels(outcome).inc()
 
-    def set_state(self, *, outbox: dict[str, int], index_lag: int, leading: bool, index_available: bool) -> None:
+    def set_state(self, *, outbox: dict[str, int], index_lag: int, index_available: bool) -> None:
         for kind, queued in outbox.items():
             self._outbox.labels(kind).set(queued)
         self._index_lag.set(index_lag)
-        self._leading.set(1 if leading else 0)
         self._index_ok.set(1 if index_available else 0)
+
+    def follow_role(self, leads: Callable[[], bool], replica: str | None) -> None:
+        """Read whether this process leads from ``leads`` each time it is shown; ``replica`` names it in PostgreSQL."""
+        self._leads = leads
+        self._replica = replica
+        self._leading.set_function(lambda: 1.0 if leads() else 0.0)
 
     def exposition(self) -> bytes:
         """The Prometheus text format of everything above."""
@@ -148,6 +162,8 @@ class Metrics:
             "store_write_failures": self._count("newsbot_failures", kind=Failure.STORE_WRITE.value),
             "conflicts": self._count("newsbot_getupdates_conflicts"),
             "snapshot_failures": self._count("newsbot_failures", kind=Failure.SNAPSHOT.value),
+            "leading": None if self._leads is None else self._leads(),
+            "replica": self._replica,
         }
         ordered = sorted(self._latencies)
         if not ordered:

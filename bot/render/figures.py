@@ -109,4 +109,11 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
         )
     if metrics.conflicts:
         rows.append((tr("409 conflicts"), tr("{count} (another program polls this bot's token)", count=metrics.conflicts)))
+    if metrics.replica is not None:
+        role = (
+            tr("{name}: runs the scheduled jobs", name=tr.isolate(metrics.replica))
+            if metrics.leading
+            else tr("{name}: another replica runs the scheduled jobs", name=tr.isolate(metrics.replica))
+        )
+        rows.append((tr("This replica"), role))
     return rows

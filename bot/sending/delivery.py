@@ -12,6 +12,13 @@ once; a call Telegram refused (400 Bad Request, 403 Forbidden) is not retried.
 
 ``SharedSendLimiter`` does the same with the budget kept in the store
 (``retrieval.outbox.budget``, behind the archive's ``send_budget``), for replicas that share one bot.
+
+``UpdateOutcome`` follows one webhook update through its handler (a context
+variable, so the limiter and the error handler see the update they serve):
+whether anything reached the chat yet, and whether the update failed because
+the store was away before it did. Such an update is not acknowledged, so
+Telegram sends it again (``bot.webhook``); one that already put a message in
+the chat is never handled twice.
 """
 
 from __future__ import annotations
@@ -19,7 +26,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from telegram import Update
@@ -37,6 +47,44 @@ RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 NOT_RETRIED = frozenset({"getMe", "getUpdates"})
 
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+# Calls that change nothing a reader sees, so making them again is harmless: an update that made only these
+# may be handled again.
+HARMLESS_TO_REPEAT = frozenset({"sendChatAction", "getMe", "getFile", "getChat", "getChatMember", "setMyCommands"})
+
+
+@dataclass(slots=True)
+class UpdateOutcome:
+    """What became of one webhook update while it was handled."""
+
+    #: A call that a reader sees (a message, an edit, a button's answer) went through for it.
+    reached_chat: bool = False
+    #: Telegram was told it was handled before its handler ended (long work): too late to have it sent again.
+    acknowledged: bool = False
+    #: Its handler failed because the store was away, before anything reached the chat or it was acknowledged.
+    store_away: bool = False
+
+    @property
+    def may_come_again(self) -> bool:
+        """Whether leaving it unacknowledged, for Telegram to send again, would neither repeat nor lose anything."""
+        return not (self.reached_chat or self.acknowledged)
+
+
+_outcome: ContextVar[UpdateOutcome | None] = ContextVar("newsbot_update_outcome", default=None)
+
+
+@contextmanager
+def following_update(outcome: UpdateOutcome) -> Iterator[UpdateOutcome]:
+    """Follow the update handled inside the block (in this task and the calls it awaits) in ``outcome``."""
+    token = _outcome.set(outcome)
+    try:
+        yield outcome
+    finally:
+        _outcome.reset(token)
+
+
+def current_outcome() -> UpdateOutcome | None:
+    """The outcome of the webhook update being handled here; None outside one (polling, jobs)."""
+    return _outcome.get()
 
 
 class SendBudget(Protocol):
@@ -103,7 +151,11 @@ class SendLimiter(AIORateLimiter):
         retries = iter(RETRY_DELAYS)
         while True:
             try:
-                return await self._limited(callback, args, kwargs, endpoint, data, rate_limit_args)
+                result = await self._limited(callback, args, kwargs, endpoint, data, rate_limit_args)
+                outcome = _outcome.get()
+                if outcome is not None and endpoint not in HARMLESS_TO_REPEAT:
+                    outcome.reached_chat = True
+                return result
             except BadRequest:
                 raise
             except NetworkError as error:

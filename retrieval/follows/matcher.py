@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from retrieval.follows.table import StoredFollows
 from retrieval.follows.topics import ArticleScorer, ArticleTerms, article_terms
-from retrieval.outbox.models import DIGEST_WINDOW, OutboxKind
+from retrieval.outbox.models import DIGEST_WINDOW
 from retrieval.outbox.table import StoredOutbox
 from retrieval.store.interface import Store
 from retrieval.text.analyzer import Analyzer
@@ -60,7 +60,7 @@ class FollowMatcher:
         if not article_ids or not await self.topics.has_topics():
             return 0
         now = now or datetime.now(UTC)
-        queued = 0
+        pushes: list[tuple[int, int, str, datetime]] = []
         waits: dict[int, datetime] = {}
         for start in range(0, len(article_ids), _BATCH):
             documents = await self.store.index_documents(article_ids[start : start + _BATCH])
@@ -71,15 +71,9 @@ class FollowMatcher:
                 for chat_id, words in await self._matching_chats(terms):
                     if chat_id not in waits:
                         waits[chat_id] = await self._send_after(chat_id, now)
-                    queued += await self.outbox.queue(
-                        OutboxKind.PUSH,
-                        f"push:{chat_id}:{document.article_id}",
-                        now,
-                        article_id=document.article_id,
-                        payload=words,
-                        chat_id=chat_id,
-                        not_before=waits[chat_id],
-                    )
+                    pushes.append((chat_id, document.article_id, words, waits[chat_id]))
+        # All at once: queued one by one, the first could go out alone while the rest were still being matched.
+        queued = await self.outbox.queue_pushes(pushes, now) if pushes else 0
         if queued:
             log.info("%d pushes queued for %d new articles", queued, len(article_ids))
         return queued

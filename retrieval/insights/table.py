@@ -50,13 +50,7 @@ class StoredInsights:
     async def reader_key(self, user_id: int) -> str:
         """The keyed hash a reader is stored under."""
         if self._secret is None:
-            async with self.db.transaction() as tx:
-                await tx.execute(
-                    "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-                    (_SECRET, secrets.token_hex(32)),
-                )
-                (value,) = await tx.fetchone("SELECT value FROM secrets WHERE name = ?", (_SECRET,))
-            self._secret = bytes.fromhex(value)
+            self._secret = bytes.fromhex(await self.db.repeatable(_keep_secret))
         return hmac.new(self._secret, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
 
     @staticmethod
@@ -69,6 +63,19 @@ class StoredInsights:
             (to_epoch(at), reader, text, " ".join(sorted(set(terms))), results),
         )
         return question_id
+
+    @staticmethod
+    async def find_question(tx: Transaction, reader: str, text: str, at: datetime) -> int | None:
+        """The id of the question ``reader`` asked as ``text`` at ``at`` (to the second), if it was logged.
+
+        A write tried again after its connection dropped looks here first: the
+        first try may have committed.
+        """
+        row = await tx.fetchone(
+            "SELECT id FROM questions WHERE reader = ? AND asked_at = ? AND text = ? ORDER BY id LIMIT 1",
+            (reader, to_epoch(at), text),
+        )
+        return None if row is None else row[0]
 
     async def record_feedback(self, question_id: int, reader: str, value: int, at: datetime) -> bool:
         """Record 👍 (1) or 👎 (-1) once per reader and answer; False if this reader had rated it already."""
@@ -173,3 +180,12 @@ class StoredInsights:
             deleted = await tx.execute("DELETE FROM questions WHERE asked_at < ?", (to_epoch(before),))
             await tx.execute("UPDATE opens SET reader = NULL WHERE reader IS NOT NULL AND opened_at < ?", (to_epoch(before),))
             return deleted
+
+
+async def _keep_secret(tx: Transaction) -> str:
+    """The readers' hashing key, made on first use (safe to repeat: the first key made stays)."""
+    await tx.execute(
+        "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", (_SECRET, secrets.token_hex(32))
+    )
+    (value,) = await tx.fetchone("SELECT value FROM secrets WHERE name = ?", (_SECRET,))
+    return value

@@ -27,12 +27,20 @@ class StoredBudget:
         self.db = db
 
     async def reserve(self, group: str | None, now: float) -> float:
-        """Reserve the next free moment (Unix seconds) for one message, to a group/channel when ``group`` is given."""
-        async with self.db.transaction() as tx:
+        """Reserve the next free moment (Unix seconds) for one message, to a group/channel when ``group`` is given.
+
+        Tried again through a database outage (``Database.repeatable``): a
+        reservation that committed before its connection dropped and is made
+        again only holds this message back one gap longer.
+        """
+
+        async def reserve_in(tx: Transaction) -> float:
             start = await _reserve(tx, ALL, OVERALL, now)
             if group is not None:
                 start = max(start, await _reserve(tx, f"group:{group}", GROUP, now))
-        return start
+            return start
+
+        return await self.db.repeatable(reserve_in)
 
     async def wait_turn(self, group: str | None) -> None:
         """Sleep until a message may go."""
@@ -42,14 +50,15 @@ class StoredBudget:
             await asyncio.sleep(start - now)
 
     async def pause(self, until: float) -> None:
-        """Telegram said to wait: no replica sends before ``until`` (Unix seconds)."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
+        """Telegram said to wait: no replica sends before ``until`` (Unix seconds); safe to repeat."""
+        await self.db.repeatable(
+            lambda tx: tx.execute(
                 "INSERT INTO send_budget (key, due) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET due = CASE WHEN send_budget.due > excluded.due"
                 " THEN send_budget.due ELSE excluded.due END",
                 (ALL, until),
             )
+        )
 
 
 async def _reserve(tx: Transaction, key: str, limit: Limit, now: float) -> float:

@@ -54,6 +54,24 @@ class StoredOutbox:
             )
             return queued == 1
 
+    async def queue_pushes(self, pushes: Sequence[tuple[int, int, str, datetime]], now: datetime) -> int:
+        """Queue (chat, article, topic words, not before) pushes in one commit, each once per chat and article;
+        returns how many were queued now.
+
+        One commit, so a sender running meanwhile finds all of them or none,
+        and a load's matches for one chat go out as one digest.
+        """
+        queued = 0
+        async with self.db.transaction() as tx:
+            for chat_id, article_id, words, not_before in pushes:
+                queued += await tx.execute(
+                    "INSERT INTO outbox (kind, key, article_id, payload, chat_id, not_before, queued_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                    (OutboxKind.PUSH, f"push:{chat_id}:{article_id}", article_id, words, chat_id,
+                     to_epoch(not_before), to_epoch(now)),
+                )  # fmt: skip
+        return queued
+
     async def next_due(self, kinds: tuple[OutboxKind, ...], now: datetime, max_age: timedelta) -> OutboxMessage | None:
         """The oldest message of ``kinds`` ready to send; ones queued longer than ``max_age`` ago expire first."""
         async with self.db.transaction() as tx:
@@ -70,9 +88,10 @@ class StoredOutbox:
         return None if row is None else _message(row)
 
     async def _set(self, message_ids: int | Sequence[int], sql: str, params: tuple) -> None:
+        """Record how sending went: safe to repeat, so it waits out a PostgreSQL restart rather than leaving a
+        message ``sending`` (lost to ``recover``, and a chat's next digest sent at once, its last push unknown)."""
         ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
-        async with self.db.transaction() as tx:
-            await tx.execute(f"UPDATE outbox SET {sql} WHERE id IN ({marks(ids)})", (*params, *ids))
+        await self.db.execute_repeatable(f"UPDATE outbox SET {sql} WHERE id IN ({marks(ids)})", (*params, *ids))
 
     async def claim(self, message_ids: int | Sequence[int]) -> bool:
         """Mark queued messages ``sending`` before they go out; False (and nothing marked) if any is no longer queued.

@@ -25,6 +25,11 @@ PAGE_TTL = timedelta(hours=24)
 HANDLED_TTL = timedelta(days=1)
 
 
+def new_page_key() -> str:
+    """A random key for an answer's paging buttons (10 hex digits: 40 bits)."""
+    return secrets.token_hex(5)
+
+
 class StoredReplies:
     """The ``pages`` and ``handled_updates`` tables of one store."""
 
@@ -32,10 +37,18 @@ class StoredReplies:
         self.db = db
 
     @staticmethod
-    async def add_page(tx: Transaction, question: str, question_id: int | None, now: datetime) -> str:
-        """Keep the question behind an answer's paging buttons within ``tx``; returns its key."""
+    async def add_page(
+        tx: Transaction, question: str, question_id: int | None, now: datetime, key: str | None = None
+    ) -> str:
+        """Keep the question behind an answer's paging buttons within ``tx``; returns its key.
+
+        Given the ``key`` (``new_page_key``) it is safe to repeat: a try that
+        finds the key already holding this question (an earlier try
+        committed) keeps it; another question under the same key (40 random
+        bits met twice) gets a new key.
+        """
+        key = key or new_page_key()
         while True:
-            key = secrets.token_hex(5)
             stored = await tx.execute(
                 "INSERT INTO pages (key, question, question_id, created_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (key) DO NOTHING",
@@ -43,6 +56,10 @@ class StoredReplies:
             )
             if stored:
                 return key
+            kept = await tx.fetchone("SELECT question, created_at FROM pages WHERE key = ?", (key,))
+            if kept == (question, to_epoch(now)):
+                return key
+            key = new_page_key()
 
     async def recall(self, key: str, now: datetime) -> tuple[str, int | None] | None:
         """The question (and its logged id) behind a paging key; None once expired or forgotten."""
@@ -56,11 +73,18 @@ class StoredReplies:
         return await self.db.fetchone("SELECT 1 FROM handled_updates WHERE update_id = ?", (update_id,)) is not None
 
     async def mark_handled(self, update_id: int, now: datetime) -> None:
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?) ON CONFLICT (update_id) DO NOTHING",
-                (update_id, to_epoch(now)),
-            )
+        """Remember that ``update_id`` was answered.
+
+        One statement committed on its own: a replica killed between Telegram
+        accepting the answer and this commit leaves the update unacknowledged
+        and unmarked, so the replica that gets it again answers it a second
+        time; the shorter the write, the rarer that (bench/replica_kill.py).
+        Safe to repeat, so it waits out an outage.
+        """
+        await self.db.execute_repeatable(
+            "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?) ON CONFLICT (update_id) DO NOTHING",
+            (update_id, to_epoch(now)),
+        )
 
     async def purge(self, now: datetime) -> None:
         """Forget expired paging keys and old update ids."""

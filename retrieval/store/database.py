@@ -11,10 +11,10 @@ Times are integer Unix seconds (UTC) in both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from retrieval.errors import NotFoundError
 from retrieval.models import in_id_range
@@ -22,6 +22,7 @@ from retrieval.models import in_id_range
 Dialect = Literal["sqlite", "postgresql"]
 Row = tuple
 Params = Sequence[object]
+T = TypeVar("T")
 
 
 def to_epoch(moment: datetime | None) -> int | None:
@@ -93,6 +94,8 @@ class Database(Protocol):
     statement_errors: tuple[type[BaseException], ...]
     #: Where the data lives, for messages ("the disk holding … is full").
     where: str
+    #: While a read or a write waits out an outage of the server: since when (``time.monotonic``); else None.
+    waiting_since: float | None
 
     async def open(self) -> None: ...
 
@@ -103,7 +106,25 @@ class Database(Protocol):
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
-        """A write transaction; an error rolls it back (DiskFullError when the disk is full)."""
+        """A write transaction; an error rolls it back (DiskFullError when the disk is full).
+
+        On PostgreSQL, a connection lost in the middle of it is StoreUnavailableError: whether it
+        committed cannot be known, so it is not tried again (see ``repeatable``).
+        """
+
+    async def repeatable(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """``work`` in a write transaction that is run again, whole, when the connection drops in the middle.
+
+        For writes safe to repeat (idempotent: the first try may have committed
+        before its connection dropped): PostgreSQL waits out an outage for them
+        on fresh connections, as it does for reads, so an answer that needs
+        them comes late rather than not at all. SQLite runs ``work`` once.
+        """
+
+    async def execute_repeatable(self, sql: str, params: Params = ()) -> int:
+        """One statement safe to repeat, committed on its own, waited out through an outage like ``repeatable``;
+        returns the rows it changed. On PostgreSQL one round trip, where a transaction takes three: for a write
+        whose every millisecond counts (the answered mark, see ``retrieval.readers.replies``)."""
 
     async def size_bytes(self) -> int:
         """What the database takes on disk."""

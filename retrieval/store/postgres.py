@@ -11,10 +11,11 @@ lock (``Transaction.serialize``).
 
 **An outage is waited out.** When the server restarts or drops a
 connection (``pg_ctl restart``, a failover, ``pg_terminate_backend``), a
-read or the start of a transaction is tried again on a fresh connection,
-backing off, for up to ``OUTAGE_WAIT_SECONDS``; an answer in flight is then
-late rather than lost, and the sends behind it (the shared send budget)
-wait with it. Past that, or when a connection drops in the middle of a
+read, the start of a transaction, or a whole transaction whose work is safe
+to repeat (``repeatable``: the answer path's writes, the shared send budget)
+is tried again on a fresh connection, backing off, for up to
+``OUTAGE_WAIT_SECONDS``; an answer in flight is then late rather than lost.
+Past that, or when a connection drops in the middle of any other
 transaction (whose outcome cannot be known), ``StoreUnavailableError``. A
 fast restart took about a second here; waiting costs readers less than a
 "try again" they would have to act on (measured in bench/README).
@@ -151,7 +152,8 @@ class PostgresDatabase:
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
         self.outage_wait = outage_wait
-        self._waiting_since: float | None = None
+        #: When the wait for the server began (``time.monotonic``), while something waits for it; else None.
+        self.waiting_since: float | None = None
 
     async def open(self) -> None:
         # No floor of idle connections: after a restart the pool would rebuild it on its own, and log a traceback each try.
@@ -182,15 +184,15 @@ class PostgresDatabase:
                     raise
                 if time.monotonic() + delay > deadline:
                     raise StoreUnavailableError(f"{self.where} did not answer for {self.outage_wait:g} s ({error})") from error
-                if self._waiting_since is None:
-                    self._waiting_since = time.monotonic()
+                if self.waiting_since is None:
+                    self.waiting_since = time.monotonic()
                     log.warning("lost %s (%s): waiting for it", self.where, error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, _LONGEST_RETRY_SECONDS)
                 continue
-            if self._waiting_since is not None:
-                log.warning("%s answers again, after %.1f s", self.where, time.monotonic() - self._waiting_since)
-                self._waiting_since = None
+            if self.waiting_since is not None:
+                log.warning("%s answers again, after %.1f s", self.where, time.monotonic() - self.waiting_since)
+                self.waiting_since = None
             return result
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
@@ -213,7 +215,38 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_PostgresTransaction]:
-        db, transaction = await self._waiting(self._begin)
+        try:
+            async with self._committed(await self._waiting(self._begin)) as tx:
+                yield tx
+        except Exception as error:
+            if is_outage(error):
+                raise StoreUnavailableError(f"lost {self.where} in the middle of a write ({error})") from error
+            raise
+
+    async def repeatable(self, work: Callable[[_PostgresTransaction], Awaitable[T]]) -> T:
+        """``work`` in a transaction, run again whole on a fresh connection through an outage (see ``Database``)."""
+
+        async def attempt() -> T:
+            async with self._committed(await self._begin()) as tx:
+                return await work(tx)
+
+        return await self._waiting(attempt)
+
+    async def execute_repeatable(self, sql: str, params: Params = ()) -> int:
+        """One statement, committed on its own (autocommit), tried again through an outage (see ``Database``)."""
+        try:
+            return _changed(await self._waiting(lambda: self.pool.execute(numbered(sql), *params)))
+        except Exception as error:
+            if is_disk_full(error):
+                raise DiskFullError(f"the disk holding the database ({self.where}) is full") from error
+            raise
+
+    @asynccontextmanager
+    async def _committed(
+        self, begun: tuple[asyncpg.Connection, asyncpg.transaction.Transaction]
+    ) -> AsyncIterator[_PostgresTransaction]:
+        """Commit what the block wrote on a begun transaction, or roll it back; the connection goes back to the pool."""
+        db, transaction = begun
         try:
             try:
                 yield _PostgresTransaction(db)
@@ -225,8 +258,6 @@ class PostgresDatabase:
         except BaseException as error:
             if is_disk_full(error):
                 raise DiskFullError(f"the disk holding the database ({self.where}) is full") from error
-            if isinstance(error, Exception) and is_outage(error):
-                raise StoreUnavailableError(f"lost {self.where} in the middle of a write ({error})") from error
             raise
         finally:
             await self.pool.release(db)

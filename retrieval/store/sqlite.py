@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
@@ -24,6 +25,7 @@ from retrieval.store.database import Dialect, Params, Row
 BUSY_SECONDS = 10.0
 # Between tries to switch a new file to WAL while another process switches it.
 _WAL_RETRY_SECONDS = 0.05
+T = TypeVar("T")
 
 
 def connect_read_only(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
@@ -62,6 +64,7 @@ class SQLiteDatabase:
 
     dialect: Dialect = "sqlite"
     statement_errors = (sqlite3.Error,)
+    waiting_since = None  # a file has no server to wait for
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -148,6 +151,16 @@ class SQLiteDatabase:
                 if is_disk_full(error):
                     raise DiskFullError(f"the disk holding the database ({self.path}) is full") from error
                 raise
+
+    async def repeatable(self, work: Callable[[_SQLiteTransaction], Awaitable[T]]) -> T:
+        """``work`` in one transaction: a local file has no connection to lose midway."""
+        async with self.transaction() as tx:
+            return await work(tx)
+
+    async def execute_repeatable(self, sql: str, params: Params = ()) -> int:
+        """One statement in a transaction of its own (see ``Database``)."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
 
     async def columns(self, table: str) -> list[str]:
         return [row[1] for row in await self.fetchall("SELECT * FROM pragma_table_info(?)", (table,))]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import aiohttp
+import pytest
 
+from bot import webhook
 from bot.app import build_application
 from bot.settings import BotSettings
 from bot.trial.telegram_html import parse_html
+from retrieval import Archive
+from retrieval.errors import StoreUnavailableError
 from tests.botapi import FakeBotApi
 from tests.e2e.conftest import serving
 
@@ -19,9 +24,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def test_webhook_registers_takes_updates_refuses_wrong_secret_and_reports_health(
-    api: FakeBotApi, bot_settings: BotSettings
-) -> None:
+def webhook_settings(bot_settings: BotSettings) -> tuple[BotSettings, int]:
+    """``bot_settings`` in webhook mode on a free port of 127.0.0.1, and that port."""
     port = free_port()
     settings = BotSettings(
         _env_file=None,
@@ -30,6 +34,13 @@ async def test_webhook_registers_takes_updates_refuses_wrong_secret_and_reports_
         webhook_port=port,
         webhook_secret="s3cret_token-123",
     )
+    return settings, port
+
+
+async def test_webhook_registers_takes_updates_refuses_wrong_secret_and_reports_health(
+    api: FakeBotApi, bot_settings: BotSettings
+) -> None:
+    settings, port = webhook_settings(bot_settings)
     async with serving(build_application(settings), settings, webhook=True, drop_pending_updates=True):
         registered = await api.next_call("setWebhook")
         assert registered.params["url"] == f"http://127.0.0.1:{port}/telegram"
@@ -97,3 +108,84 @@ async def test_a_polling_bot_serves_metrics_on_its_own_port(api: FakeBotApi, bot
     ):
         assert line in metrics, line
     assert (snapshot.questions, snapshot.no_results) == (2, 1)
+
+
+STORE_AWAY = StoreUnavailableError("PostgreSQL at db:5432/newsbot did not answer for 30 s (connection refused)")
+
+
+async def test_an_update_the_store_could_not_answer_is_not_acknowledged_and_is_answered_when_sent_again(
+    api: FakeBotApi, bot_settings: BotSettings
+) -> None:
+    settings, port = webhook_settings(bot_settings)
+    application = build_application(settings)
+    async with serving(application, settings, webhook=True) as bot:
+        await api.next_call("setWebhook")
+        archive = bot.archive
+        search = archive.search
+        before_failing: list = []
+
+        async def search_while_the_store_is_away(*args: object, **kwargs: object) -> object:
+            """What an answer meets when PostgreSQL stays away past its outage wait (only the first time)."""
+            if before_failing:
+                await before_failing.pop()()
+                raise STORE_AWAY
+            return await search(*args, **kwargs)
+
+        archive.search = search_while_the_store_is_away  # PostgreSQL's outage, past its wait, on demand
+
+        # Nothing reached the chat (a "typing…" is harmless to repeat): not acknowledged, no apology; Telegram
+        # sends it again and the reader gets the answer, once.
+        before_failing.append(lambda: application.bot.send_chat_action(1001, "typing"))
+        mark = api.mark()
+        assert await api.deliver("message", api.text_message("MEK Albania", user_id=1001), update_id=9100) == 503
+        assert not [c for c in api.calls[mark:] if c.method == "sendMessage"]
+        assert await api.deliver("message", api.text_message("MEK Albania", user_id=1001), update_id=9100) == 200
+        sent = [c for c in api.calls[mark:] if c.method == "sendMessage"]
+        assert len(sent) == 1 and "Albania" in parse_html(sent[0].params["text"])
+
+        # A message had already gone out for it: acknowledged (handling it again would send that twice), and the
+        # reader is told something went wrong.
+        before_failing.append(lambda: application.bot.send_message(1002, "Looking…"))
+        mark = api.mark()
+        assert await api.deliver("message", api.text_message("MEK Albania", user_id=1002), update_id=9101) == 200
+        sent = [parse_html(c.params["text"]) for c in api.calls[mark:] if c.method == "sendMessage"]
+        assert sent[0] == "Looking…" and sent[1].startswith("Sorry, something went wrong")
+        assert await api.deliver("message", api.text_message("MEK Albania", user_id=1002), update_id=9101) == 200
+        assert len([c for c in api.calls[mark:] if c.method == "sendMessage"]) == 2
+
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                metrics = await response.text()
+    assert 'newsbot_failures_total{kind="store_away"} 1.0' in metrics
+    assert 'newsbot_failures_total{kind="update"} 1.0' in metrics
+
+
+async def test_an_update_is_not_acknowledged_early_while_the_store_is_away(
+    api: FakeBotApi, bot_settings: BotSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long work is acknowledged after ACKNOWLEDGE_WITHIN, but not while it may yet fail for the store's absence."""
+    monkeypatch.setattr(webhook, "ACKNOWLEDGE_WITHIN", 0.2)
+    away = [True]
+    monkeypatch.setattr(Archive, "store_away", property(lambda archive: away[0]))
+    settings, _ = webhook_settings(bot_settings)
+    async with serving(build_application(settings), settings, webhook=True) as bot:
+        await api.next_call("setWebhook")
+        archive = bot.archive
+
+        failed: list[int] = []  # the questions whose wait for the store ended in failure
+
+        async def search_until_the_wait_is_over(*args: object, **kwargs: object) -> object:
+            await asyncio.sleep(1.0)  # PostgreSQL stays away past the outage wait
+            failed.append(1)
+            raise STORE_AWAY
+
+        archive.search = search_until_the_wait_is_over
+        assert await api.deliver("message", api.text_message("MEK Albania", user_id=1003), update_id=9200) == 503
+        assert failed == [1]  # it waited for the outcome, well past ACKNOWLEDGE_WITHIN
+        away[0] = False  # the store answers: slow work is acknowledged before it ends, as before
+        mark = api.mark()
+        assert await api.deliver("message", api.text_message("MEK Albania", user_id=1003), update_id=9201) == 200
+        assert failed == [1]
+        # Acknowledged, it cannot come again: when it then fails for the store, the reader is told, not left waiting.
+        apology = await api.next_call("sendMessage", chat_id=1003, after=mark)
+        assert parse_html(apology.params["text"]).startswith("Sorry, something went wrong") and failed == [1, 1]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from pathlib import Path
 
 import asyncpg
@@ -26,8 +28,11 @@ class Replica:
     def __init__(self, url: str, polling: bool = False) -> None:
         self.changes = 0
         self.leads = 0
+        self.roles: list[bool] = []  # each change of role, as on_role heard it
         self.heard = asyncio.Event()
-        self.replicas = PostgresReplicas(url, polling=polling, on_change=self._change, on_lead=self._lead)
+        self.replicas = PostgresReplicas(
+            url, polling=polling, on_change=self._change, on_lead=self._lead, on_role=self.roles.append
+        )
 
     async def _change(self) -> None:
         self.changes += 1
@@ -56,6 +61,7 @@ async def test_one_replica_leads_and_another_takes_over_when_it_stops(url: str) 
         await leader.replicas.stop()
         await until(lambda: other.replicas.leading)
         assert (leader.leads, other.leads) == (1, 1)
+        assert (leader.roles, other.roles) == ([True, False], [True])  # told at each change, not on a timer
     finally:
         await first.replicas.stop()
         await second.replicas.stop()
@@ -79,7 +85,8 @@ async def test_a_leader_whose_session_is_cut_stops_leading_and_rejoins(url: str)
         await until(lambda: second.replicas.leading)
         await until(lambda: first.replicas._session.connected and not first.replicas.leading)
         await asyncio.sleep(0.3)
-        assert not first.replicas.leading
+        assert not first.replicas.leading and first.roles == [True, False]
+        assert first.replicas.name == second.replicas.name == f"newsbot {socket.gethostname()}:{os.getpid()}"[:63]
     finally:
         await first.replicas.stop()
         await second.replicas.stop()
@@ -130,8 +137,9 @@ async def test_a_sqlite_archive_has_one_serving_process_which_leads() -> None:
     async def lead() -> None:
         led.append(True)
 
-    single = SingleProcess(lead)
+    roles: list[bool] = []
+    single = SingleProcess(lead, roles.append)
     await single.start()
-    assert single.leading and led == [True]
+    assert single.leading and led == [True] and roles == [True] and single.name is None
     await single.stop()
-    assert not single.leading
+    assert not single.leading and roles == [True, False]

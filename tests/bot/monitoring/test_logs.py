@@ -3,6 +3,7 @@ import logging
 
 import pytest
 
+from bot.monitoring.health import role_details
 from bot.monitoring.logs import REDACTED, JsonFormatter, RedactingFormatter, configure_logging
 from bot.monitoring.metrics import Metrics
 from retrieval.messages import IN_RESULT
@@ -71,3 +72,31 @@ def test_a_line_the_caller_also_gets_in_its_result_is_left_out_on_the_command_li
     configure_logging(json_lines=False, level=logging.WARNING)  # the running bot
     poller.warning("feed 1 failed (1 in a row): %s", "the server answered HTTP 404", extra=IN_RESULT)
     assert "WARNING retrieval.feeds.poller: feed 1 failed (1 in a row): the server answered HTTP 404" in capsys.readouterr().err
+
+
+def test_routine_library_chatter_is_kept_for_debug(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = logging.getLogger("apscheduler.executors.default")
+    configure_logging(json_lines=False, level=logging.INFO)
+    scheduler.info('Running job "push to followers"')
+    scheduler.warning('Run time of job "push to followers" was missed by 0:00:02')
+    err = capsys.readouterr().err
+    assert "Running job" not in err and "was missed by" in err
+    configure_logging(json_lines=False, level=logging.DEBUG)
+    scheduler.info('Running job "push to followers"')
+    assert "Running job" in capsys.readouterr().err
+
+
+def test_the_leading_gauge_and_the_role_follow_the_replica_at_once() -> None:
+    metrics = Metrics()
+    assert "newsbot_leading 0.0" in metrics.exposition().decode() and metrics.snapshot().leading is None
+    leads = [False]
+    metrics.follow_role(lambda: leads[0], "newsbot web-1:4242")
+    assert "newsbot_leading 0.0" in metrics.exposition().decode()
+    leads[0] = True  # the replica took the leader lock: no heartbeat needed to show it
+    assert "newsbot_leading 1.0" in metrics.exposition().decode()
+    snapshot = metrics.snapshot()
+    assert (snapshot.leading, snapshot.replica) == (True, "newsbot web-1:4242")
+    assert role_details(snapshot) == {"role": "leader", "replica": "newsbot web-1:4242"}
+    leads[0] = False
+    assert role_details(metrics.snapshot())["role"] == "follower"
+

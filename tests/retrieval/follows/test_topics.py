@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +13,7 @@ from retrieval.follows.topics import MIN_PROMINENCE, ArticleScorer, Topic, artic
 from retrieval.outbox.models import OutboxKind
 from retrieval.readers.table import BLOCKED
 from retrieval.text.analyzer import Analyzer
-from tests.conftest import Tables, article, write_jsonl
+from tests.conftest import Tables, article, tables_of, write_jsonl
 
 ANALYZER = Analyzer()
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
@@ -100,3 +101,18 @@ async def test_a_backfill_is_not_pushed_unless_announced(archive: Archive, tmp_p
     more = [article(1000 + n, title=f"MEK news {n}", body=f"More MEK news {n}.") for n in range(BACKFILL_ARTICLES + 1)]
     await archive.load([str(write_jsonl(tmp_path / "more.jsonl", more))], announce=Announce.EACH)
     assert await archive.outbox.counts((OutboxKind.PUSH,)) == {"queued": BACKFILL_ARTICLES + 1}
+
+
+async def test_a_loads_pushes_for_a_chat_are_queued_at_once_so_they_go_as_one_digest(archive: Archive, tmp_path) -> None:
+    """A sender looking while the matches are made finds none of the load's pushes or all of them, never the first
+    alone (which went out by itself, and the rest straight after it as a second message)."""
+    await archive.follows.follow(1, "harbour cranes", max_topics=5)
+    stories = [article(n, title=f"Harbour cranes story {n}", body=f"Harbour cranes {n} were idle all week.") for n in range(5)]
+    seen: set[int] = set()
+    loading = asyncio.create_task(archive.load([str(write_jsonl(tmp_path / "cranes.jsonl", stories))]))
+    while not loading.done():
+        seen.add(len(await tables_of(archive).outbox.pushes_for(1)))
+        await asyncio.sleep(0)
+    await loading
+    seen.add(len(await tables_of(archive).outbox.pushes_for(1)))
+    assert seen <= {0, 5} and 5 in seen

@@ -1,0 +1,28 @@
+"""/stats and `newsbot stats`: the rows that say which replica this is and whether it runs the jobs."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import Translator
+from bot.monitoring.metrics import MetricsSnapshot
+from bot.render.figures import stats_rows
+from retrieval.archive import ArchiveStats
+from retrieval.feeds.models import FeedStats
+from retrieval.models import StoreStats
+
+_STATS = ArchiveStats(
+    store=StoreStats(articles=11, passages=13, opens=0, last_load_at=None, last_load_summary=None, db_bytes=1_000),
+    indexed_passages=13,
+    index_bytes=2_000,
+    pending_changes=0,
+    feeds=FeedStats(feeds=0, paused=0, failing=0, last_poll_at=None, new_today=0, posts={}),
+)
+@pytest.mark.parametrize("language", ["en", "fa", "ru"])
+def test_stats_name_the_replica_and_whether_it_leads(language: str) -> None:
+    tr = Translator(language)
+    rows = dict(stats_rows(_STATS, MetricsSnapshot(leading=True, replica="newsbot web-1:4242"), tr))
+    assert "newsbot web-1:4242" in rows[tr("This replica")]
+    follower = dict(stats_rows(_STATS, MetricsSnapshot(leading=False, replica="newsbot web-2:7"), tr))
+    assert follower[tr("This replica")] != rows[tr("This replica")]
+    assert tr("This replica") not in dict(stats_rows(_STATS, MetricsSnapshot(leading=True), tr))  # one process, SQLite
