@@ -386,32 +386,32 @@ class LocalBotApi:
 
     async def _api_sendPhoto(self, params: dict) -> dict:  # noqa: N802
         """A photo, uploaded (bytes kept in ``photos``) with an HTML caption of at most 1,024 characters."""
-        chat_id = int(params["chat_id"])
         photo = params.get("photo")
         if not isinstance(photo, bytes) or not photo:
             raise BotApiError(400, "Bad Request: there is no photo in the request")
-        caption = params.get("caption", "")
-        shown = parse_html(caption) if params.get("parse_mode") == "HTML" and caption else caption
-        if utf16_length(shown) > MAX_CAPTION:
-            raise BotApiError(400, "Bad Request: message caption is too long")
-        check_markup(params.get("reply_markup"))
-        message = StoredMessage(self._chat(chat_id), next(self._message_ids), caption, params.get("reply_markup"))
-        self.messages[(chat_id, message.message_id)] = message
-        self.photos[(chat_id, message.message_id)] = photo
-        sent = self.message_json(message)
-        sent["caption"] = sent.pop("text")
-        sent["photo"] = [{"file_id": f"photo-{message.message_id}", "file_unique_id": str(message.message_id),
-                          "width": 1080, "height": 1350}]  # fmt: skip
+        sent = self._captioned(params)
+        key = (sent["chat"]["id"], sent["message_id"])
+        self.photos[key] = photo
+        sent["photo"] = [{"file_id": f"photo-{key[1]}", "file_unique_id": str(key[1]), "width": 1080, "height": 1350}]
         return sent
 
     async def _api_sendDocument(self, params: dict) -> dict:  # noqa: N802
         """A file, uploaded (kept in ``documents``) with an HTML caption of at most 1,024 characters."""
-        chat_id = int(params["chat_id"])
         document = params.get("document")
         if not isinstance(document, Upload) or not document:
             raise BotApiError(400, "Bad Request: there is no document in the request")
         if len(document) > 50 * 1024 * 1024:
             raise BotApiError(413, "Request Entity Too Large")
+        sent = self._captioned(params)
+        key = (sent["chat"]["id"], sent["message_id"])
+        self.documents[key] = SentDocument(document.filename, bytes(document))
+        sent["document"] = {"file_id": f"document-{key[1]}", "file_unique_id": str(key[1]),
+                            "file_name": document.filename, "file_size": len(document)}  # fmt: skip
+        return sent
+
+    def _captioned(self, params: dict) -> dict:
+        """Store a message sent with a file, its HTML caption checked as Telegram checks it; its JSON, caption included."""
+        chat_id = int(params["chat_id"])
         caption = params.get("caption", "")
         shown = parse_html(caption) if params.get("parse_mode") == "HTML" and caption else caption
         if utf16_length(shown) > MAX_CAPTION:
@@ -419,11 +419,8 @@ class LocalBotApi:
         check_markup(params.get("reply_markup"))
         message = StoredMessage(self._chat(chat_id), next(self._message_ids), caption, params.get("reply_markup"))
         self.messages[(chat_id, message.message_id)] = message
-        self.documents[(chat_id, message.message_id)] = SentDocument(document.filename, bytes(document))
         sent = self.message_json(message)
         sent["caption"] = sent.pop("text")
-        sent["document"] = {"file_id": f"document-{message.message_id}", "file_unique_id": str(message.message_id),
-                            "file_name": document.filename, "file_size": len(document)}  # fmt: skip
         return sent
 
     async def _api_editMessageText(self, params: dict) -> dict:  # noqa: N802
