@@ -9,6 +9,7 @@ Telegram's own rules (the local Bot API's HTML parser) judge the markup.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,19 @@ def template() -> Catalog:
 def test_the_committed_template_is_what_the_code_says(template: Catalog) -> None:
     assert templates.TEMPLATE.read_bytes() == templates.template_text(template), "run: python -m bot.i18n update"
     assert len(template) > 250
+
+
+def test_no_message_is_an_f_string() -> None:
+    """An f-string is filled before it is looked up, so it can never be in the template nor translated."""
+    made = re.compile(rf"\b(?:{'|'.join(templates.KEYWORDS)})\(\s*f[\"']")
+    found = [
+        f"{path.relative_to(templates.ROOT)}:{number}"
+        for folder in templates.SOURCES
+        for path in sorted((templates.ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if made.search(line)
+    ]
+    assert found == []
 
 
 def test_the_codes_english_is_consistent(template: Catalog) -> None:
