@@ -19,6 +19,7 @@ from retrieval.errors import IngestError
 from retrieval.messages import N_, Plural
 from retrieval.models import ArticleInput, Failure
 from retrieval.text.clean import strip_controls
+from retrieval.text.languages import primary_code
 from retrieval.text.sentences import sentence_spans
 from retrieval.text.shorten import shorten
 
@@ -214,8 +215,20 @@ def _optional_text(fields: Mapping[str, object], name: str, limit: int) -> str:
     return shorten(" ".join(strip_controls(value).split()), limit)
 
 
+def parse_language(value: object) -> str:
+    """An optional language code as sources write it ("ru", "pt-BR", "zh_Hant") → its language ("pt"); "" if absent."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if not isinstance(value, str):
+        raise IngestError("expected a language code such as en or pt-BR, got {kind}", field="lang", kind=type(value).__name__)
+    code = primary_code(value)
+    if code is None:
+        raise IngestError("not a language code such as en or pt-BR: {value}", field="lang", value=repr(shorten(value, 40)))
+    return code
+
+
 def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: str, where: str) -> ArticleInput:
-    """Validate one row's fields (url, title, body, published, views, author, summary).
+    """Validate one row's fields (url, title, body, published, views, author, summary, lang).
 
     A missing or empty title is made from the body or the URL (``fallback_title``).
     """
@@ -239,6 +252,7 @@ def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: 
             source=source,
             author=_optional_text(fields, "author", MAX_AUTHOR_CHARS),
             summary=_optional_text(fields, "summary", MAX_SUMMARY_CHARS),
+            language=parse_language(fields.get("lang", fields.get("language"))),
         )
     except IngestError as error:
         raise error.moved(where) from None
@@ -247,12 +261,15 @@ def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: 
 def content_hash(article: ArticleInput) -> str:
     """Hash of what the index and readers see; views are left out on purpose.
 
-    Author and summary count only when present, so articles stored before
-    they existed keep their hash (re-loading them stays "unchanged").
+    Author, summary and the language a source names count only when
+    present, so articles stored before they existed keep their hash
+    (re-loading them stays "unchanged"); a language named anew updates it.
     """
     published = article.published.isoformat() if article.published else ""
     digest = hashlib.sha256()
-    extras = (article.author, article.summary) if article.author or article.summary else ()
+    extras: tuple[str, ...] = (article.author, article.summary) if article.author or article.summary else ()
+    if article.language:
+        extras += (f"lang:{article.language}",)
     for part in (article.title, article.body, published, *extras):
         digest.update(part.encode())
         digest.update(b"\0")

@@ -48,7 +48,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -60,8 +60,9 @@ from retrieval.models import IndexArticle
 from retrieval.text.analyzer import Analyzer
 
 FORMAT_VERSION = 2
-# 2: Persian compounds, inflections and stopwords (retrieval/text/persian.py); an index of version 1 is rebuilt.
-ANALYZER_VERSION = 2
+# 2: Persian compounds, inflections and stopwords; 3: each article analysed in its language
+# (retrieval/text/languages/). An index of an older version is rebuilt when the archive opens.
+ANALYZER_VERSION = 3
 # Weight of a headline match against the body in the article index: 0.7 did
 # best on both Cranfield (titles of abstracts) and rtqa-dev (news headlines)
 # among 0.3-2.0 (bench/README.md).
@@ -115,6 +116,8 @@ class IndexParams:
     applied_change: int = 0
     # The store this index mirrors (``SqlStore.generation``): a restored store is another one.
     store: str = ""
+    # The languages of the articles indexed (a question unsure of its own is analysed in these too).
+    languages: tuple[str, ...] = ()
 
     def compatible(self, other: IndexParams) -> bool:
         return (self.format, self.analyzer) == (other.format, other.analyzer)
@@ -150,7 +153,8 @@ def read_params(path: Path) -> IndexParams | None:
     try:
         raw = json.loads((path / _PARAMS_FILE).read_text())
         known = {field.name for field in fields(IndexParams)}
-        return IndexParams(**{key: value for key, value in raw.items() if key in known})
+        params = IndexParams(**{key: value for key, value in raw.items() if key in known})
+        return replace(params, languages=tuple(params.languages))
     except (OSError, ValueError, TypeError, AttributeError):
         return None
 
@@ -237,6 +241,12 @@ class SearchIndex:
                 self.params = stored
         self._passages = _Grain(_passage_schema(), None if path is None else path / _PASSAGES_DIR)
         self._articles = _Grain(_article_schema(), None if path is None else path / _ARTICLES_DIR)
+        self._languages = set(self.params.languages)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages of the articles indexed, sorted ("" for articles whose language is unknown left out)."""
+        return tuple(sorted(code for code in self._languages if code))
 
     def _read_params(self) -> IndexParams | None:
         assert self.path is not None
@@ -272,6 +282,7 @@ class SearchIndex:
         stored = self._read_params()
         if stored is not None and stored.compatible(self.params) and stored.applied_change > self.applied_change:
             self.params = stored
+            self._languages.update(stored.languages)
             self._passages.index.reload()
             self._articles.index.reload()
 
@@ -287,7 +298,8 @@ class SearchIndex:
         passage_writer = self._passages.writer_or_busy()
         article_writer = self._articles.writer_or_busy()
         for article in articles:
-            tokens = self.analyzer.tokens(article.body)
+            self._languages.add(article.language)
+            tokens = self.analyzer.tokens(article.body, article.language)
             starts = [token.start for token in tokens]
             terms = [token.term for token in tokens]
             published = NO_DATE if article.published is None else day_number(article.published)
@@ -295,7 +307,7 @@ class SearchIndex:
             entry.add_unsigned("article_id", article.article_id)
             entry.add_integer("published", published)
             entry.add_text("text", " ".join(terms))
-            entry.add_text("title", " ".join(self.analyzer.terms(article.title)))
+            entry.add_text("title", " ".join(self.analyzer.terms(article.title, article.language)))
             article_writer.add_document(entry)
             for passage in article.passages:
                 first, last = bisect.bisect_left(starts, passage.start), bisect.bisect_left(starts, passage.end)
@@ -308,6 +320,7 @@ class SearchIndex:
 
     def clear(self) -> None:
         """Remove every document (not yet committed)."""
+        self._languages.clear()
         self._passages.writer_or_busy().delete_all_documents()
         self._articles.writer_or_busy().delete_all_documents()
 
@@ -322,7 +335,9 @@ class SearchIndex:
         """
         self._passages.commit()
         self._articles.commit()
-        changed = {"applied_change": applied_change} if store is None else {"applied_change": applied_change, "store": store}
+        changed: dict[str, object] = {"applied_change": applied_change, "languages": self.languages}
+        if store is not None:
+            changed["store"] = store
         self.params = IndexParams(**{**asdict(self.params), **changed})
         self.needs_rebuild = False
         self._write_params()
@@ -381,6 +396,7 @@ class SearchIndex:
         if stored is None:
             raise ValueError(f"{source / _PARAMS_FILE} cannot be read")
         self.params = stored
+        self._languages = set(stored.languages)
         self.needs_rebuild = False
 
     def reset(self) -> None:
@@ -388,6 +404,7 @@ class SearchIndex:
         assert self.path is not None
         self._reopen(None)
         self.params = IndexParams()
+        self._languages = set()
         self.needs_rebuild = True
 
     def _reopen(self, source: Path | None) -> None:
