@@ -297,6 +297,10 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     offset: int
     has_more: bool
+    # The languages the question was analysed in, its own first.
+    languages: tuple[str, ...] = ()
+    # Where words end in the question, white space collapsed (``shorten`` cuts an echo there: Thai has no spaces).
+    word_ends: tuple[int, ...] = ()
 
     @property
     def nothing_to_search(self) -> bool:

@@ -19,6 +19,7 @@ from retrieval.search.ranking import RankedArticle, rank_articles
 from retrieval.search.stories import LEAD_CHARS, Opening, first_of_each_story, opening
 from retrieval.store.interface import Store
 from retrieval.text.analyzer import Analyzer
+from retrieval.text.questions import analyse_question
 from retrieval.workers import Workers
 
 MAX_PAGE_SIZE = 50
@@ -64,7 +65,15 @@ def _hits(
         source = sources.get(ranked.article_id)
         if source is None:  # deleted since the index was last synced
             continue
-        quote = quote_article(source.body, source.passages, weights, analyzer, ranked.passage_ids)
+        quote = quote_article(
+            source.body,
+            source.passages,
+            weights,
+            analyzer,
+            ranked.passage_ids,
+            lang=source.language,
+            headline=source.headline.title,
+        )
         hits.append(SearchHit(source.headline, ranked.score, quote.passage, quote.snippet))
     return hits
 
@@ -117,9 +126,10 @@ async def search(
     """One page of articles for ``query`` asked at ``now``; no terms means nothing to search."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, min(offset, MAX_OFFSET))
-    terms = tuple(analyzer.query_terms(query))
+    question = analyse_question(analyzer, query, index.languages)
+    terms = question.terms
     if not terms:
-        return SearchResult(query, terms, (), offset, False)
+        return SearchResult(query, terms, (), offset, False, question.languages, question.word_ends)
     today = day_number(now or datetime.now(UTC))
     ranked = await workers.answer(ranked_articles, index, terms, offset + limit + 1 + _SPARE, today)
     stories, sources = await _stories(store, ranked, offset, offset + limit + 1)
@@ -127,7 +137,8 @@ async def search(
     if unread := [item.article_id for item in page if item.article_id not in sources]:  # beyond STORY_DEPTH
         sources.update(await store.answer_sources(unread))
     hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
-    return SearchResult(query, terms, tuple(hits), offset, len(stories) > offset + limit)
+    more = len(stories) > offset + limit
+    return SearchResult(query, terms, tuple(hits), offset, more, question.languages, question.word_ends)
 
 
 async def quote(
@@ -135,7 +146,7 @@ async def quote(
 ) -> SearchHit | None:
     """One article quoted for ``words`` (a followed topic's), as a search would; None if it is gone."""
     sources = await store.answer_sources([article_id])
-    terms = tuple(analyzer.query_terms(words))
+    terms = analyse_question(analyzer, words, index.languages).terms
     page = [RankedArticle(article_id, 0.0, ())]
     hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
     return hits[0] if hits else None

@@ -21,7 +21,7 @@ from retrieval.text.languages import Language
 from retrieval.text.languages.analysis import Steps
 from retrieval.text.languages.steps import COMMON, Normaliser, fold, folded_words, stopwords
 
-MIN_SENTENCE_CHARS = 40
+MIN_SENTENCE_CHARS = 100
 _BREAK = re.compile(r"(?<=[\u0e01-\u0e5b])\s+(?=[\u0e01-\u0e5b])")
 _TERMINATORS = re.compile(r"(?<=[.!?])\s+")
 
