@@ -58,6 +58,7 @@ import tantivy
 from retrieval.errors import IndexBusyError
 from retrieval.models import IndexArticle
 from retrieval.text.analyzer import Analyzer
+from retrieval.text.languages.detect import article_language
 
 FORMAT_VERSION = 2
 # 2: Persian compounds, inflections and stopwords; 3: each article analysed in its language
@@ -298,8 +299,11 @@ class SearchIndex:
         passage_writer = self._passages.writer_or_busy()
         article_writer = self._articles.writer_or_busy()
         for article in articles:
-            self._languages.add(article.language)
-            tokens = self.analyzer.tokens(article.body, article.language)
+            # A row without a language (written by a replica of an older version) is analysed in the one detected,
+            # as the next rebuild will store it.
+            language = article.language or article_language(article.title, article.body)
+            self._languages.add(language)
+            tokens = self.analyzer.tokens(article.body, language)
             starts = [token.start for token in tokens]
             terms = [token.term for token in tokens]
             published = NO_DATE if article.published is None else day_number(article.published)
@@ -307,7 +311,7 @@ class SearchIndex:
             entry.add_unsigned("article_id", article.article_id)
             entry.add_integer("published", published)
             entry.add_text("text", " ".join(terms))
-            entry.add_text("title", " ".join(self.analyzer.terms(article.title, article.language)))
+            entry.add_text("title", " ".join(self.analyzer.terms(article.title, language)))
             article_writer.add_document(entry)
             for passage in article.passages:
                 first, last = bisect.bisect_left(starts, passage.start), bisect.bisect_left(starts, passage.end)
