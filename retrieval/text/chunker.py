@@ -42,6 +42,10 @@ def _sentences(body: str, lang: str) -> list[_Sentence]:
     """Sentences of ``body``, with any over-long one cut into word runs (``word_spans``: Chinese by characters)."""
     out = []
     for span in sentence_spans(body, lang):
+        count = word_count(body[span.start : span.end])
+        if count <= MAX_WORDS:
+            out.append(_Sentence(span, count))
+            continue
         words = word_spans(body, span.start, span.end)
         for first in range(0, len(words), MAX_WORDS):
             run = words[first : first + MAX_WORDS]

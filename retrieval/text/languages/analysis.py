@@ -118,6 +118,12 @@ class Analysis:
 
     def tokens(self, text: str) -> list[Token]:
         """The index terms of ``text`` with their spans in ``text``."""
+        if UNSPACED.search(text) is None:  # no word is cut into pieces: every term spans its word (the fast way)
+            return [
+                Token(term, match.start(), match.end())
+                for match in ORIGINAL_TOKEN_RE.finditer(text)
+                for term in self.word_terms(match.group())
+            ]
         out: list[Token] = []
         for match in ORIGINAL_TOKEN_RE.finditer(text):
             found = self.word_terms(match.group())
