@@ -1,4 +1,4 @@
-"""Vietnamese: folded and split; no stemmer (words do not inflect) and no stopwords.
+"""Vietnamese: folded and split; no stemmer (words do not inflect); its commonest function words as stopwords.
 
 Vietnamese writes a space between syllables, so splitting needs nothing
 special. Letters are folded as in every Latin-script language (â, ê, ô, ơ,
@@ -6,17 +6,22 @@ special. Letters are folded as in every Latin-script language (â, ê, ô, ơ,
 the tone marks stacked on them (ố, ạ, ữ) are kept: folding those too merges
 syllables that differ only by tone, and on multilingual-dev it found fewer
 answers (0.851 of the tuned questions against 0.879, bench/README.md).
+Lucene has no Vietnamese list; ``stopwords.txt`` is newsbot's: the function
+words most frequent in news (của, là, được, những) and the interrogatives.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from retrieval.text.languages import Language
 from retrieval.text.languages.analysis import Steps
-from retrieval.text.languages.steps import COMMON, LATIN_ACCENTS, Normaliser, fold
+from retrieval.text.languages.steps import COMMON, LATIN_ACCENTS, Normaliser, fold, folded_words, stopwords
 
 
 def _steps() -> Steps:
-    return Steps(Normaliser(fold(LATIN_ACCENTS, COMMON)))
+    normalise = Normaliser(fold(LATIN_ACCENTS, COMMON))
+    return Steps(normalise, stopwords=folded_words(stopwords(Path(__file__).parent), normalise))
 
 
 LANGUAGE = Language("vi", "Vietnamese", _steps)
