@@ -9,7 +9,7 @@ blocked the bot) also drops the pushes already queued for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -56,13 +56,13 @@ class Follows:
         readers: StoredReaders,
         outbox: StoredOutbox,
         analyzer: Analyzer,
-        languages: Callable[[], Sequence[str]] = tuple,
+        languages: Callable[[], Mapping[str, int]] = dict,
     ) -> None:
         self._topics = topics
         self._readers = readers
         self._outbox = outbox
         self._analyzer = analyzer
-        # The archive's languages now (the search index's): a topic is analysed as a question is.
+        # The archive's articles per language now (the search index's): a topic is analysed as a question is.
         self._languages = languages
 
     def terms(self, words: str) -> tuple[str, ...]:

@@ -47,10 +47,10 @@ class Topic:
     terms: tuple[str, ...]
 
 
-def topic_terms(analyzer: Analyzer, words: str, languages: Sequence[str] = ()) -> tuple[str, ...]:
+def topic_terms(analyzer: Analyzer, words: str, languages: Mapping[str, int] | Sequence[str] = ()) -> tuple[str, ...]:
     """The terms a topic matches on, sorted; empty when the words are all common ones.
 
-    ``languages`` are the archive's: the topic is analysed in the likeliest
+    ``languages`` are the archive's (its articles per language): the topic is analysed in the likeliest
     one it is written in, and in that one only (an article must hold every
     term, and one word stemmed two ways would be two terms to hold).
     """

@@ -48,7 +48,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -58,9 +58,10 @@ import tantivy
 from retrieval.errors import IndexBusyError
 from retrieval.models import IndexArticle
 from retrieval.text.analyzer import Analyzer
-from retrieval.text.languages.detect import article_language
+from retrieval.text.languages import known_codes
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+# 3: the article grain keeps each article's language (field "lang").
 # 2: Persian compounds, inflections and stopwords; 3: each article analysed in its language
 # (retrieval/text/languages/). An index of an older version is rebuilt when the archive opens.
 ANALYZER_VERSION = 3
@@ -117,8 +118,6 @@ class IndexParams:
     applied_change: int = 0
     # The store this index mirrors (``SqlStore.generation``): a restored store is another one.
     store: str = ""
-    # The languages of the articles indexed (a question unsure of its own is analysed in these too).
-    languages: tuple[str, ...] = ()
 
     def compatible(self, other: IndexParams) -> bool:
         return (self.format, self.analyzer) == (other.format, other.analyzer)
@@ -139,6 +138,8 @@ def _article_schema() -> tantivy.Schema:
     builder.add_integer_field("published", stored=False, indexed=False, fast=True)
     builder.add_text_field("text", tokenizer_name=_TOKENIZER, index_option="freq")
     builder.add_text_field("title", tokenizer_name=_TOKENIZER, index_option="freq")
+    # The article's language code: how many articles each language has (``SearchIndex.language_counts``).
+    builder.add_text_field("lang", tokenizer_name=_TOKENIZER, index_option="basic")
     return builder.build()
 
 
@@ -154,8 +155,7 @@ def read_params(path: Path) -> IndexParams | None:
     try:
         raw = json.loads((path / _PARAMS_FILE).read_text())
         known = {field.name for field in fields(IndexParams)}
-        params = IndexParams(**{key: value for key, value in raw.items() if key in known})
-        return replace(params, languages=tuple(params.languages))
+        return IndexParams(**{key: value for key, value in raw.items() if key in known})
     except (OSError, ValueError, TypeError, AttributeError):
         return None
 
@@ -242,12 +242,28 @@ class SearchIndex:
                 self.params = stored
         self._passages = _Grain(_passage_schema(), None if path is None else path / _PASSAGES_DIR)
         self._articles = _Grain(_article_schema(), None if path is None else path / _ARTICLES_DIR)
-        self._languages = set(self.params.languages)
+        self._language_counts: dict[str, int] | None = None
+
+    def language_counts(self) -> dict[str, int]:
+        """Articles indexed per language, of the languages that have a folder (the ``lang`` terms of the
+        article grain). Counted again only after the index changes: a question costs a dict lookup."""
+        counts = self._language_counts
+        if counts is None:
+            grain = self._articles
+            searcher = grain.index.searcher()
+            counts = {}
+            for code in known_codes():
+                if searcher.doc_freq("lang", code):  # cheap, but counts deleted articles until a merge
+                    live = searcher.search(grain.term_query("lang", code), limit=1, count=True).count
+                    if live:
+                        counts[code] = live
+            self._language_counts = counts
+        return counts
 
     @property
     def languages(self) -> tuple[str, ...]:
-        """The languages of the articles indexed, sorted ("" for articles whose language is unknown left out)."""
-        return tuple(sorted(code for code in self._languages if code))
+        """The languages of the articles indexed, sorted."""
+        return tuple(sorted(self.language_counts()))
 
     def _read_params(self) -> IndexParams | None:
         assert self.path is not None
@@ -283,7 +299,7 @@ class SearchIndex:
         stored = self._read_params()
         if stored is not None and stored.compatible(self.params) and stored.applied_change > self.applied_change:
             self.params = stored
-            self._languages.update(stored.languages)
+            self._language_counts = None
             self._passages.index.reload()
             self._articles.index.reload()
 
@@ -299,10 +315,9 @@ class SearchIndex:
         passage_writer = self._passages.writer_or_busy()
         article_writer = self._articles.writer_or_busy()
         for article in articles:
-            # A row without a language (written by a replica of an older version) is analysed in the one detected,
-            # as the next rebuild will store it.
-            language = article.language or article_language(article.title, article.body)
-            self._languages.add(language)
+            # A row without a language (stored by an older version beside this one) is analysed as before
+            # languages were kept (``UNDETERMINED``) until a rebuild detects and stores its language.
+            language = article.language
             tokens = self.analyzer.tokens(article.body, language)
             starts = [token.start for token in tokens]
             terms = [token.term for token in tokens]
@@ -312,6 +327,8 @@ class SearchIndex:
             entry.add_integer("published", published)
             entry.add_text("text", " ".join(terms))
             entry.add_text("title", " ".join(self.analyzer.terms(article.title, language)))
+            if language:
+                entry.add_text("lang", language)
             article_writer.add_document(entry)
             for passage in article.passages:
                 first, last = bisect.bisect_left(starts, passage.start), bisect.bisect_left(starts, passage.end)
@@ -324,7 +341,6 @@ class SearchIndex:
 
     def clear(self) -> None:
         """Remove every document (not yet committed)."""
-        self._languages.clear()
         self._passages.writer_or_busy().delete_all_documents()
         self._articles.writer_or_busy().delete_all_documents()
 
@@ -339,9 +355,8 @@ class SearchIndex:
         """
         self._passages.commit()
         self._articles.commit()
-        changed: dict[str, object] = {"applied_change": applied_change, "languages": self.languages}
-        if store is not None:
-            changed["store"] = store
+        self._language_counts = None
+        changed = {"applied_change": applied_change} if store is None else {"applied_change": applied_change, "store": store}
         self.params = IndexParams(**{**asdict(self.params), **changed})
         self.needs_rebuild = False
         self._write_params()
@@ -400,7 +415,6 @@ class SearchIndex:
         if stored is None:
             raise ValueError(f"{source / _PARAMS_FILE} cannot be read")
         self.params = stored
-        self._languages = set(stored.languages)
         self.needs_rebuild = False
 
     def reset(self) -> None:
@@ -408,7 +422,6 @@ class SearchIndex:
         assert self.path is not None
         self._reopen(None)
         self.params = IndexParams()
-        self._languages = set()
         self.needs_rebuild = True
 
     def _reopen(self, source: Path | None) -> None:
@@ -425,6 +438,7 @@ class SearchIndex:
             _copy_files(source, self.path)
         self._passages = _Grain(_passage_schema(), self.path / _PASSAGES_DIR)
         self._articles = _Grain(_article_schema(), self.path / _ARTICLES_DIR)
+        self._language_counts = None
 
     def search(self, terms: Sequence[str], limit: int, within: Sequence[int] | None = None) -> list[IndexHit]:
         """Top ``limit`` passages for analysed query ``terms``, best first; only of articles ``within``, if given."""

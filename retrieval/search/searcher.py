@@ -126,7 +126,7 @@ async def search(
     """One page of articles for ``query`` asked at ``now``; no terms means nothing to search."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, min(offset, MAX_OFFSET))
-    question = analyse_question(analyzer, query, index.languages)
+    question = analyse_question(analyzer, query, index.language_counts())
     terms = question.terms
     if not terms:
         return SearchResult(query, terms, (), offset, False, question.languages, question.word_ends)
@@ -146,7 +146,7 @@ async def quote(
 ) -> SearchHit | None:
     """One article quoted for ``words`` (a followed topic's), as a search would; None if it is gone."""
     sources = await store.answer_sources([article_id])
-    terms = analyse_question(analyzer, words, index.languages).terms
+    terms = analyse_question(analyzer, words, index.language_counts()).terms
     page = [RankedArticle(article_id, 0.0, ())]
     hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
     return hits[0] if hits else None

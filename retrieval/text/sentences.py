@@ -16,6 +16,7 @@ no blank line at all (trafilatura's output) by single line breaks.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -104,6 +105,7 @@ def word_spans(text: str, start: int, end: int) -> list[Span]:
     return spans
 
 
+@functools.cache
 def _chars_per_word(script: str) -> float:
     owner = default_for(script) or next((lang for lang in languages() if script in lang.scripts), None)
     return owner.chars_per_word if owner is not None and owner.chars_per_word else _CHARS_PER_WORD

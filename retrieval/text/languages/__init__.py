@@ -62,8 +62,9 @@ def _undetermined_steps() -> Steps:
 
 
 UNDETERMINED = Language("und", "Undetermined", _undetermined_steps, scripts=frozenset(), sentencex="en")
+# A language tag: its language code, then subtags (region, script) that never choose the analysis.
 _TAG = re.compile(r"([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]{1,8})*")
-# The pieces of a language tag after its language code (region, script) never choose the analysis.
+# The language of text that says nothing else (the tests', the command line's), and of an archive that is empty.
 DEFAULT = "en"
 
 
@@ -96,10 +97,11 @@ def known_codes() -> list[str]:
     return sorted(_registry())
 
 
-def languages() -> list[Language]:
+@functools.cache
+def languages() -> tuple[Language, ...]:
     """Every language folder's language, by code."""
     # (not by ``id()``: importing the folder ``id/`` for Indonesian binds that name in this module)
-    return sorted({lang.code: lang for lang in _registry().values()}.values(), key=lambda lang: lang.code)
+    return tuple(sorted({lang.code: lang for lang in _registry().values()}.values(), key=lambda lang: lang.code))
 
 
 @functools.cache

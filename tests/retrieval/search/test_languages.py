@@ -62,5 +62,11 @@ async def test_each_question_finds_its_languages_article_first(
 
 
 async def test_the_archive_knows_its_languages(mixed: Archive) -> None:
-    assert mixed.index.languages == tuple(sorted(ARTICLES))
+    assert mixed.index.languages == tuple(sorted(ARTICLES))  # each has a "lang" term in the article grain
     assert (await mixed.article(6)).language == "th"  # detected: its row named none
+
+
+async def test_the_index_counts_articles_by_language(mixed: Archive) -> None:
+    assert mixed.index.language_counts() == dict.fromkeys(ARTICLES, 1)
+    await mixed.delete("https://news.example.com/th")
+    assert "th" not in mixed.index.language_counts()

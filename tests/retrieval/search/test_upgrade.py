@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Archive, Settings
-from retrieval.search.index import ANALYZER_VERSION
+from retrieval.search.index import ANALYZER_VERSION, FORMAT_VERSION
 from tests.conftest import write_jsonl
 
 RECORDS = [
@@ -22,8 +22,7 @@ RECORDS = [
 def _as_before_languages(index_folder: Path) -> None:
     params = index_folder / "newsbot-index.json"
     raw = json.loads(params.read_text())
-    raw.pop("languages")
-    params.write_text(json.dumps({**raw, "analyzer": ANALYZER_VERSION - 1}))
+    params.write_text(json.dumps({**raw, "format": FORMAT_VERSION - 1, "analyzer": ANALYZER_VERSION - 1}))
 
 
 async def test_an_old_index_is_rebuilt_with_each_articles_language(
@@ -42,7 +41,7 @@ async def test_an_old_index_is_rebuilt_with_each_articles_language(
     upgraded = settings.model_copy(update={"index_snapshot_path": snapshots})
     async with await Archive.open(upgraded) as archive:
         assert archive.index_seeded_from is None  # the old snapshot is of another analyzer
-        assert archive.index.params.analyzer == ANALYZER_VERSION
+        assert (archive.index.params.format, archive.index.params.analyzer) == (FORMAT_VERSION, ANALYZER_VERSION)
         assert dict((await archive.stats()).store.languages) == {"ru": 1, "de": 1}
         assert archive.index.languages == ("de", "ru")
         result = await archive.search("выборах в Москву")  # other forms: found by Russian stems

@@ -35,3 +35,9 @@ def test_main_script() -> None:
     assert main_script("Who founded 北京大学 in Beijing?") == "Latin"
     assert main_script("北京大学是谁创办的?") == "Han"
     assert main_script("2024?") == "Common"
+
+
+def test_a_language_with_a_sliver_of_the_archive_does_not_make_it_bilingual() -> None:
+    # One article in 100,000 detected as German: English questions are read as English, without detecting.
+    assert question_languages("Wie viele Menschen leben in Berlin?", {"en": 100_000, "de": 1}) == ("en",)
+    assert question_languages("Wie viele Menschen leben in Berlin?", {"en": 100_000, "de": 5_000}) == ("de",)
