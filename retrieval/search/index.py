@@ -93,11 +93,29 @@ class IndexHit(NamedTuple):
 
 
 class ArticleHit(NamedTuple):
-    """An article matching a query, its BM25 score and its publication day (None if undated)."""
+    """An article matching a query, its BM25 score, its publication day (None if undated) and its language."""
 
     article_id: int
     score: float
     published_day: int | None
+    language: str = ""
+
+
+def language_number(code: str) -> int:
+    """A language code as the number the article grain's fast field keeps ("en" → 5 · 27 + 14; "" → 0)."""
+    number = 0
+    for letter in code[:3]:
+        number = number * 27 + (ord(letter) - ord("a") + 1 if "a" <= letter <= "z" else 0)
+    return number
+
+
+def language_code(number: int) -> str:
+    """The code ``language_number`` made ``number`` of."""
+    letters = []
+    while number:
+        number, letter = divmod(number, 27)
+        letters.append(chr(ord("a") + letter - 1) if letter else "")
+    return "".join(reversed(letters))
 
 
 def day_number(moment: datetime) -> int:
@@ -138,8 +156,10 @@ def _article_schema() -> tantivy.Schema:
     builder.add_integer_field("published", stored=False, indexed=False, fast=True)
     builder.add_text_field("text", tokenizer_name=_TOKENIZER, index_option="freq")
     builder.add_text_field("title", tokenizer_name=_TOKENIZER, index_option="freq")
-    # The article's language code: how many articles each language has (``SearchIndex.language_counts``).
+    # The article's language code: how many articles each language has (``SearchIndex.language_counts``),
+    # and as a number a question's language lifts its articles by (``retrieval.search.ranking``).
     builder.add_text_field("lang", tokenizer_name=_TOKENIZER, index_option="basic")
+    builder.add_unsigned_field("language", stored=False, indexed=False, fast=True)
     return builder.build()
 
 
@@ -329,6 +349,7 @@ class SearchIndex:
             entry.add_text("title", " ".join(self.analyzer.terms(article.title, language)))
             if language:
                 entry.add_text("lang", language)
+            entry.add_unsigned("language", language_number(language))
             article_writer.add_document(entry)
             for passage in article.passages:
                 first, last = bisect.bisect_left(starts, passage.start), bisect.bisect_left(starts, passage.end)
@@ -482,9 +503,10 @@ class SearchIndex:
         addresses = [address for _, address in result.hits]
         article_ids = searcher.fast_field_values("article_id", addresses)
         days = searcher.fast_field_values("published", addresses)
+        languages = searcher.fast_field_values("language", addresses)
         return [
-            ArticleHit(article_id, score, None if day == NO_DATE else day)
-            for (score, _), article_id, day in zip(result.hits, article_ids, days)
+            ArticleHit(article_id, score, None if day == NO_DATE else day, language_code(language))
+            for (score, _), article_id, day, language in zip(result.hits, article_ids, days, languages)
         ]
 
     def informative_terms(self, terms: Sequence[str]) -> list[str]:

@@ -35,8 +35,10 @@ _SPARE = 2
 STORY_DEPTH = 50
 
 
-def ranked_articles(index: SearchIndex, terms: Sequence[str], wanted: int, today: int) -> list[RankedArticle]:
-    """At least ``wanted`` articles for analysed ``terms`` when there are that many, best first.
+def ranked_articles(
+    index: SearchIndex, terms: Sequence[str], wanted: int, today: int, languages: Sequence[str] = ()
+) -> list[RankedArticle]:
+    """At least ``wanted`` articles for analysed ``terms`` (of a question in ``languages``), best first.
 
     The whole-article grain picks the candidates; the passage grain is then
     searched within them only, which costs a fraction of a search of every
@@ -49,7 +51,7 @@ def ranked_articles(index: SearchIndex, terms: Sequence[str], wanted: int, today
     within = [hit.article_id for hit in articles]
     limit = candidates * _PASSAGES_PER_ARTICLE
     passages = index.search(terms, limit, within=within)
-    return rank_articles(passages, articles, today, passages_complete=len(passages) < limit)
+    return rank_articles(passages, articles, today, passages_complete=len(passages) < limit, languages=languages)
 
 
 def _hits(
@@ -131,7 +133,7 @@ async def search(
     if not terms:
         return SearchResult(query, terms, (), offset, False, question.languages, question.word_ends)
     today = day_number(now or datetime.now(UTC))
-    ranked = await workers.answer(ranked_articles, index, terms, offset + limit + 1 + _SPARE, today)
+    ranked = await workers.answer(ranked_articles, index, terms, offset + limit + 1 + _SPARE, today, question.languages)
     stories, sources = await _stories(store, ranked, offset, offset + limit + 1)
     page = stories[offset : offset + limit]
     if unread := [item.article_id for item in page if item.article_id not in sources]:  # beyond STORY_DEPTH
