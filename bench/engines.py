@@ -209,11 +209,9 @@ REAL_ROUNDS = 3
 def real_text_articles(passages_wanted: int, seed: int = 5):
     """Yield article records of shuffled real sentences until about ``passages_wanted`` passages."""
     import gzip
-    import random
 
     from retrieval.text.sentences import sentence_spans
 
-    rng = random.Random(seed)
     sentences, titles = [], []
     with gzip.open(REAL_DATA / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
         for line in lines:
@@ -222,6 +220,18 @@ def real_text_articles(passages_wanted: int, seed: int = 5):
             sentences += [body[span.start : span.end] for span in sentence_spans(body)]
             if record.get("title"):
                 titles.append(record["title"])
+    yield from shuffled_articles(sentences, titles, passages_wanted, seed)
+
+
+def shuffled_articles(
+    sentences: list[str], titles: list[str], passages_wanted: int, seed: int, site: str = "https://bench.example.com",
+    word_count=lambda sentence: len(sentence.split()),
+):  # fmt: skip
+    """Article records of ``sentences`` drawn at random (6-10 passages' worth each) until about ``passages_wanted``
+    passages, each with one of ``titles`` and a date; ``word_count`` counts a sentence's words (Chinese has no spaces)."""
+    import random
+
+    rng = random.Random(seed)
     made = number = 0
     while made < passages_wanted:
         number += 1
@@ -230,11 +240,11 @@ def real_text_articles(passages_wanted: int, seed: int = 5):
         while words < words_wanted:
             sentence = rng.choice(sentences)
             paragraphs.append(sentence)
-            words += len(sentence.split())
+            words += word_count(sentence)
         made += max(1, words // REAL_WORDS_PER_PASSAGE)
         day = rng.randint(0, 2500)
         yield {
-            "url": f"https://bench.example.com/{number}",
+            "url": f"{site}/{number}",
             "title": rng.choice(titles),
             "body": "\n\n".join(paragraphs),
             "published": f"{2020 + day // 365}-{1 + day % 365 // 31:02d}-{1 + day % 28:02d}",

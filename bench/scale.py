@@ -55,7 +55,6 @@ TREE = Path(__file__).resolve().parents[1]
 
 from engines import (  # noqa: E402
     REAL_DATA,
-    REAL_WORDS_PER_PASSAGE,
     SHARED_DATA,
     archive_settings,
     peak_rss_mb,
@@ -63,6 +62,7 @@ from engines import (  # noqa: E402
     real_questions,
     real_text_articles,
     run_real_build,
+    shuffled_articles,
 )
 
 ROUNDS = 3
@@ -77,31 +77,15 @@ def language_articles(language: str, passages_wanted: int, seed: int = 5):
     """Article records of shuffled sentences of multilingual-dev's paragraphs in ``language``, without a ``lang``
     field (detected as a newsroom's file without one would be), until about ``passages_wanted`` passages."""
     import gzip
-    import random
 
     from retrieval.text.sentences import sentence_spans, word_count
 
-    rng = random.Random(seed)
     with gzip.open(SHARED_DATA / "multilingual-dev" / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
         bodies = [record["body"] for line in lines if (record := json.loads(line))["lang"] == language]
     sentences = [body[span.start : span.end] for body in bodies for span in sentence_spans(body, language)]
-    made = number = 0
-    while made < passages_wanted:
-        number += 1
-        words_wanted = rng.randint(6, 10) * REAL_WORDS_PER_PASSAGE
-        paragraphs, words = [], 0
-        while words < words_wanted:
-            sentence = rng.choice(sentences)
-            paragraphs.append(sentence)
-            words += word_count(sentence)
-        made += max(1, words // REAL_WORDS_PER_PASSAGE)
-        day = rng.randint(0, 2500)
-        yield {
-            "url": f"https://bench.example.com/{language}/{number}",
-            "title": rng.choice(sentences)[:100],
-            "body": "\n\n".join(paragraphs),
-            "published": f"{2020 + day // 365}-{1 + day % 365 // 31:02d}-{1 + day % 28:02d}",
-        }
+    titles = [sentence[:100] for sentence in sentences]
+    site = f"https://bench.example.com/{language}"
+    yield from shuffled_articles(sentences, titles, passages_wanted, seed, site, word_count)
 
 
 def questions_of(language: str) -> dict[str, list[str]]:
