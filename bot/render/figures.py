@@ -35,11 +35,11 @@ MAX_LANGUAGES_SHOWN = 12
 def by_language(languages: tuple[tuple[str, int], ...], tr: Translator = ENGLISH) -> str:
     """Articles per language code, most first: "en 1,200 · ru 340 · not yet known 3"."""
     shown = [
-        f"{code} {tr.number(count)}" if code else tr("{count} not yet known", count=count)
+        f"{code} {tr.number(count)}" if code else tr.plural("{count} not yet known", "{count} not yet known", count)
         for code, count in languages[:MAX_LANGUAGES_SHOWN]
     ]
     if rest := sum(count for _, count in languages[MAX_LANGUAGES_SHOWN:]):
-        shown.append(tr("{count} in other languages", count=rest))
+        shown.append(tr.plural("{count} in another language", "{count} in other languages", rest))
     return " · ".join(shown)
 
 
