@@ -54,7 +54,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The tree whose ``retrieval`` is measured: this one, or another checkout (bench/scale.py --baseline sets it).
+sys.path.insert(0, os.environ.get("NEWSBOT_TREE", str(ROOT)))
 
 VOCABULARY = 60_000
 PASSAGE_WORDS = 60
@@ -196,7 +197,9 @@ def run_rank_bm25(size: int) -> dict:
     return {"build_s": build, **time_queries(search), "peak_rss_mb": peak_rss_mb()}
 
 
-REAL_DATA = ROOT.parent / "shared" / "data" / "rtqa-dev"
+# ../shared/data beside the project, or where NEWSBOT_SHARED_DATA says (a worktree elsewhere).
+SHARED_DATA = Path(os.environ.get("NEWSBOT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+REAL_DATA = SHARED_DATA / "rtqa-dev"
 REAL_WORDS_PER_PASSAGE = 80  # the chunker's 90-word target less the shared sentence
 # Each question set is asked this many times: a p99 over ~600-900 answers
 # moves less between runs on a shared virtual machine.
@@ -206,11 +209,9 @@ REAL_ROUNDS = 3
 def real_text_articles(passages_wanted: int, seed: int = 5):
     """Yield article records of shuffled real sentences until about ``passages_wanted`` passages."""
     import gzip
-    import random
 
     from retrieval.text.sentences import sentence_spans
 
-    rng = random.Random(seed)
     sentences, titles = [], []
     with gzip.open(REAL_DATA / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
         for line in lines:
@@ -219,6 +220,18 @@ def real_text_articles(passages_wanted: int, seed: int = 5):
             sentences += [body[span.start : span.end] for span in sentence_spans(body)]
             if record.get("title"):
                 titles.append(record["title"])
+    yield from shuffled_articles(sentences, titles, passages_wanted, seed)
+
+
+def shuffled_articles(
+    sentences: list[str], titles: list[str], passages_wanted: int, seed: int, site: str = "https://bench.example.com",
+    word_count=lambda sentence: len(sentence.split()),
+):  # fmt: skip
+    """Article records of ``sentences`` drawn at random (6-10 passages' worth each) until about ``passages_wanted``
+    passages, each with one of ``titles`` and a date; ``word_count`` counts a sentence's words (Chinese has no spaces)."""
+    import random
+
+    rng = random.Random(seed)
     made = number = 0
     while made < passages_wanted:
         number += 1
@@ -227,11 +240,11 @@ def real_text_articles(passages_wanted: int, seed: int = 5):
         while words < words_wanted:
             sentence = rng.choice(sentences)
             paragraphs.append(sentence)
-            words += len(sentence.split())
+            words += word_count(sentence)
         made += max(1, words // REAL_WORDS_PER_PASSAGE)
         day = rng.randint(0, 2500)
         yield {
-            "url": f"https://bench.example.com/{number}",
+            "url": f"{site}/{number}",
             "title": rng.choice(titles),
             "body": "\n\n".join(paragraphs),
             "published": f"{2020 + day // 365}-{1 + day % 365 // 31:02d}-{1 + day % 28:02d}",
@@ -256,15 +269,18 @@ def archive_settings(directory: Path, database_url: str | None = None):
     return Settings(_env_file=None, db_path=directory / "bench.sqlite3", database_url=database_url, load_seeds=False)
 
 
-def run_real_build(size: int, directory: Path) -> dict:
+def run_real_build(size: int, directory: Path, source: Path | None = None) -> dict:
+    """Load ``source`` (a file of articles made beforehand; default: real_text_articles written now) into
+    the archive in ``directory``; the file is removed after."""
     import asyncio
 
     from retrieval import Archive
 
-    source = directory / "articles.jsonl"
-    with source.open("w", encoding="utf-8") as out:
-        for record in real_text_articles(size):
-            out.write(json.dumps(record) + "\n")
+    if source is None:
+        source = directory / "articles.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for record in real_text_articles(size):
+                out.write(json.dumps(record) + "\n")
 
     async def load() -> dict:
         async with await Archive.open(archive_settings(directory)) as archive:

@@ -2,13 +2,17 @@
 replica's start from a snapshot.
 
 Usage:
-    python bench/scale.py [--passages 10000000] [--keep DIR] [--baseline TREE] [--postgres URL]
+    python bench/scale.py [--passages 10000000] [--keep DIR] [--baseline TREE] [--postgres URL] [--language ru]
 
 Articles are made of the real sentences of ``../shared/data/rtqa-dev``
 shuffled (``bench/engines.py --real`` builds its 1M-passage archive the
 same way); questions are 200 real headlines (short) and the 299 quiz
-questions (long). Each step runs in a child process, so its peak RSS is
-its own:
+questions (long). ``--language ru`` (or zh, th, any language of
+``../shared/data/multilingual-dev``) makes them of that language's
+paragraphs' sentences instead, with its questions (the shorter half
+"short", the longer "long"). The article file is made once, so both trees
+load the same articles. Each step runs in a child process, so its peak RSS
+is its own:
 
 1. build: ``Archive.load`` (what ``newsbot load`` runs) of the generated
    file into SQLite (``engines.run_real_build``), unless ``--keep DIR``
@@ -17,9 +21,11 @@ its own:
    (``Archive.search``, 3 results with quotes) one question at a time, with
    the CPU time it took, which is the cost per question on one core. With
    ``--baseline TREE`` (a checkout of another commit, say
-   ``git worktree add /tmp/before main``) the same archive is served by
-   that tree's code and by this one's, alternately, ``ROUNDS`` times each,
-   so both see the same machine; the percentiles pool each tree's rounds;
+   ``git worktree add /tmp/before main``) that tree builds its own copy of
+   the archive from the same file (its index may be of another format,
+   which the other tree would rebuild), and each tree serves its own,
+   alternately, ``ROUNDS`` times each, so both see the same machine; the
+   percentiles pool each tree's rounds;
 3. replica: a snapshot of the index is taken (``newsbot index export``),
    ``CATCH_UP`` more articles are loaded, and a replica with an empty
    index folder starts from the snapshot: seconds until it answers, and
@@ -49,18 +55,54 @@ TREE = Path(__file__).resolve().parents[1]
 
 from engines import (  # noqa: E402
     REAL_DATA,
+    SHARED_DATA,
     archive_settings,
     peak_rss_mb,
     percentiles,
     real_questions,
     real_text_articles,
     run_real_build,
+    shuffled_articles,
 )
 
 ROUNDS = 3
 DATABASE = "bench.sqlite3"  # the file engines.archive_settings names
 CATCH_UP = 1000  # articles loaded after the snapshot, for the replica to replay
 SHAPES = ("short", "long")
+SOURCE = "source.jsonl"
+BASELINE = "baseline"
+
+
+def language_articles(language: str, passages_wanted: int, seed: int = 5):
+    """Article records of shuffled sentences of multilingual-dev's paragraphs in ``language``, without a ``lang``
+    field (detected as a newsroom's file without one would be), until about ``passages_wanted`` passages."""
+    import gzip
+
+    from retrieval.text.sentences import sentence_spans, word_count
+
+    with gzip.open(SHARED_DATA / "multilingual-dev" / "articles.jsonl.gz", "rt", encoding="utf-8") as lines:
+        bodies = [record["body"] for line in lines if (record := json.loads(line))["lang"] == language]
+    sentences = [body[span.start : span.end] for body in bodies for span in sentence_spans(body, language)]
+    titles = [sentence[:100] for sentence in sentences]
+    site = f"https://bench.example.com/{language}"
+    yield from shuffled_articles(sentences, titles, passages_wanted, seed, site, word_count)
+
+
+def questions_of(language: str) -> dict[str, list[str]]:
+    """The questions served: rtqa-dev's for English, else multilingual-dev's in ``language`` split by length."""
+    if language == "en":
+        return real_questions()
+    lines = (SHARED_DATA / "multilingual-dev" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    found = sorted((q["question"] for line in lines if (q := json.loads(line))["lang"] == language), key=len)
+    return {"short": found[: len(found) // 2][:200], "long": found[len(found) // 2 :][:300]}
+
+
+def make_source(language: str, passages: int, path: Path) -> None:
+    """The articles both trees load, written once."""
+    records = real_text_articles(passages) if language == "en" else language_articles(language, passages)
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def copy_to_postgres(directory: Path, url: str) -> dict:
@@ -71,7 +113,7 @@ def copy_to_postgres(directory: Path, url: str) -> dict:
     return {"copy_s": time.perf_counter() - begin}
 
 
-def serve_once(directory: Path, url: str | None) -> dict:
+def serve_once(directory: Path, url: str | None, language: str = "en") -> dict:
     """Cold start, then every question once, one at a time: each answer's milliseconds and the CPU they took."""
     start = time.perf_counter()
     from retrieval import Archive
@@ -80,7 +122,7 @@ def serve_once(directory: Path, url: str | None) -> dict:
         archive = await Archive.open(served_settings(directory, url))
         await archive.search("warm up the index")
         result: dict = {"cold_start_s": time.perf_counter() - start}
-        for shape, questions in real_questions().items():
+        for shape, questions in questions_of(language).items():
             for question in questions[:10]:
                 await archive.search(question, limit=3)
             samples = []
@@ -173,12 +215,13 @@ def replica_from_snapshot(directory: Path, url: str | None) -> dict:
     return {**prepared, **started, "same": same, "questions": len(questions)}
 
 
-def child(step: str, directory: Path, passages: int, url: str | None) -> None:
+def child(step: str, directory: Path, passages: int, url: str | None, language: str = "en") -> None:
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
     if step == "build":
-        result = run_real_build(passages, directory)
+        source = directory / SOURCE
+        result = run_real_build(passages, directory, source if source.exists() else None)
     elif step == "serve":
-        result = serve_once(directory, url)
+        result = serve_once(directory, url, language)
     elif step == "export":
         result = asyncio.run(export_index(directory))
     elif step == "replica":
@@ -188,24 +231,26 @@ def child(step: str, directory: Path, passages: int, url: str | None) -> None:
     print(json.dumps(result))
 
 
-def run(step: str, directory: Path, passages: int, url: str | None = None, tree: Path = TREE) -> dict:
+def run(step: str, directory: Path, passages: int, url: str | None = None, tree: Path = TREE, language: str = "en") -> dict:
     """One step in a child process whose ``retrieval`` is ``tree``'s."""
     command = [sys.executable, __file__, "--child", step, "--directory", str(directory), "--passages", str(passages)]
+    command += ["--language", language]
     if url:
         command += ["--postgres", url]
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = {**os.environ, "PYTHONPATH": str(tree), "NEWSBOT_TREE": str(tree)}
     output = subprocess.run(command, check=True, capture_output=True, text=True, env=env, cwd=tree).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
-def serve_beside(directory: Path, passages: int, url: str | None, baseline: Path | None) -> None:
-    """Serve with each tree ``ROUNDS`` times, alternately, and print one table."""
+def serve_beside(directory: Path, passages: int, url: str | None, baseline: Path | None, language: str = "en") -> None:
+    """Serve with each tree ``ROUNDS`` times, alternately (each its own archive copy, see step 2), and print one table."""
     trees = {"this tree": TREE} if baseline is None else {"baseline": baseline, "this tree": TREE}
+    homes = {"this tree": directory, "baseline": directory / BASELINE}
     rounds: dict[str, list[dict]] = {name: [] for name in trees}
     for number in range(ROUNDS):
         order = list(trees.items()) if number % 2 == 0 else list(reversed(trees.items()))
         for name, tree in order:
-            rounds[name].append(run("serve", directory, passages, url, tree))
+            rounds[name].append(run("serve", homes[name], passages, url, tree, language))
     print(f"{'':34}" + "".join(f"{name:>22}" for name in trees))
     rows = []
     for shape in SHAPES:
@@ -242,11 +287,12 @@ def main() -> None:
     parser.add_argument("--postgres", help="also copy the archive into this PostgreSQL database and serve from it")
     parser.add_argument("--no-replica", action="store_true", help="skip the replica's start from a snapshot")
     parser.add_argument("--no-sqlite", action="store_true", help="with --postgres: skip serving from the SQLite file")
+    parser.add_argument("--language", default="en", help="en (rtqa-dev), or a language of multilingual-dev: ru, zh…")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--directory", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.directory, args.passages, args.postgres)
+        child(args.child, args.directory, args.passages, args.postgres, args.language)
         return
     if not (REAL_DATA / "articles.jsonl.gz").exists():
         print(f"skipped: no rtqa-dev data at {REAL_DATA}")
@@ -255,10 +301,20 @@ def main() -> None:
     directory.mkdir(parents=True, exist_ok=True)
     baseline = args.baseline.resolve() if args.baseline else None
     try:
-        if not (directory / DATABASE).exists():
-            built = run("build", directory, args.passages)
+        builds = [("this tree", directory, TREE)]
+        if baseline is not None:
+            (directory / BASELINE).mkdir(exist_ok=True)
+            builds.insert(0, ("baseline", directory / BASELINE, baseline))
+        for name, home, tree in builds:
+            if (home / DATABASE).exists():
+                continue
+            if not (directory / SOURCE).exists() and not (home / SOURCE).exists():
+                make_source(args.language, args.passages, directory / SOURCE)
+            if home != directory and not (home / SOURCE).exists():
+                os.link(directory / SOURCE, home / SOURCE)  # the same articles; each build removes its own link
+            built = run("build", home, args.passages, tree=tree, language=args.language)
             print(
-                f"build: {built['articles']:,} articles ({built['failed']} failed), {built['passages']:,} passages"
+                f"build ({name}): {built['articles']:,} articles ({built['failed']} failed), {built['passages']:,} passages"
                 f" in {built['build_s']:.0f} s ({built['articles'] / built['build_s']:.0f} articles/s),"
                 f" database {built['db_mb']:,.0f} MB, index {built['index_mb']:,.0f} MB,"
                 f" load peak RSS {built['build_peak_rss_mb']:.0f} MB",
@@ -266,7 +322,7 @@ def main() -> None:
             )
         if not (args.no_sqlite and args.postgres):
             print("SQLite, the full answer (Archive.search, 3 results with quotes), one at a time:")
-            serve_beside(directory, args.passages, None, baseline)
+            serve_beside(directory, args.passages, None, baseline, args.language)
             if not args.no_replica:
                 report_replica("SQLite", run("replica", directory, args.passages))
         if args.postgres:
@@ -277,7 +333,7 @@ def main() -> None:
             if not args.no_replica:
                 report_replica("PostgreSQL replica", run("replica", directory, args.passages, args.postgres))
             print("PostgreSQL, the full answer from the first replica:")
-            serve_beside(directory, args.passages, args.postgres, baseline)
+            serve_beside(directory, args.passages, args.postgres, baseline, args.language)
     finally:
         if args.keep is None:
             shutil.rmtree(directory, ignore_errors=True)

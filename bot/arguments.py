@@ -16,6 +16,7 @@ from retrieval import TopWindow
 from retrieval.feeds.intervals import DEFAULT_INTERVAL, IntervalError, parse_interval
 from retrieval.messages import Message, english
 from retrieval.models import parse_number
+from retrieval.text.languages import primary_code
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
@@ -70,10 +71,12 @@ class FeedCommand:
     url: str = ""
     interval: timedelta = DEFAULT_INTERVAL
     feed_id: int | None = None
+    # The language its articles are in, when the admin names it ("lang ru"): overrides what the feed says.
+    language: str = ""
 
 
 def parse_feed_command(args: Sequence[str]) -> FeedCommand:
-    """Read ``add URL [every] [15m]``, ``pause|resume|remove ID`` or ``check [ID]``."""
+    """Read ``add URL [every] [15m] [lang CODE]``, ``pause|resume|remove ID`` or ``check [ID]``."""
     words = [word.strip() for word in args if word.strip()]
     if not words:
         raise UsageError("Use: {usage}", usage=FEED_USAGE)
@@ -82,6 +85,9 @@ def parse_feed_command(args: Sequence[str]) -> FeedCommand:
         if not rest:
             raise UsageError("Send the feed's address: /feed add https://example.com/feed.xml [every 15m]")
         url, options = rest[0], [word for word in rest[1:] if word.lower() != "every"]
+        language = ""
+        if len(options) >= 2 and options[-2].lower() == "lang" and (code := primary_code(options[-1])) is not None:
+            language, options = code, options[:-2]
         if len(options) > 1:
             raise UsageError(
                 "I did not understand “{word}”. Use: {usage}", word=" ".join(rest[1:])[:40], usage="/feed add URL [every 15m]"
@@ -90,7 +96,7 @@ def parse_feed_command(args: Sequence[str]) -> FeedCommand:
             interval = parse_interval(options[0]) if options else DEFAULT_INTERVAL
         except IntervalError as error:
             raise UsageError(error.message, **error.values) from None
-        return FeedCommand("add", url=url, interval=interval)
+        return FeedCommand("add", url=url, interval=interval, language=language)
     if action in ("pause", "resume", "remove", "check"):
         if action == "check" and not rest:
             return FeedCommand("check")

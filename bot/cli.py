@@ -39,6 +39,7 @@ from retrieval.outbox.models import Announce
 from retrieval.settings import SettingsError
 from retrieval.store.locks import ServingLock
 from retrieval.store.maintenance import backup, copy_into, migrate_store, restore, restore_plan, store_name
+from retrieval.text.languages import primary_code
 from retrieval.text.shorten import shorten
 
 MAX_LIST = 100
@@ -60,7 +61,7 @@ async def cmd_feeds(archive: Archive, args: argparse.Namespace) -> int:
     """newsbot feeds add|list|pause|resume|remove|check."""
     feeds = archive.feeds
     if args.action == "add":
-        feed, first_poll = await feeds.add(args.url, args.every)
+        feed, first_poll = await feeds.add(args.url, args.every, language=args.lang or "")
         print(f"Added feed {feed.id}: {terminal.shown(feed.name)} ({feed.kind}), polled every {describe_interval(args.every)}.")
         print(f"First poll: {first_poll.summary()} (not posted to the channel: a backfill).")
         for line in terminal.render_notes(first_poll.report, "  "):
@@ -205,6 +206,13 @@ def _interval(value: str) -> timedelta:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _language(value: str) -> str:
+    code = primary_code(value)
+    if code is None:
+        raise argparse.ArgumentTypeError("a language code such as ru or pt-BR")
+    return code
+
+
 def _feed_id(value: str) -> int:
     """A feed's number as typed; one no feed can have is "no feed with id …" when it is looked up."""
     number = parse_number(value)
@@ -271,6 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
     add = feed_actions.add_parser("add", help="add an RSS, Atom or JSON feed or a sitemap, and load its items now")
     add.add_argument("url")
     add.add_argument("--every", type=_interval, default=DEFAULT_INTERVAL, help="how often to poll it (default 15m)")
+    add.add_argument(
+        "--lang", type=_language, default=None, help="the language of its articles, whatever the feed and its pages say (ru, pt-BR…)"
+    )
     feed_actions.add_parser("list", help="every feed with its state and last error")
     for action, text in (("pause", "stop polling a feed"), ("resume", "poll a paused feed again"), ("remove", "forget a feed (its articles stay)")):
         feed_actions.add_parser(action, help=text).add_argument("id", type=_feed_id)

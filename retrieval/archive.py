@@ -158,7 +158,7 @@ class Archive:
             self.ingestor.stopping,
         )
         self.feeds = Feeds(feeds, poller)
-        self.follows = Follows(topics, readers, outbox, analyzer)
+        self.follows = Follows(topics, readers, outbox, analyzer, index.language_counts)
         self.outbox = Outbox(outbox, store)
         self.send_budget = StoredBudget(db)
         self._readers = readers

@@ -53,6 +53,8 @@ class ArticleInput:
     author: str = ""
     # A line or two about the article (a feed's summary, a page's description).
     summary: str = ""
+    # Its language as the source says it (a code: "ru", "pt"); "" when it does not say.
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,8 @@ class PreparedArticle:
     chunks: tuple[Chunk, ...]
     # What was changed on the way in, for the load report (a date dropped): stored, but said.
     notes: tuple[Failure, ...] = ()
+    # The source's language, or the one detected from the text ("" if it has no letters to tell by).
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,7 @@ class Article:
     views: int
     author: str = ""
     summary: str = ""
+    language: str = ""
 
     @property
     def headline(self) -> Headline:
@@ -114,15 +119,18 @@ class IndexArticle:
     body: str
     published: datetime | None
     passages: tuple[PassageSpan, ...]
+    # The language it is analysed in ("" for an article stored before languages were: detected when indexed).
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerSource:
-    """What a search hit is quoted from: an article's body and its passages."""
+    """What a search hit is quoted from: an article's body, its passages and its language (sentence rules)."""
 
     headline: Headline
     body: str
     passages: tuple[PassageSpan, ...]
+    language: str = ""
 
 
 class Outcome(StrEnum):
@@ -289,6 +297,10 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     offset: int
     has_more: bool
+    # The languages the question was analysed in, its own first.
+    languages: tuple[str, ...] = ()
+    # Where words end in the question, white space collapsed (``shorten`` cuts an echo there: Thai has no spaces).
+    word_ends: tuple[int, ...] = ()
 
     @property
     def nothing_to_search(self) -> bool:
@@ -305,6 +317,8 @@ class StoreStats:
     last_load_at: datetime | None
     last_load_summary: str | None
     db_bytes: int
+    # Articles by language code, most first ("" for those not yet known).
+    languages: tuple[tuple[str, int], ...] = ()
 
 
 class OpenedVia(StrEnum):

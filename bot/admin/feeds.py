@@ -59,7 +59,7 @@ async def feed_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def _add(bot_services: BotServices, command: FeedCommand, tr: Translator) -> str:
     try:
-        feed, first_poll = await bot_services.archive.feeds.add(command.url, command.interval)
+        feed, first_poll = await bot_services.archive.feeds.add(command.url, command.interval, command.language)
     except IngestError as error:
         return tr("✗ Not added: {reason}", reason=escape(tr(error.message, **error.values)))
     return tr(

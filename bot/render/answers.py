@@ -64,7 +64,7 @@ def render_answer(
     Without a ``key`` (the store could not keep the question) there is nothing
     for paging or Follow to point at: only Read is offered.
     """
-    echo = escape(shorten(result.query, MAX_ECHO_CHARS))
+    echo = escape(shorten(result.query, MAX_ECHO_CHARS, result.word_ends))
     if result.nothing_to_search:
         return Reply(
             tr(

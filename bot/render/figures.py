@@ -28,6 +28,21 @@ def outbox_counts(counts: dict[str, int], tr: Translator = ENGLISH) -> str:
     )
 
 
+# Languages named in /stats; the rest are summed as "others".
+MAX_LANGUAGES_SHOWN = 12
+
+
+def by_language(languages: tuple[tuple[str, int], ...], tr: Translator = ENGLISH) -> str:
+    """Articles per language code, most first: "en 1,200 · ru 340 · not yet known 3"."""
+    shown = [
+        f"{code} {tr.number(count)}" if code else tr.plural("{count} not yet known", "{count} not yet known", count)
+        for code, count in languages[:MAX_LANGUAGES_SHOWN]
+    ]
+    if rest := sum(count for _, count in languages[MAX_LANGUAGES_SHOWN:]):
+        shown.append(tr.plural("{count} in another language", "{count} in other languages", rest))
+    return " · ".join(shown)
+
+
 def feed_rows(feeds: FeedStats, tr: Translator = ENGLISH) -> list[tuple[str, str]]:
     """Feeds, their last poll, what they brought today, and the channel posts by status."""
     state = tr.number(feeds.feeds)
@@ -54,6 +69,7 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
         last = tr.digits(f"{store.last_load_at:%Y-%m-%d %H:%M} UTC") + f" ({store.last_load_summary})"
     rows = [
         (tr("Articles"), tr.number(store.articles)),
+        *([(tr("Articles by language"), by_language(store.languages, tr))] if store.languages else []),
         (tr("Passages"), tr("{count} ({indexed} in the search index)", count=store.passages, indexed=stats.indexed_passages)),
         (tr("Reader opens"), tr.number(store.opens)),
         (tr("Database size"), format_size(store.db_bytes, tr)),

@@ -31,7 +31,7 @@ def render_channel_post(article: Article, bot_username: str, tr: Translator = EN
     lines = [f"<b>{tr.isolate(link(shorten(article.title, MAX_TITLE_CHARS), article.url))}</b>"]
     details = [tr.date(article.published or article.added_at), tr.isolate(escape(shorten(article.author, 80)))]
     lines.append(f"<i>{' · '.join(part for part in details if part)}</i>")
-    opening = lead(article.body, LEAD_CHARS) or shorten(article.summary, LEAD_CHARS)
+    opening = lead(article.body, LEAD_CHARS, article.language) or shorten(article.summary, LEAD_CHARS)
     if opening:
         lines.append("\n" + tr.isolate(escape(opening)))
     # Translators: button: short, a phone shows about 30 characters across, less when two or three share a row.

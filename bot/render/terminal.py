@@ -42,7 +42,7 @@ def render_answer(result: SearchResult, bold: tuple[str, str] = ("**", "**")) ->
     if not result.hits:
         if result.offset:
             return "No more results."
-        return f"No articles match {shorten(shown(result.query), MAX_ECHO_CHARS)!r}. Try other words, or see 'newsbot latest'."
+        return f"No articles match {shorten(shown(result.query), MAX_ECHO_CHARS, result.word_ends)!r}. Try other words, or see 'newsbot latest'."
     blocks = []
     for number, hit in enumerate(result.hits, start=result.offset + 1):
         blocks.append(

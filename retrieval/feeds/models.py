@@ -32,6 +32,8 @@ class Feed:
     last_error: str | None
     polls: int
     items_added: int
+    # The language an admin set for its articles ("" to take what the feed and its pages say).
+    language: str = ""
 
     @property
     def paused(self) -> bool:

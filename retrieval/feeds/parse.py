@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urljoin
@@ -28,6 +29,7 @@ from lxml import etree, html
 from retrieval.errors import IngestError
 from retrieval.ingest.records import MAX_SUMMARY_CHARS, parse_published
 from retrieval.text.clean import strip_controls
+from retrieval.text.languages import primary_code
 from retrieval.text.shorten import shorten
 
 # Feed content at least this long is the article's full text, stored without
@@ -58,6 +60,8 @@ class FeedEntry:
     summary: str = ""
     # The article's text when the feed carries all of it (see FULL_TEXT_MIN_WORDS).
     full_text: str = ""
+    # The language the feed names (its <language>, xml:lang or JSON Feed "language"); "" when none.
+    language: str = ""
 
     def fields(self) -> dict[str, object]:
         """What the feed says, as article fields (``records.article_from_fields``)."""
@@ -68,6 +72,7 @@ class FeedEntry:
             "published": self.published.isoformat() if self.published else None,
             "author": self.author,
             "summary": self.summary,
+            "lang": self.language,
         }
 
 
@@ -93,9 +98,21 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
         raise IngestError(
             "not an RSS, Atom or JSON feed, nor a sitemap ({error})", where=url, error=shorten(str(error), 120)
         ) from None
-    entries = tuple(_entries(parsed.get("entries") or (), url))
-    title = _clean(str((parsed.get("feed") or {}).get("title") or ""))
+    feed = parsed.get("feed") or {}
+    # A name that is no language code ("English") is left out rather than failing every item.
+    language = primary_code(str(feed.get("language") or "") or _rss_language(content[:16_384])) or ""
+    entries = tuple(replace(entry, language=language) for entry in _entries(parsed.get("entries") or (), url))
+    title = _clean(str(feed.get("title") or ""))
     return ParsedFeed(FeedKind.FEED, title, entries)
+
+
+_RSS_LANGUAGE = re.compile(rb"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*</(?:dc:)?language>")
+
+
+def _rss_language(head: bytes) -> str:
+    """An RSS channel's <language> (or dc:language), which fastfeedparser leaves out, from the feed's head."""
+    found = _RSS_LANGUAGE.search(head)
+    return found.group(1).decode("ascii") if found else ""
 
 
 def _gunzip(content: bytes, url: str) -> bytes:

@@ -255,22 +255,27 @@ class FeedPoller:
 
         async def article(entry: FeedEntry) -> tuple[FeedEntry, ArticleInput | IngestError | None]:
             try:
-                if entry.full_text:
-                    return entry, article_from_fields(entry.fields(), site_url=self.site_url, source=source, where=entry.url)
-                async with gate:
-                    if stopping.is_set():
-                        return entry, None
-                    page = await self.fetcher.fetch(entry.url)
-                return entry, await self.workers.load(
-                    extract_article,
-                    page.content,
-                    url=page.url,
-                    site_url=self.site_url,
-                    source=source,
-                    defaults=entry.fields(),
-                )
+                found = await from_feed_or_page(entry)
+                # An admin's language for the feed wins over what the feed and the page say.
+                return entry, found if found is None or not feed.language else replace(found, language=feed.language)
             except IngestError as error:
                 return entry, error.moved(shown_url(entry.url))
+
+        async def from_feed_or_page(entry: FeedEntry) -> ArticleInput | None:
+            if entry.full_text:
+                return article_from_fields(entry.fields(), site_url=self.site_url, source=source, where=entry.url)
+            async with gate:
+                if stopping.is_set():
+                    return None
+                page = await self.fetcher.fetch(entry.url)
+            return await self.workers.load(
+                extract_article,
+                page.content,
+                url=page.url,
+                site_url=self.site_url,
+                source=source,
+                defaults=entry.fields(),
+            )
 
         return list(await asyncio.gather(*(article(entry) for entry in entries)))
 

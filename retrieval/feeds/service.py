@@ -18,14 +18,16 @@ class Feeds:
         self._table = table
         self._poller = poller
 
-    async def add(self, url: str, interval: timedelta) -> tuple[Feed, PollResult]:
+    async def add(self, url: str, interval: timedelta, language: str = "") -> tuple[Feed, PollResult]:
         """Add a feed and poll it at once (its backfill); IngestError, and nothing kept, if it is not a feed.
+
+        ``language`` (a code) is the language of its articles whatever the feed and its pages say.
 
         Returns the feed and what the first poll did (``PollResult.summary`` says it in words).
         """
         url = url.strip()
         split_url(url)  # FetchError for what cannot be a feed's address
-        feed = await self._table.add(url, interval, datetime.now(UTC))
+        feed = await self._table.add(url, interval, datetime.now(UTC), language)
         result = await self._poller.poll(feed.id)
         if result.error is not None:
             await self._table.remove(feed.id)

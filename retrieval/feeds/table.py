@@ -19,7 +19,7 @@ from retrieval.store.database import Database, Row, chunks, from_epoch, marks, r
 
 _FEED_COLUMNS = (
     "id, url, title, kind, interval_seconds, added_at, paused_reason, etag, last_modified, last_polled_at,"
-    " last_success_at, next_poll_at, error_count, last_error, polls, items_added"
+    " last_success_at, next_poll_at, error_count, last_error, polls, items_added, language"
 )
 # An item that failed this many polls in a row (its page is gone, say) is not tried again.
 MAX_ITEM_ATTEMPTS = 3
@@ -43,6 +43,7 @@ def _feed(row: Row) -> Feed:
         last_error=row[13],
         polls=row[14],
         items_added=row[15],
+        language=row[16],
     )
 
 
@@ -52,15 +53,16 @@ class StoredFeeds:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(self, url: str, interval: timedelta, now: datetime) -> Feed:
-        """Add a feed, due at once (IngestError if that URL is a feed already)."""
+    async def add(self, url: str, interval: timedelta, now: datetime, language: str = "") -> Feed:
+        """Add a feed, due at once, its articles in ``language`` if given (IngestError if that URL is a feed already)."""
         async with self.db.transaction() as tx:
             existing = await tx.fetchone("SELECT id FROM feeds WHERE url = ?", (url,))
             if existing is not None:
                 raise IngestError("this is feed {number} already", where=url, number=existing[0])
             (feed_id,) = await tx.fetchone(
-                "INSERT INTO feeds (url, interval_seconds, added_at, next_poll_at) VALUES (?, ?, ?, ?) RETURNING id",
-                (url, int(interval.total_seconds()), to_epoch(now), to_epoch(now)),
+                "INSERT INTO feeds (url, interval_seconds, added_at, next_poll_at, language) VALUES (?, ?, ?, ?, ?)"
+                " RETURNING id",
+                (url, int(interval.total_seconds()), to_epoch(now), to_epoch(now), language),
             )
         return await self.get(feed_id)
 

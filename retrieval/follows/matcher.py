@@ -1,6 +1,6 @@
 """Match new articles against every followed topic and queue the pushes (see ``retrieval.follows.topics``).
 
-Per new article: its terms (the analyzer of search, in the loading thread),
+Per new article: its terms (the analyzer of search, in the article's language, in the loading thread),
 the topics whose every term it holds (one indexed query, however many
 topics: ``StoredFollows.candidates``), then the pure ``topics.matches``
 with idf from the search index. A match queues one push in the outbox,
@@ -66,7 +66,7 @@ class FollowMatcher:
             documents = await self.store.index_documents(article_ids[start : start + _BATCH])
             for document in documents:
                 terms = await self.workers.load(
-                    article_terms, self.analyzer, document.article_id, document.title, document.body
+                    article_terms, self.analyzer, document.article_id, document.title, document.body, document.language
                 )
                 for chat_id, words in await self._matching_chats(terms):
                     if chat_id not in waits:

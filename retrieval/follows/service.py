@@ -9,6 +9,7 @@ blocked the bot) also drops the pushes already queued for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -49,15 +50,24 @@ class Followed:
 class Follows:
     """The followed topics and push state of one store's chats."""
 
-    def __init__(self, topics: StoredFollows, readers: StoredReaders, outbox: StoredOutbox, analyzer: Analyzer) -> None:
+    def __init__(
+        self,
+        topics: StoredFollows,
+        readers: StoredReaders,
+        outbox: StoredOutbox,
+        analyzer: Analyzer,
+        languages: Callable[[], Mapping[str, int]] = dict,
+    ) -> None:
         self._topics = topics
         self._readers = readers
         self._outbox = outbox
         self._analyzer = analyzer
+        # The archive's articles per language now (the search index's): a topic is analysed as a question is.
+        self._languages = languages
 
     def terms(self, words: str) -> tuple[str, ...]:
         """The analysed terms ``words`` would be followed by."""
-        return topic_terms(self._analyzer, words)
+        return topic_terms(self._analyzer, words, self._languages())
 
     async def follow(self, chat_id: int, words: str, *, max_topics: int, language: str | None = None) -> Followed:
         """Follow ``words`` for ``chat_id``; ``language`` is remembered for the chat's pushes unless it chose one."""

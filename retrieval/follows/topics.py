@@ -1,7 +1,10 @@
 """Whether a new article is one a reader following a topic wants: pure, no I/O.
 
 A topic is the analysed terms of the words a reader follows ("MEK Albania"
-→ ``mek``, ``albania``), through the same analyzer as search. An article
+→ ``mek``, ``albania``), analysed in the language it is written in (among the
+archive's, as a question is: ``retrieval.text.questions``; a topic in
+Russian is stemmed as Russian), and an article in its own, so the two
+meet. An article
 matches when it holds every term, and they are what it is about rather than
 a passing mention: in its headline, or prominent in its text by BM25.
 
@@ -25,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from retrieval.text.analyzer import Analyzer
+from retrieval.text.languages import DEFAULT
+from retrieval.text.questions import question_languages
 
 K1 = 1.2
 B = 0.75
@@ -42,9 +47,15 @@ class Topic:
     terms: tuple[str, ...]
 
 
-def topic_terms(analyzer: Analyzer, words: str) -> tuple[str, ...]:
-    """The terms a topic matches on, sorted; empty when the words are all common ones."""
-    return tuple(sorted(set(analyzer.query_terms(words))))
+def topic_terms(analyzer: Analyzer, words: str, languages: Mapping[str, int] | Sequence[str] = ()) -> tuple[str, ...]:
+    """The terms a topic matches on, sorted; empty when the words are all common ones.
+
+    ``languages`` are the archive's (its articles per language): the topic is analysed in the likeliest
+    one it is written in, and in that one only (an article must hold every
+    term, and one word stemmed two ways would be two terms to hold).
+    """
+    language = question_languages(words, languages)[0]
+    return tuple(sorted(set(analyzer.query_terms(words, language))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +68,10 @@ class ArticleTerms:
     length: int
 
 
-def article_terms(analyzer: Analyzer, article_id: int, title: str, body: str) -> ArticleTerms:
-    terms = analyzer.terms(body)
-    return ArticleTerms(article_id, frozenset(analyzer.terms(title)), Counter(terms), len(terms))
+def article_terms(analyzer: Analyzer, article_id: int, title: str, body: str, language: str = DEFAULT) -> ArticleTerms:
+    """A new article's terms as search indexes them (in its language)."""
+    terms = analyzer.terms(body, language)
+    return ArticleTerms(article_id, frozenset(analyzer.terms(title, language)), Counter(terms), len(terms))
 
 
 class ArticleScorer:

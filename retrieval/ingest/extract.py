@@ -8,6 +8,7 @@ stories" list would pollute BM25 more than a lost sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -20,6 +21,24 @@ from retrieval.models import ArticleInput
 
 # Below this the "article" is a menu or a cookie notice, not news.
 MIN_ARTICLE_WORDS = 8
+# Where a page names its language: <html lang="ru">, else <meta http-equiv="content-language" content="ru">,
+# both in its first bytes (the head).
+_HEAD_BYTES = 8_192
+_HTML_LANG = re.compile(r"<html\b[^>]*?\s(?:xml:)?lang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)", re.IGNORECASE)
+_META_LANG = re.compile(
+    r"<meta\b[^>]*http-equiv\s*=\s*[\"']?content-language[\"']?[^>]*content\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)",
+    re.IGNORECASE,
+)
+
+
+def page_language(html: bytes | str) -> str:
+    """The language a page names for itself (``<html lang>``, or its content-language meta), or ""."""
+    head = html[:_HEAD_BYTES]
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    for pattern in (_HTML_LANG, _META_LANG):
+        if (found := pattern.search(text)) is not None:
+            return found.group(1)
+    return ""
 
 
 def same_site(one: str, other: str) -> bool:
@@ -45,8 +64,9 @@ def extract_article(
 ) -> ArticleInput:
     """Extract one article; ``url`` None means use the page's canonical URL.
 
-    ``defaults`` (a feed's title, date, author and summary for this page)
-    fill the fields the page lacks.
+    ``defaults`` (a feed's title, date, author, summary and language for
+    this page) fill the fields the page lacks; the page's own ``<html
+    lang>`` names its language before the feed's.
     """
     where = url or source
     try:
@@ -75,6 +95,7 @@ def extract_article(
         "published": document.date,
         "author": document.author,
         "summary": document.description,
+        "lang": page_language(html),
     }
     for name, value in (defaults or {}).items():
         if name != "body" and not fields.get(name):

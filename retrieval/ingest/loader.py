@@ -25,6 +25,7 @@ from retrieval.ingest.sources import ArticleOrError, SkippedFile, articles_from_
 from retrieval.models import ArticleInput, Failure, LoadReport, Outcome, PreparedArticle
 from retrieval.store.interface import Store
 from retrieval.text.chunker import chunk
+from retrieval.text.languages.detect import article_language
 from retrieval.workers import Workers
 
 BATCH_SIZE = 200
@@ -48,16 +49,18 @@ FailureSink = Callable[[Failure], None]
 
 
 def prepare(article: ArticleInput, now: datetime | None = None) -> PreparedArticle:
-    """Derive passages and the content hash; raise if nothing is searchable.
+    """Derive the language (the source's, else detected), passages by its rules and the content hash;
+    raise if nothing is searchable.
 
     Every load (files, pages, feed items) comes through here: a date more
     than a day after ``now`` (default: now) is dropped, with a note saying so.
     """
     article, note = without_future_date(article, now or datetime.now(UTC))
-    chunks = tuple(chunk(article.body))
+    language = article.language or article_language(article.title, article.body)
+    chunks = tuple(chunk(article.body, language))
     if not chunks:
         raise IngestError("the body has no sentences to index", where=article.url, field="body")
-    return PreparedArticle(article, content_hash(article), chunks, (note,) if note else ())
+    return PreparedArticle(article, content_hash(article), chunks, (note,) if note else (), language)
 
 
 def _prepare_or_error(item: ArticleOrError) -> PreparedArticle | IngestError:

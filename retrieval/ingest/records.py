@@ -19,7 +19,9 @@ from retrieval.errors import IngestError
 from retrieval.messages import N_, Plural
 from retrieval.models import ArticleInput, Failure
 from retrieval.text.clean import strip_controls
-from retrieval.text.sentences import sentence_spans
+from retrieval.text.languages import primary_code
+from retrieval.text.languages.detect import article_language
+from retrieval.text.sentences import sentence_spans, word_count
 from retrieval.text.shorten import shorten
 
 MAX_TITLE_CHARS = 1_000
@@ -160,20 +162,23 @@ def slug_title(url: str) -> str:
     return ""
 
 
-def fallback_title(body: str, url: str) -> str:
+def fallback_title(body: str, url: str, lang: str = "") -> str:
     """A headline for an article that came without one.
 
     The first sentence that reads like one (at least
     ``FALLBACK_TITLE_MIN_WORDS`` words: datelines and bylines are shorter),
-    else the URL's slug, else the host name: an article is never refused
-    for lacking a headline.
+    by the rules of the article's language (detected when not given: a
+    Chinese sentence ends at 。and has no spaces to count words by), else
+    the URL's slug, else the host name: an article is never refused for
+    lacking a headline.
     """
+    lang = lang or article_language("", body)
     for paragraph in body.split("\n"):
-        if len(paragraph.split()) < FALLBACK_TITLE_MIN_WORDS:
+        if word_count(paragraph) < FALLBACK_TITLE_MIN_WORDS:
             continue
-        for span in sentence_spans(paragraph):
+        for span in sentence_spans(paragraph, lang):
             sentence = " ".join(paragraph[span.start : span.end].split())
-            if len(sentence.split()) >= FALLBACK_TITLE_MIN_WORDS:
+            if word_count(sentence) >= FALLBACK_TITLE_MIN_WORDS:
                 return shorten(sentence, FALLBACK_TITLE_CHARS)
     return slug_title(url) or urlsplit(url).hostname or url
 
@@ -193,7 +198,7 @@ def without_headline(body: str, title: str) -> str:
     return body
 
 
-def _title(fields: Mapping[str, object], body: str, url: str) -> str:
+def _title(fields: Mapping[str, object], body: str, url: str, lang: str) -> str:
     """The row's headline, white space collapsed; made from the text when missing or empty."""
     value = fields.get("title")
     if value is not None and not isinstance(value, str):
@@ -201,7 +206,7 @@ def _title(fields: Mapping[str, object], body: str, url: str) -> str:
     title = " ".join(strip_controls(value or "").split())
     if len(title) > MAX_TITLE_CHARS:
         raise IngestError(TOO_LONG, field="title", count=len(title), most=MAX_TITLE_CHARS)
-    return title or fallback_title(body, url)
+    return title or fallback_title(body, url, lang)
 
 
 def _optional_text(fields: Mapping[str, object], name: str, limit: int) -> str:
@@ -214,8 +219,20 @@ def _optional_text(fields: Mapping[str, object], name: str, limit: int) -> str:
     return shorten(" ".join(strip_controls(value).split()), limit)
 
 
+def parse_language(value: object) -> str:
+    """An optional language code as sources write it ("ru", "pt-BR", "zh_Hant") → its language ("pt"); "" if absent."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if not isinstance(value, str):
+        raise IngestError("expected a language code such as en or pt-BR, got {kind}", field="lang", kind=type(value).__name__)
+    code = primary_code(value)
+    if code is None:
+        raise IngestError("not a language code such as en or pt-BR: {value}", field="lang", value=repr(shorten(value, 40)))
+    return code
+
+
 def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: str, where: str) -> ArticleInput:
-    """Validate one row's fields (url, title, body, published, views, author, summary).
+    """Validate one row's fields (url, title, body, published, views, author, summary, lang).
 
     A missing or empty title is made from the body or the URL (``fallback_title``).
     """
@@ -227,7 +244,8 @@ def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: 
             raise IngestError("expected text", field="url")
         url = canonical_url(url_value, site_url)
         body = _required_text(fields, "body", MAX_BODY_CHARS)
-        title = _title(fields, body, url)
+        language = parse_language(fields.get("lang", fields.get("language")))
+        title = _title(fields, body, url, language)
         if isinstance(fields.get("title"), str) and fields["title"].strip():  # never a headline made from the body
             body = without_headline(body, title)
         return ArticleInput(
@@ -239,6 +257,7 @@ def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: 
             source=source,
             author=_optional_text(fields, "author", MAX_AUTHOR_CHARS),
             summary=_optional_text(fields, "summary", MAX_SUMMARY_CHARS),
+            language=language,
         )
     except IngestError as error:
         raise error.moved(where) from None
@@ -247,12 +266,15 @@ def article_from_fields(fields: Mapping[str, object], *, site_url: str, source: 
 def content_hash(article: ArticleInput) -> str:
     """Hash of what the index and readers see; views are left out on purpose.
 
-    Author and summary count only when present, so articles stored before
-    they existed keep their hash (re-loading them stays "unchanged").
+    Author, summary and the language a source names count only when
+    present, so articles stored before they existed keep their hash
+    (re-loading them stays "unchanged"); a language named anew updates it.
     """
     published = article.published.isoformat() if article.published else ""
     digest = hashlib.sha256()
-    extras = (article.author, article.summary) if article.author or article.summary else ()
+    extras: tuple[str, ...] = (article.author, article.summary) if article.author or article.summary else ()
+    if article.language:
+        extras += (f"lang:{article.language}",)
     for part in (article.title, article.body, published, *extras):
         digest.update(part.encode())
         digest.update(b"\0")

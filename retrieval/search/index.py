@@ -58,10 +58,13 @@ import tantivy
 from retrieval.errors import IndexBusyError
 from retrieval.models import IndexArticle
 from retrieval.text.analyzer import Analyzer
+from retrieval.text.languages import known_codes
 
-FORMAT_VERSION = 2
-# 2: Persian compounds, inflections and stopwords (retrieval/text/persian.py); an index of version 1 is rebuilt.
-ANALYZER_VERSION = 2
+FORMAT_VERSION = 3
+# 3: the article grain keeps each article's language (field "lang").
+# 2: Persian compounds, inflections and stopwords; 3: each article analysed in its language
+# (retrieval/text/languages/). An index of an older version is rebuilt when the archive opens.
+ANALYZER_VERSION = 3
 # Weight of a headline match against the body in the article index: 0.7 did
 # best on both Cranfield (titles of abstracts) and rtqa-dev (news headlines)
 # among 0.3-2.0 (bench/README.md).
@@ -90,11 +93,29 @@ class IndexHit(NamedTuple):
 
 
 class ArticleHit(NamedTuple):
-    """An article matching a query, its BM25 score and its publication day (None if undated)."""
+    """An article matching a query, its BM25 score, its publication day (None if undated) and its language."""
 
     article_id: int
     score: float
     published_day: int | None
+    language: str = ""
+
+
+def language_number(code: str) -> int:
+    """A language code as the number the article grain's fast field keeps ("en" → 5 · 27 + 14; "" → 0)."""
+    number = 0
+    for letter in code[:3]:
+        number = number * 27 + (ord(letter) - ord("a") + 1 if "a" <= letter <= "z" else 0)
+    return number
+
+
+def language_code(number: int) -> str:
+    """The code ``language_number`` made ``number`` of."""
+    letters = []
+    while number:
+        number, letter = divmod(number, 27)
+        letters.append(chr(ord("a") + letter - 1) if letter else "")
+    return "".join(reversed(letters))
 
 
 def day_number(moment: datetime) -> int:
@@ -135,6 +156,10 @@ def _article_schema() -> tantivy.Schema:
     builder.add_integer_field("published", stored=False, indexed=False, fast=True)
     builder.add_text_field("text", tokenizer_name=_TOKENIZER, index_option="freq")
     builder.add_text_field("title", tokenizer_name=_TOKENIZER, index_option="freq")
+    # The article's language code: how many articles each language has (``SearchIndex.language_counts``),
+    # and as a number a question's language lifts its articles by (``retrieval.search.ranking``).
+    builder.add_text_field("lang", tokenizer_name=_TOKENIZER, index_option="basic")
+    builder.add_unsigned_field("language", stored=False, indexed=False, fast=True)
     return builder.build()
 
 
@@ -237,6 +262,28 @@ class SearchIndex:
                 self.params = stored
         self._passages = _Grain(_passage_schema(), None if path is None else path / _PASSAGES_DIR)
         self._articles = _Grain(_article_schema(), None if path is None else path / _ARTICLES_DIR)
+        self._language_counts: dict[str, int] | None = None
+
+    def language_counts(self) -> dict[str, int]:
+        """Articles indexed per language, of the languages that have a folder (the ``lang`` terms of the
+        article grain). Counted again only after the index changes: a question costs a dict lookup."""
+        counts = self._language_counts
+        if counts is None:
+            grain = self._articles
+            searcher = grain.index.searcher()
+            counts = {}
+            for code in known_codes():
+                if searcher.doc_freq("lang", code):  # cheap, but counts deleted articles until a merge
+                    live = searcher.search(grain.term_query("lang", code), limit=1, count=True).count
+                    if live:
+                        counts[code] = live
+            self._language_counts = counts
+        return counts
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages of the articles indexed, sorted."""
+        return tuple(sorted(self.language_counts()))
 
     def _read_params(self) -> IndexParams | None:
         assert self.path is not None
@@ -272,6 +319,7 @@ class SearchIndex:
         stored = self._read_params()
         if stored is not None and stored.compatible(self.params) and stored.applied_change > self.applied_change:
             self.params = stored
+            self._language_counts = None
             self._passages.index.reload()
             self._articles.index.reload()
 
@@ -287,7 +335,10 @@ class SearchIndex:
         passage_writer = self._passages.writer_or_busy()
         article_writer = self._articles.writer_or_busy()
         for article in articles:
-            tokens = self.analyzer.tokens(article.body)
+            # A row without a language (stored by an older version beside this one) is analysed as before
+            # languages were kept (``UNDETERMINED``) until a rebuild detects and stores its language.
+            language = article.language
+            tokens = self.analyzer.tokens(article.body, language)
             starts = [token.start for token in tokens]
             terms = [token.term for token in tokens]
             published = NO_DATE if article.published is None else day_number(article.published)
@@ -295,7 +346,10 @@ class SearchIndex:
             entry.add_unsigned("article_id", article.article_id)
             entry.add_integer("published", published)
             entry.add_text("text", " ".join(terms))
-            entry.add_text("title", " ".join(self.analyzer.terms(article.title)))
+            entry.add_text("title", " ".join(self.analyzer.terms(article.title, language)))
+            if language:
+                entry.add_text("lang", language)
+            entry.add_unsigned("language", language_number(language))
             article_writer.add_document(entry)
             for passage in article.passages:
                 first, last = bisect.bisect_left(starts, passage.start), bisect.bisect_left(starts, passage.end)
@@ -322,6 +376,7 @@ class SearchIndex:
         """
         self._passages.commit()
         self._articles.commit()
+        self._language_counts = None
         changed = {"applied_change": applied_change} if store is None else {"applied_change": applied_change, "store": store}
         self.params = IndexParams(**{**asdict(self.params), **changed})
         self.needs_rebuild = False
@@ -404,6 +459,7 @@ class SearchIndex:
             _copy_files(source, self.path)
         self._passages = _Grain(_passage_schema(), self.path / _PASSAGES_DIR)
         self._articles = _Grain(_article_schema(), self.path / _ARTICLES_DIR)
+        self._language_counts = None
 
     def search(self, terms: Sequence[str], limit: int, within: Sequence[int] | None = None) -> list[IndexHit]:
         """Top ``limit`` passages for analysed query ``terms``, best first; only of articles ``within``, if given."""
@@ -447,9 +503,10 @@ class SearchIndex:
         addresses = [address for _, address in result.hits]
         article_ids = searcher.fast_field_values("article_id", addresses)
         days = searcher.fast_field_values("published", addresses)
+        languages = searcher.fast_field_values("language", addresses)
         return [
-            ArticleHit(article_id, score, None if day == NO_DATE else day)
-            for (score, _), article_id, day in zip(result.hits, article_ids, days)
+            ArticleHit(article_id, score, None if day == NO_DATE else day, language_code(language))
+            for (score, _), article_id, day, language in zip(result.hits, article_ids, days, languages)
         ]
 
     def informative_terms(self, terms: Sequence[str]) -> list[str]:

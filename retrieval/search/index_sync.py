@@ -31,11 +31,13 @@ from retrieval.errors import DiskFullError, IndexBusyError, SnapshotError, is_di
 from retrieval.search.index import SearchIndex
 from retrieval.search.snapshots import Snapshot, publish, snapshots_in, usable_snapshot
 from retrieval.store.interface import Store
+from retrieval.text.languages.detect import ARTICLE_CHARS, article_language
 from retrieval.workers import Workers
 
 log = logging.getLogger(__name__)
 
 SYNC_BATCH = 2000
+LANGUAGE_BATCH = 500
 
 
 class IndexSync:
@@ -151,8 +153,13 @@ class IndexSync:
                 self._start_repair(problem)
 
     async def rebuild(self) -> int:
-        """Rebuild the index from the store; returns the passages indexed."""
+        """Rebuild the index from the store; returns the passages indexed.
+
+        Articles stored before their language was kept get it detected
+        first (and stored), so each is analysed in its language.
+        """
         async with self._lock:
+            await self._detect_unknown_languages()
             reached = await self.store.last_change()
             generation = await self.store.generation()
             await self.workers.load(self.index.clear)
@@ -165,6 +172,16 @@ class IndexSync:
         await self.sync()
         log.info("search index rebuilt: %d passages", count)
         return count
+
+    async def _detect_unknown_languages(self) -> None:
+        after, detected = 0, 0
+        while batch := await self.store.unknown_languages(after, LANGUAGE_BATCH, ARTICLE_CHARS):
+            found = await self.workers.load(_detect, batch)
+            await self.store.set_languages([(key, code) for key, code in found if code])
+            detected += sum(1 for _, code in found if code)
+            after = batch[-1][0]
+        if detected:
+            log.info("detected the language of %d articles stored without one", detected)
 
     async def check(self) -> str | None:
         """Look at the index's files (the heartbeat); when they are damaged, start rebuilding. Returns the problem."""
@@ -210,3 +227,7 @@ class IndexSync:
                 pass
         async with self._lock:
             await self.workers.load(self.index.close)
+
+
+def _detect(batch: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
+    return [(key, article_language(title, opening)) for key, title, opening in batch]

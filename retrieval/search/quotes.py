@@ -43,8 +43,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from retrieval.models import PassageSpan, Snippet
-from retrieval.text.analyzer import Analyzer, Token, normalize
-from retrieval.text.sentences import Span, sentence_spans
+from retrieval.text.analyzer import Analyzer, Token
+from retrieval.text.languages import DEFAULT, language
+from retrieval.text.sentences import Span, sentence_spans, word_count
 
 MAX_SNIPPET_CHARS = 400
 ELLIPSIS = "…"
@@ -80,8 +81,7 @@ class Quote:
 
 def is_boilerplate(sentence: str) -> bool:
     """True for a sentence no reader asked for: credits, sign-ups, link lists, datelines."""
-    words = sentence.split()
-    if len(words) < MIN_SENTENCE_WORDS:  # a dateline or byline, unless it is a figure ("90 days")
+    if word_count(sentence) < MIN_SENTENCE_WORDS:  # a dateline or byline, unless it is a figure ("90 days")
         return not any(ch.isdigit() for ch in sentence)
     return _BOILERPLATE.search(sentence) is not None
 
@@ -134,33 +134,39 @@ def _probes(weights: Mapping[str, float]) -> dict[str, float]:
     return probes
 
 
-def _probed(text: str, spans: list[Span], weights: Mapping[str, float]) -> list[int]:
+def _probed(text: str, spans: list[Span], weights: Mapping[str, float], analyzer: Analyzer, lang: str) -> list[int]:
     """Positions of the ``MAX_ANALYSED`` sentences that seem to hold the most query weight.
 
     Finding probes with one regular expression costs little; analysing a
     sentence (the analyzer's tokens) costs much more, and a long article has
     a hundred sentences, half of which hold some word of a long question.
+    Probes are looked for at word starts where the language's stems are the
+    starts of its words, anywhere where they are not (Arabic's prefixes,
+    Chinese and Thai, written without spaces).
     """
     probes = _probes(weights)
     if not probes:
         return []
     alternatives = "|".join(re.escape(probe) for probe in sorted(probes, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})")
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})" if language(lang).stem_is_prefix else alternatives)
+    normalise = analyzer.analysis(lang).normalise
     found: dict[int, set[str]] = {}
     for position, span in enumerate(spans):
-        if matched := set(pattern.findall(normalize(text[span.start : span.end]))):
+        if matched := set(pattern.findall(normalise(text[span.start : span.end]))):
             found[position] = matched
     ranked = sorted(found, key=lambda position: (-math.fsum(probes[p] for p in found[position]), position))
     return ranked[:MAX_ANALYSED]
 
 
-def _candidates(text: str, spans: list[Span], analyzer: Analyzer, weights: Mapping[str, float]) -> list[_Sentence]:
+def _candidates(
+    text: str, spans: list[Span], analyzer: Analyzer, weights: Mapping[str, float], lang: str
+) -> list[_Sentence]:
     """The likeliest sentences holding a question term, boilerplate left out."""
     found = []
-    for position in _probed(text, spans, weights):
+    for position in _probed(text, spans, weights, analyzer, lang):
         span = spans[position]
         sentence = text[span.start : span.end]
-        tokens = analyzer.tokens(sentence)
+        tokens = analyzer.tokens(sentence, lang)
         matched = [Token(t.term, t.start + span.start, t.end + span.start) for t in tokens if t.term in weights]
         if matched:
             found.append(_Sentence(position, span, matched, _novelty(sentence, tokens, weights)))
@@ -174,6 +180,7 @@ def _choose(
     analyzer: Analyzer,
     weights: Mapping[str, float],
     max_chars: int,
+    lang: str,
 ) -> list[_Sentence]:
     """The chosen sentences, best first (steps 1-3 of the module docstring).
 
@@ -202,7 +209,7 @@ def _choose(
         covered |= best.terms
     if chosen:
         room = max_chars - used
-        chosen += _informative_neighbour(text, spans, chosen, candidates, analyzer, weights, room)
+        chosen += _informative_neighbour(text, spans, chosen, candidates, analyzer, weights, room, lang)
     return chosen
 
 
@@ -214,6 +221,7 @@ def _informative_neighbour(
     analyzer: Analyzer,
     weights: Mapping[str, float],
     room: int,
+    lang: str,
 ) -> list[_Sentence]:
     """The best sentence's next neighbour (else its previous one) if it holds names or numbers
     the question lacks and fits in ``room``.
@@ -239,7 +247,7 @@ def _informative_neighbour(
             if known.novelty:
                 return [known]
             continue
-        novelty = _novelty(sentence, analyzer.tokens(sentence), weights)
+        novelty = _novelty(sentence, analyzer.tokens(sentence, lang), weights)
         if novelty:
             return [_Sentence(position, span, [], novelty)]
     return []
@@ -293,12 +301,12 @@ def _passage_of(position: int, passages: Sequence[PassageSpan], body: str) -> st
     return body[passages[0].start : passages[0].end] if passages else body
 
 
-def _focus_spans(body: str, passages: Sequence[PassageSpan], focus: Sequence[int]) -> list[Span]:
+def _focus_spans(body: str, passages: Sequence[PassageSpan], focus: Sequence[int], lang: str) -> list[Span]:
     """Sentences of the focus passages and the lead passage, in order; of the whole body without focus."""
     wanted = set(focus)
     regions = sorted((p.start, p.end) for i, p in enumerate(passages) if i == 0 or p.passage_id in wanted)
     if not focus or not regions:
-        return sentence_spans(body)
+        return sentence_spans(body, lang)
     merged: list[list[int]] = []
     for start, end in regions:
         if merged and start <= merged[-1][1]:
@@ -307,7 +315,7 @@ def _focus_spans(body: str, passages: Sequence[PassageSpan], focus: Sequence[int
             merged.append([start, end])
     spans = []
     for start, end in merged:
-        spans += [Span(s.start + start, s.end + start) for s in sentence_spans(body[start:end])]
+        spans += [Span(s.start + start, s.end + start) for s in sentence_spans(body[start:end], lang)]
     return spans
 
 
@@ -318,17 +326,24 @@ def quote_article(
     analyzer: Analyzer,
     focus: Sequence[int] = (),
     max_chars: int = MAX_SNIPPET_CHARS,
+    lang: str = DEFAULT,
+    headline: str = "",
 ) -> Quote:
-    """The quote of ``body`` for question terms weighted by ``weights`` (see the module docstring).
+    """The quote of ``body`` (in language ``lang``) for question terms weighted by ``weights`` (see the module
+    docstring).
 
     ``focus`` names the passages the index found matching (best first): the
     quote is looked for there and in the lead, which holds the answer more
-    often than any other passage; without it, in the whole body.
+    often than any other passage; without it, in the whole body. Sentences
+    are split, and words found, by ``lang``'s rules. A sentence the
+    ``headline`` was made from (an article that came without one) is not
+    quoted again: the reader sees it above the quote.
     """
     text = _LINE_BREAKS.sub(" ", body)  # same length: offsets into body still hold
-    spans = _focus_spans(body, passages, focus) or [Span(0, len(body))]
-    candidates = _candidates(text, spans, analyzer, weights)
-    chosen = _choose(text, spans, candidates, analyzer, weights, max_chars) or _lead(text, spans, max_chars)
+    spans = _focus_spans(body, passages, focus, lang) or [Span(0, len(body))]
+    spans = _not_the_headline(text, spans, headline)
+    candidates = _candidates(text, spans, analyzer, weights, lang)
+    chosen = _choose(text, spans, candidates, analyzer, weights, max_chars, lang) or _lead(text, spans, max_chars)
     passage = _passage_of(chosen[0].span.start, passages, body)
     pieces, highlights, length = [], [], 0
     previous: _Sentence | None = None
@@ -346,4 +361,29 @@ def quote_article(
         highlights += [(t.start + shift, t.end + shift) for t in sentence.tokens if start <= t.start and t.end <= end]
         length += len(prefix) + (end - start) + (len(ELLIPSIS) if cut_right else 0)
         previous = sentence
-    return Quote(Snippet("".join(pieces), tuple(highlights)), passage)
+    return Quote(Snippet("".join(pieces), _merged(highlights)), passage)
+
+
+# A sentence equal to a headline this long is the one it was made from (``records.fallback_title``).
+_MADE_HEADLINE_CHARS = 20
+
+
+def _not_the_headline(text: str, spans: list[Span], headline: str) -> list[Span]:
+    """``spans`` without the sentence ``headline`` was made from whole, unless it is the only one (a headline
+    cut short leaves the rest of its sentence to quote)."""
+    shown = " ".join(headline.removesuffix(ELLIPSIS).split())
+    if len(shown) < _MADE_HEADLINE_CHARS or len(spans) < 2:
+        return spans
+    kept = [span for span in spans if " ".join(text[span.start : span.end].split()) != shown]
+    return kept or spans
+
+
+def _merged(highlights: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping marks as one (Chinese character pairs overlap: 北京 京大 大学 mark 北京大学 once)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(highlights):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)

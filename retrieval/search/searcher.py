@@ -19,6 +19,7 @@ from retrieval.search.ranking import RankedArticle, rank_articles
 from retrieval.search.stories import LEAD_CHARS, Opening, first_of_each_story, opening
 from retrieval.store.interface import Store
 from retrieval.text.analyzer import Analyzer
+from retrieval.text.questions import analyse_question
 from retrieval.workers import Workers
 
 MAX_PAGE_SIZE = 50
@@ -34,8 +35,10 @@ _SPARE = 2
 STORY_DEPTH = 50
 
 
-def ranked_articles(index: SearchIndex, terms: Sequence[str], wanted: int, today: int) -> list[RankedArticle]:
-    """At least ``wanted`` articles for analysed ``terms`` when there are that many, best first.
+def ranked_articles(
+    index: SearchIndex, terms: Sequence[str], wanted: int, today: int, languages: Sequence[str] = ()
+) -> list[RankedArticle]:
+    """At least ``wanted`` articles for analysed ``terms`` (of a question in ``languages``), best first.
 
     The whole-article grain picks the candidates; the passage grain is then
     searched within them only, which costs a fraction of a search of every
@@ -48,7 +51,7 @@ def ranked_articles(index: SearchIndex, terms: Sequence[str], wanted: int, today
     within = [hit.article_id for hit in articles]
     limit = candidates * _PASSAGES_PER_ARTICLE
     passages = index.search(terms, limit, within=within)
-    return rank_articles(passages, articles, today, passages_complete=len(passages) < limit)
+    return rank_articles(passages, articles, today, passages_complete=len(passages) < limit, languages=languages)
 
 
 def _hits(
@@ -64,7 +67,15 @@ def _hits(
         source = sources.get(ranked.article_id)
         if source is None:  # deleted since the index was last synced
             continue
-        quote = quote_article(source.body, source.passages, weights, analyzer, ranked.passage_ids)
+        quote = quote_article(
+            source.body,
+            source.passages,
+            weights,
+            analyzer,
+            ranked.passage_ids,
+            lang=source.language,
+            headline=source.headline.title,
+        )
         hits.append(SearchHit(source.headline, ranked.score, quote.passage, quote.snippet))
     return hits
 
@@ -117,17 +128,19 @@ async def search(
     """One page of articles for ``query`` asked at ``now``; no terms means nothing to search."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, min(offset, MAX_OFFSET))
-    terms = tuple(analyzer.query_terms(query))
+    question = analyse_question(analyzer, query, index.language_counts())
+    terms = question.terms
     if not terms:
-        return SearchResult(query, terms, (), offset, False)
+        return SearchResult(query, terms, (), offset, False, question.languages, question.word_ends)
     today = day_number(now or datetime.now(UTC))
-    ranked = await workers.answer(ranked_articles, index, terms, offset + limit + 1 + _SPARE, today)
+    ranked = await workers.answer(ranked_articles, index, terms, offset + limit + 1 + _SPARE, today, question.languages)
     stories, sources = await _stories(store, ranked, offset, offset + limit + 1)
     page = stories[offset : offset + limit]
     if unread := [item.article_id for item in page if item.article_id not in sources]:  # beyond STORY_DEPTH
         sources.update(await store.answer_sources(unread))
     hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
-    return SearchResult(query, terms, tuple(hits), offset, len(stories) > offset + limit)
+    more = len(stories) > offset + limit
+    return SearchResult(query, terms, tuple(hits), offset, more, question.languages, question.word_ends)
 
 
 async def quote(
@@ -135,7 +148,7 @@ async def quote(
 ) -> SearchHit | None:
     """One article quoted for ``words`` (a followed topic's), as a search would; None if it is gone."""
     sources = await store.answer_sources([article_id])
-    terms = tuple(analyzer.query_terms(words))
+    terms = analyse_question(analyzer, words, index.language_counts()).terms
     page = [RankedArticle(article_id, 0.0, ())]
     hits = await workers.answer(_hits, page, sources, index, analyzer, terms)
     return hits[0] if hits else None

@@ -65,7 +65,7 @@ def _unpack_spans(packed: str | None) -> tuple[PassageSpan, ...]:
 
 
 def _index_article(row: Row) -> IndexArticle:
-    return IndexArticle(row[0], row[1], row[2], from_epoch(row[3]), _unpack_spans(row[4]))
+    return IndexArticle(row[0], row[1], row[2], from_epoch(row[3]), _unpack_spans(row[4]), row[5])
 
 
 class SqlStore:
@@ -77,7 +77,7 @@ class SqlStore:
         self.lock = lock
         spans = _SPANS_COLUMN[db.dialect]
         self._spans = spans
-        self._index_columns = f"a.id, a.title, a.body, a.published, {spans}"
+        self._index_columns = f"a.id, a.title, a.body, a.published, {spans}, a.lang"
 
     async def open(self) -> None:
         """Take the archive lock, connect and migrate; nothing is left open if any of it fails."""
@@ -149,8 +149,8 @@ class SqlStore:
         if existing is None:
             (article_id,) = await tx.fetchone(
                 "INSERT INTO articles"
-                " (url, title, body, published, added_at, updated_at, source, content_hash, views, author, summary)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " (url, title, body, published, added_at, updated_at, source, content_hash, views, author, summary, lang)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     article.url,
                     article.title,
@@ -163,6 +163,7 @@ class SqlStore:
                     article.views or 0,
                     article.author,
                     article.summary,
+                    prepared.language,
                 ),
             )
             await self._replace_passages(tx, article_id, prepared)
@@ -177,7 +178,7 @@ class SqlStore:
         await tx.execute(
             "UPDATE articles SET title = ?, body = ?, published = coalesce(?, published), updated_at = ?,"
             " source = ?, content_hash = ?, views = ?, author = coalesce(nullif(?, ''), author),"
-            " summary = coalesce(nullif(?, ''), summary) WHERE id = ?",
+            " summary = coalesce(nullif(?, ''), summary), lang = ? WHERE id = ?",
             (
                 article.title,
                 article.body,
@@ -188,6 +189,7 @@ class SqlStore:
                 views,
                 article.author,
                 article.summary,
+                prepared.language,
                 article_id,
             ),
         )
@@ -238,7 +240,7 @@ class SqlStore:
     async def article(self, article_id: int) -> Article:
         require_id(article_id, f"no article with id {article_id}")
         row = await self.db.fetchone(
-            "SELECT id, url, title, body, published, added_at, source, views + opens, author, summary"
+            "SELECT id, url, title, body, published, added_at, source, views + opens, author, summary, lang"
             " FROM articles WHERE id = ?",
             (article_id,),
         )
@@ -255,6 +257,7 @@ class SqlStore:
             views=row[7],
             author=row[8],
             summary=row[9],
+            language=row[10],
         )
 
     async def latest(self, limit: int, offset: int = 0) -> list[Headline]:
@@ -299,10 +302,11 @@ class SqlStore:
         if not article_ids:
             return {}
         rows = await self.db.fetchall(
-            f"SELECT {_HEADLINE_COLUMNS}, a.body, {self._spans} FROM articles a WHERE a.id IN ({marks(article_ids)})",
+            f"SELECT {_HEADLINE_COLUMNS}, a.body, {self._spans}, a.lang FROM articles a"
+            f" WHERE a.id IN ({marks(article_ids)})",
             tuple(article_ids),
         )
-        return {row[0]: AnswerSource(_headline(row[:5]), row[5], _unpack_spans(row[6])) for row in rows}
+        return {row[0]: AnswerSource(_headline(row[:5]), row[5], _unpack_spans(row[6]), row[7]) for row in rows}
 
     async def openings(self, article_ids: Sequence[int], chars: int) -> dict[int, tuple[str, datetime | None]]:
         if not article_ids:
@@ -332,6 +336,19 @@ class SqlStore:
                 return
             last = rows[-1][0]
             yield [_index_article(row) for row in rows]
+
+    async def unknown_languages(self, after: int, limit: int, chars: int) -> list[tuple[int, str, str]]:
+        """(id, title, opening) of articles stored without a language, by id after ``after``."""
+        rows = await self.db.fetchall(
+            "SELECT id, title, substr(body, 1, ?) FROM articles WHERE lang = '' AND id > ? ORDER BY id LIMIT ?",
+            (chars, after, limit),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def set_languages(self, languages: Sequence[tuple[int, str]]) -> None:
+        """Record detected languages of articles that had none (no change logged: their index terms are the same)."""
+        async with self.db.transaction() as tx:
+            await tx.executemany("UPDATE articles SET lang = ? WHERE id = ? AND lang = ''", [(code, key) for key, code in languages])
 
     async def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[int], int]:
         rows = await self.db.fetchall(
@@ -368,6 +385,7 @@ class SqlStore:
         load = await self.db.fetchone(
             "SELECT finished_at, source, new, updated, unchanged, failed FROM loads ORDER BY id DESC LIMIT 1"
         )
+        languages = await self.db.fetchall("SELECT lang, count(*) FROM articles GROUP BY lang ORDER BY count(*) DESC, lang")
         summary = None
         if load is not None:
             summary = f"{load[1]}: {load[2]} new, {load[3]} updated, {load[4]} unchanged, {load[5]} failed"
@@ -378,4 +396,5 @@ class SqlStore:
             last_load_at=from_epoch(load[0]) if load else None,
             last_load_summary=summary,
             db_bytes=await self.db.size_bytes(),
+            languages=tuple((row[0], row[1]) for row in languages),
         )

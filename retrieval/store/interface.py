@@ -78,6 +78,12 @@ class Store(Protocol):
     def iter_index_documents(self, batch_size: int = 500) -> AsyncIterator[list[IndexArticle]]:
         """Every article, in batches, for a full index rebuild."""
 
+    async def unknown_languages(self, after: int, limit: int, chars: int) -> list[tuple[int, str, str]]:
+        """(id, title, first ``chars`` of the body) of articles stored without a language, by id after ``after``."""
+
+    async def set_languages(self, languages: Sequence[tuple[int, str]]) -> None:
+        """Record (id, language) detected for articles that had none."""
+
     async def changes_since(self, seq: int, limit: int = 1000) -> tuple[list[int], int]:
         """Article ids changed after change ``seq``, and the last seq returned."""
 

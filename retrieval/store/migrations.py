@@ -285,6 +285,16 @@ _DATED_FIRST = """
 # built once, on the first start after the upgrade (an older replica beside it lists in the old order, unindexed).
 ORDER_LATEST_DATED_FIRST = _both("order_latest_dated_first", _DATED_FIRST)
 
+_LANGUAGES = """
+    ALTER TABLE articles ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN language TEXT NOT NULL DEFAULT ''
+"""
+
+# The language of each article ("ru", "zh"…: the source's, else detected; '' for articles stored before,
+# detected when the index is rebuilt, see ``retrieval.search.index_sync``), which chooses its analysis;
+# and a feed's language when an admin sets it (it overrides what the feed and its pages say).
+ADD_LANGUAGES = _both("add_languages", _LANGUAGES)
+
 MIGRATIONS: list[Migration] = [
     CREATE_ARTICLES_PASSAGES_OPENS,
     ADD_FEEDS_AND_OUTBOX,
@@ -293,6 +303,7 @@ MIGRATIONS: list[Migration] = [
     ADD_READER_LANGUAGE,
     ADD_REPLICA_STATE,
     ORDER_LATEST_DATED_FIRST,
+    ADD_LANGUAGES,
 ]
 
 

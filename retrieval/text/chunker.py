@@ -10,10 +10,10 @@ passage. Offsets point into the body so a snippet can be traced back.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
-from retrieval.text.sentences import Span, sentence_spans, word_count
+from retrieval.text.languages import DEFAULT
+from retrieval.text.sentences import Span, sentence_spans, word_count, word_spans
 
 TARGET_WORDS = 90
 MIN_WORDS = 60
@@ -23,8 +23,6 @@ OVERLAP_MAX_WORDS = 35
 # A last passage shorter than MIN_WORDS is merged into the one before when
 # the result stays under MAX_WORDS + MERGE_SLACK_WORDS.
 MERGE_SLACK_WORDS = 30
-
-_WORD_RE = re.compile(r"\S+")
 
 
 class Chunk(NamedTuple):
@@ -40,14 +38,18 @@ class _Sentence(NamedTuple):
     words: int
 
 
-def _sentences(body: str) -> list[_Sentence]:
-    """Sentences of ``body``, with any over-long one cut into word runs."""
+def _sentences(body: str, lang: str) -> list[_Sentence]:
+    """Sentences of ``body``, with any over-long one cut into word runs (``word_spans``: Chinese by characters)."""
     out = []
-    for span in sentence_spans(body):
-        words = list(_WORD_RE.finditer(body, span.start, span.end))
+    for span in sentence_spans(body, lang):
+        count = word_count(body[span.start : span.end])
+        if count <= MAX_WORDS:
+            out.append(_Sentence(span, count))
+            continue
+        words = word_spans(body, span.start, span.end)
         for first in range(0, len(words), MAX_WORDS):
             run = words[first : first + MAX_WORDS]
-            out.append(_Sentence(Span(run[0].start(), run[-1].end()), len(run)))
+            out.append(_Sentence(Span(run[0].start, run[-1].end), len(run)))
     return out
 
 
@@ -84,9 +86,9 @@ def _merge_short_tail(groups: list[tuple[int, int]], sentences: list[_Sentence])
     return groups
 
 
-def chunk(body: str) -> list[Chunk]:
-    """Split ``body`` into passages; an empty body gives no passages."""
-    sentences = _sentences(body)
+def chunk(body: str, lang: str = DEFAULT) -> list[Chunk]:
+    """Split ``body`` (in language ``lang``, whose rules cut its sentences) into passages; an empty body gives none."""
+    sentences = _sentences(body, lang)
     chunks = []
     for first, last in _groups(sentences):
         start, end = sentences[first].span.start, sentences[last - 1].span.end

@@ -1,4 +1,5 @@
-"""/stats and `newsbot stats`: the rows that say which replica this is and whether it runs the jobs."""
+"""/stats and `newsbot stats`: the rows that say which replica this is and whether it runs the jobs, and articles by
+language in the reader's language and digits."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from bot.i18n import Translator
 from bot.monitoring.metrics import MetricsSnapshot
-from bot.render.figures import stats_rows
+from bot.render.figures import MAX_LANGUAGES_SHOWN, by_language, stats_rows
 from retrieval.archive import ArchiveStats
 from retrieval.feeds.models import FeedStats
 from retrieval.models import StoreStats
@@ -26,3 +27,16 @@ def test_stats_name_the_replica_and_whether_it_leads(language: str) -> None:
     follower = dict(stats_rows(_STATS, MetricsSnapshot(leading=False, replica="newsbot web-2:7"), tr))
     assert follower[tr("This replica")] != rows[tr("This replica")]
     assert tr("This replica") not in dict(stats_rows(_STATS, MetricsSnapshot(leading=True), tr))  # one process, SQLite
+
+
+def test_articles_by_language_most_first_with_the_unknown_named() -> None:
+    assert by_language((("en", 1200), ("ru", 340), ("", 3))) == "en 1,200 · ru 340 · 3 not yet known"
+
+
+def test_many_languages_end_in_a_sum_of_the_rest() -> None:
+    languages = tuple((f"l{n}", 10) for n in range(MAX_LANGUAGES_SHOWN + 3))
+    assert by_language(languages).endswith(" · 30 in other languages")
+
+
+def test_persian_digits() -> None:
+    assert by_language((("fa", 1200),), Translator("fa")) == "fa ۱٬۲۰۰"

@@ -168,3 +168,10 @@ def test_lead_skips_datelines_and_keeps_whole_sentences() -> None:
     assert lead(text, 300) == "The Senate passed the bill on Monday after a long debate. It now goes to the House."
     assert lead(text, 70) == "The Senate passed the bill on Monday after a long debate."
     assert lead("Short.", 300) == "Short."
+
+
+def test_a_chinese_posts_opening_is_whole_sentences() -> None:
+    body = "北京是中华人民共和国的首都。" * 3 + "北京大学创办于1898年。" * 40
+    text = render_channel_post(an_article(title="北京", body=body, language="zh"), "newsbot").text
+    opening = text.split("\n\n", 1)[1]
+    assert opening.startswith("北京是中华人民共和国的首都。") and opening.rstrip("\u2069").endswith("。")

@@ -144,3 +144,22 @@ def test_backoff_doubles_up_to_a_day() -> None:
     interval = timedelta(minutes=15)
     assert [backoff(interval, n) for n in (1, 2, 3)] == [timedelta(minutes=30), timedelta(hours=1), timedelta(hours=2)]
     assert backoff(interval, 50) == timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("document", "language"),
+    [
+        (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><language>ru-RU</language>'
+         b"<item><title>a</title><link>https://news.example.com/1</link></item></channel></rss>", "ru"),
+        (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de"><title>T</title>'
+         b'<entry><title>a</title><link href="https://news.example.com/1"/><id>1</id></entry></feed>', "de"),
+        (b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "language": "es",'
+         b' "items": [{"id": "1", "url": "https://news.example.com/1"}]}', "es"),
+        (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><language>English</language>'
+         b"<item><title>a</title><link>https://news.example.com/1</link></item></channel></rss>", ""),
+    ],
+    ids=["rss-language", "atom-xml-lang", "json-feed-language", "not-a-code"],
+)
+def test_the_feeds_language_goes_with_each_item(document: bytes, language: str) -> None:
+    (entry,) = parse_feed(document, BASE + "/feed").entries
+    assert entry.language == language == entry.fields()["lang"]

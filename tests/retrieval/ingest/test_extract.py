@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from retrieval import Archive, Settings
+from retrieval.ingest.extract import page_language
 from tests.pages import PARAGRAPHS, Route, article_page, serve
 
 TITLE = "Volcano erupts near mountain village"
@@ -61,3 +64,16 @@ async def test_a_canonical_on_another_site_is_not_followed(tmp_path: Path) -> No
         async with await Archive.open(_settings(tmp_path)) as archive:
             assert (await archive.load([f"{base}/world/albania-camp"])).new == 1
             assert (await archive.article(1)).url == f"{base}/world/albania-camp"
+
+
+@pytest.mark.parametrize(
+    ("head", "language"),
+    [
+        ('<html lang="ru">', "ru"),
+        ("<html class='x' xml:lang='pt-BR'>", "pt-BR"),
+        ('<html><head><meta http-equiv="Content-Language" content="tr">', "tr"),
+        ("<html>", ""),
+    ],
+)
+def test_a_page_names_its_language(head: str, language: str) -> None:
+    assert page_language((head + "<title>x</title></head><body></body></html>").encode()) == language

@@ -3,7 +3,14 @@
 import pytest
 
 from retrieval.search.index import ArticleHit, IndexHit
-from retrieval.search.ranking import ARTICLE_WEIGHT, RECENCY_BOOST, RECENCY_DAYS, rank_articles, recency_factor
+from retrieval.search.ranking import (
+    ARTICLE_WEIGHT,
+    LANGUAGE_BOOST,
+    RECENCY_BOOST,
+    RECENCY_DAYS,
+    rank_articles,
+    recency_factor,
+)
 
 
 def test_an_article_matching_as_a_whole_beats_one_dense_passage() -> None:
@@ -53,3 +60,19 @@ def test_recency_lifts_near_ties_only() -> None:
 
 def test_nothing_found_ranks_nothing() -> None:
     assert rank_articles([], [], today=0) == []
+
+
+def test_the_questions_language_lifts_its_articles_over_a_close_translation() -> None:
+    # The same story in German and English matches an English question about equally (names, numbers).
+    articles = [ArticleHit(1, 10.0, None, "de"), ArticleHit(2, 9.0, None, "en")]
+    assert [item.article_id for item in rank_articles([], articles, 0, languages=("en",))] == [2, 1]
+    # A clearly better match in another language still comes first.
+    articles = [ArticleHit(1, 10.0, None, "de"), ArticleHit(2, 5.0, None, "en")]
+    assert [item.article_id for item in rank_articles([], articles, 0, languages=("en",))] == [1, 2]
+
+
+def test_one_language_everywhere_changes_no_order() -> None:
+    articles = [ArticleHit(n, 10.0 - n, None, "en") for n in range(5)]
+    assert rank_articles([], articles, 0, languages=("en",)) == [
+        item._replace(score=item.score * (1 + LANGUAGE_BOOST)) for item in rank_articles([], articles, 0)
+    ]

@@ -40,8 +40,10 @@ def test_persian_digits_and_diacritics() -> None:
     assert analyzer.terms("۱۹۹۲ كَتَبَ") == ["1992", "کتب"]
 
 
-def test_non_latin_scripts_are_not_mangled() -> None:
-    assert analyzer.terms("Москва 北京 Ελλάδα") == ["москва", "北京", "ελλάδα"]
+def test_words_of_other_scripts_are_analysed_by_their_scripts_language() -> None:
+    # In English text a Cyrillic word is stemmed as Russian, Greek as Greek, Han cut into pairs.
+    assert analyzer.terms("Москва 北京大学 Ελλάδα") == ["москв", "北京", "京大", "大学", "ελλαδ"]
+    assert analyzer.terms("Москве", "ru") == analyzer.terms("Москве")
 
 
 def test_tokens_give_spans_in_original_text() -> None:

@@ -1,6 +1,6 @@
-"""Persian words to index terms: compounds, inflections and stopwords, by rules (pure).
+"""Persian words to index terms: compounds and inflections, by rules (pure).
 
-The analyzer already folds the spelling variants (Arabic ي/ى/ك to Persian
+The Persian normaliser already folds the spelling variants (Arabic ي/ى/ك to Persian
 ی/ک, alef forms, diacritics, Persian and Arabic digits). This module adds
 what a Persian reader writes differently from the article:
 
@@ -11,7 +11,8 @@ what a Persian reader writes differently from the article:
   ZWNJ compounds («کم‌آبی») become their words, as if written with a space;
 - **inflections**: plural ها/های/ان/ات, comparative تر/ترین, the ezafe ی
   after a silent ه («خانه‌ی»), are removed;
-- **stopwords**: prepositions, conjunctions, pronouns and the like.
+- **stopwords** (``stopwords.txt`` beside this module): prepositions,
+  conjunctions, pronouns and the like.
 
 Rules, not a library: hazm and parsivar, the maintained Persian stemmers,
 pull in NLTK and (hazm) a dozen more packages for a few dozen lines of
@@ -53,14 +54,7 @@ _WHOLE = _folded(
      "اطلاعات", "ساعات", "حیات", "صفات", "ثبات", "نجات", "زکات", "اوقات", "میهنم", "میلاد", "میعاد",
      "میدانی", "میزبانی", "میانی"}
 )  # fmt: skip
-STOPWORDS = _folded(
-    {"و", "در", "به", "از", "که", "این", "آن", "ان", "با", "را", "برای", "است", "بود", "هست", "نیست", "یک",
-     "تا", "بر", "هم", "نیز", "او", "ما", "شما", "من", "تو", "آنها", "انها", "ایشان", "خود", "اما", "ولی",
-     "یا", "اگر", "چه", "چرا", "کجا", "کی", "چگونه", "چطور", "آیا", "ایا", "هر", "همه", "دیگر", "پس", "پیش",
-     "بین", "روی", "زیر", "باید", "شاید", "می", "نمی", "ها", "های", "ی", "ای", "چی", "کدام", "چند", "چقدر",
-     "وی", "اش", "ام", "بی", "نه", "بله", "هیچ", "همین", "همان", "چنین", "آنچه", "انچه", "اینکه",
-     "آنکه", "انکه", "زیرا", "چون", "وقتی", "سپس", "هنوز", "فقط", "حتی", "درباره", "مورد", "توسط"}
-)  # fmt: skip
+
 
 
 def join_compound(raw: str) -> str:
@@ -77,11 +71,6 @@ def join_compound(raw: str) -> str:
     while len(parts) > 1 and parts[-1].translate(_FOLDS) in BOUND_SUFFIXES:
         parts.pop()
     return " ".join(parts)
-
-
-def is_persian(word: str) -> bool:
-    """True for a word in Arabic script (Persian or Arabic)."""
-    return "\u0600" <= word[0] <= "\u06ff"
 
 
 def stem(word: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from retrieval import Archive
 from retrieval.text.analyzer import Analyzer
-from retrieval.text.persian import join_compound, stem
+from retrieval.text.languages.fa.rules import join_compound, stem
 from tests.conftest import write_jsonl
 
 ANALYZER = Analyzer()

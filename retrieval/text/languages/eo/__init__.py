@@ -1,0 +1,5 @@
+"""Esperanto: Snowball's esperanto stemmer, no stopword list (none is published that Lucene or Snowball ship), accents folded after stemming."""
+
+from retrieval.text.languages.snowball import snowball_language
+
+LANGUAGE = snowball_language("eo", "Esperanto", "esperanto", __file__)
