@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import language_name, languages
 from bot.services import BotServices
 from bot.trial.telegram_html import parse_html
 from tests.botapi import FakeBotApi
@@ -37,9 +38,14 @@ async def test_a_reader_whose_app_is_in_persian_gets_persian(api: FakeBotApi, bo
 async def test_language_command_switches_and_is_remembered(api: FakeBotApi, bot: BotServices) -> None:
     choice = await ask(api, "/language", READER_ID)
     buttons = [button for row in choice.params["reply_markup"]["inline_keyboard"] for button in row]
-    assert [button["text"] for button in buttons] == ["✓ English", "فارسی", "Русский", "📱 My Telegram app's language"]
+    labels = [button["text"] for button in buttons]
+    # Every language by its own name, the reader's marked, English first, then by code (as many as a page holds).
+    assert labels[0] == "✓ English" and labels[-1] == "📱 My Telegram app's language"
+    assert labels[1:4] == [language_name(code) for code in languages()[1:4]]
+    assert {"فارسی", "Русский", "中文", "Deutsch"} <= set(labels)
+    persian = buttons[labels.index("فارسی")]
     mark = api.mark()
-    await api.press(api.stored(choice), buttons[1]["callback_data"], user_id=READER_ID)
+    await api.press(api.stored(choice), persian["callback_data"], user_id=READER_ID)
     confirm = await api.next_call("sendMessage", chat_id=READER_ID, after=mark)
     assert parse_html(confirm.params["text"]).startswith("از این پس فارسی می‌نویسم.")
     assert await bot.archive.language(READER_ID) == "fa"
