@@ -94,12 +94,17 @@ def locale(code: str) -> Locale:
 
 def language_name(code: str) -> str:
     """The language's own name, as CLDR writes it, first letter capitalised ("Русский", "فارسی", "Português (Brasil)")."""
+    if code in _OWN_NAMES:
+        return _OWN_NAMES[code]
     name = (locale(code).get_display_name(code) or code).translate(_OKINA)
     return name[:1].upper() + name[1:]
 
 
 # CLDR writes Uzbek's oʻ with a turned comma (‘, U+2018); the official alphabet's letter is ʻ (U+02BB).
 _OKINA = {ord("‘"): "ʻ"}
+# Where CLDR's name is not the one speakers pick the language by: CLDR names Indonesian "Indonesia", the
+# country; Telegram's own language list, like its speakers, says "Bahasa Indonesia".
+_OWN_NAMES = {"id": "Bahasa Indonesia"}
 
 
 def _script(wanted: Locale) -> str | None:

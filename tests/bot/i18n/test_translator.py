@@ -111,6 +111,6 @@ def test_language_comes_from_the_choice_then_the_app_then_the_default() -> None:
 
 
 def test_each_language_is_named_in_itself() -> None:
-    assert [language_name(code) for code in ("en", "fa", "ru", "pt_BR", "uk")] == [
-        "English", "فارسی", "Русский", "Português (Brasil)", "Українська",
+    assert [language_name(code) for code in ("en", "fa", "ru", "pt_BR", "uk", "uz", "id")] == [
+        "English", "فارسی", "Русский", "Português (Brasil)", "Українська", "Oʻzbek", "Bahasa Indonesia",
     ]  # fmt: skip
