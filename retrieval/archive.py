@@ -346,10 +346,12 @@ class Archive:
         progress: ProgressCallback | None = None,
         announce: Announce = Announce.AUTO,
         failures: FailureSink | None = None,
+        label: str | None = None,
     ) -> LoadReport:
         """Load files, folders, ZIPs and http(s) URLs (see ``Ingestor.load``), then announce what is new;
-        ``failures`` hears of every failed input, past the ones the report keeps."""
-        report = await self.ingestor.load(inputs, progress, failures)
+        ``failures`` hears of every failed input, past the ones the report keeps; ``label`` names the load in
+        the stats."""
+        report = await self.ingestor.load(inputs, progress, failures, label)
         await self.announcer.announce(report, announce)
         return report
 

@@ -308,14 +308,25 @@ class SearchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class LastLoad:
+    """The latest load, as counts (the reader of /stats sees them in their own language)."""
+
+    finished_at: datetime
+    source: str
+    new: int
+    updated: int
+    unchanged: int
+    failed: int
+
+
+@dataclass(frozen=True, slots=True)
 class StoreStats:
     """Sizes and the last load, for ``newsbot stats`` and /stats."""
 
     articles: int
     passages: int
     opens: int
-    last_load_at: datetime | None
-    last_load_summary: str | None
+    last_load: LastLoad | None
     db_bytes: int
     # Articles by language code, most first ("" for those not yet known).
     languages: tuple[tuple[str, int], ...] = ()

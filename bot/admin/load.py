@@ -113,7 +113,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await telegram_file.download_to_drive(path)
         progress = _StatusProgress(status, name, tr)
         with _FailureFile(Path(folder) / "failures.csv", str(path), name, tr) as failures:
-            report = await services(context).archive.load([str(path)], progress, failures=failures)
+            report = await services(context).archive.load([str(path)], progress, failures=failures, label=name)
         services(context).metrics.load()
         report.failures = [failures.renamed(f) for f in report.failures]
         heading = tr("Loaded {name}", name=tr.isolate(name))

@@ -6,6 +6,10 @@ from bot.i18n import ENGLISH, Translator
 from bot.monitoring.metrics import MetricsSnapshot
 from retrieval import ArchiveStats
 from retrieval.feeds.models import FeedStats
+from retrieval.text.shorten import shorten
+
+# The last load's source (a file, a URL, a feed) as /stats names it, at most this long.
+SOURCE_CHARS = 100
 
 
 def format_size(num_bytes: float, tr: Translator = ENGLISH) -> str:
@@ -65,8 +69,15 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
     """Archive sizes and, when the bot is running, its counters since start."""
     store = stats.store
     last = tr("never")
-    if store.last_load_at is not None:
-        last = tr.digits(f"{store.last_load_at:%Y-%m-%d %H:%M} UTC") + f" ({store.last_load_summary})"
+    if (load := store.last_load) is not None:
+        counts = tr(
+            "{new} new · {updated} updated · {unchanged} unchanged · {failed} failed",
+            new=load.new,
+            updated=load.updated,
+            unchanged=load.unchanged,
+            failed=load.failed,
+        )
+        last = tr.digits(f"{load.finished_at:%Y-%m-%d %H:%M} UTC") + f" ({tr.isolate(shorten(load.source, SOURCE_CHARS))}: {counts})"
     rows = [
         (tr("Articles"), tr.number(store.articles)),
         *([(tr("Articles by language"), by_language(store.languages, tr))] if store.languages else []),

@@ -104,15 +104,21 @@ class Ingestor:
         self.stopping = asyncio.Event()
 
     async def load(
-        self, inputs: Sequence[str], progress: ProgressCallback | None = None, failures: FailureSink | None = None
+        self,
+        inputs: Sequence[str],
+        progress: ProgressCallback | None = None,
+        failures: FailureSink | None = None,
+        label: str | None = None,
     ) -> LoadReport:
-        """Load files, folders, ZIPs and URLs; every failure is counted in the report and told to ``failures``."""
+        """Load files, folders, ZIPs and URLs; every failure is counted in the report and told to ``failures``.
+        ``label`` names the load in the stats (an upload by its file name, not the temporary path it was saved
+        to); by default the inputs themselves."""
         started = datetime.now(UTC)
         run = _Run(LoadReport(), LineTally(), failures)
         targets = list(expand_paths(inputs))
         total = await self.workers.load(_estimate_total, targets)
         await _stop_on_full_disk(self._load_targets(targets, run, total, progress), run.report)
-        await self._record(_describe(inputs), run.report, started)
+        await self._record(label or _describe(inputs), run.report, started)
         return run.report
 
     async def _load_targets(

@@ -19,6 +19,7 @@ from retrieval.models import (
     Article,
     Headline,
     IndexArticle,
+    LastLoad,
     LoadReport,
     Outcome,
     PassageSpan,
@@ -386,15 +387,11 @@ class SqlStore:
             "SELECT finished_at, source, new, updated, unchanged, failed FROM loads ORDER BY id DESC LIMIT 1"
         )
         languages = await self.db.fetchall("SELECT lang, count(*) FROM articles GROUP BY lang ORDER BY count(*) DESC, lang")
-        summary = None
-        if load is not None:
-            summary = f"{load[1]}: {load[2]} new, {load[3]} updated, {load[4]} unchanged, {load[5]} failed"
         return StoreStats(
             articles=articles,
             passages=passages,
             opens=opens,
-            last_load_at=from_epoch(load[0]) if load else None,
-            last_load_summary=summary,
+            last_load=LastLoad(from_epoch(load[0]), *load[1:]) if load else None,
             db_bytes=await self.db.size_bytes(),
             languages=tuple((row[0], row[1]) for row in languages),
         )

@@ -161,7 +161,7 @@ async def test_strangers_cannot_use_admin_commands(
         await api.send_document(jsonl([article(1)]), "sneaky.jsonl", user_id=READER_ID)
         assert "only the site's editors" in (await api.next_call("sendMessage", after=mark)).params["text"]
     after = await bot.archive.stats()
-    assert (after.store.articles, after.store.last_load_summary) == (before.store.articles, before.store.last_load_summary)
+    assert (after.store.articles, after.store.last_load) == (before.store.articles, before.store.last_load)
     refusals = [r.getMessage() for r in caplog.records if "non-admin" in r.getMessage()]
     assert len(refusals) == 5 and all(str(READER_ID) in line for line in refusals)
     assert not any(c.method == "getFile" for c in api.calls)

@@ -104,3 +104,7 @@ async def test_a_persian_admin_reads_why_rows_failed_in_persian(api: FakeBotApi,
     assert "۰ تازه · ۰ به‌روزشده · ۰ بدون تغییر · ۲ ناموفق" in text
     assert "فیلد «url»: ناموجود" in text and "فیلد «views»: نباید منفی باشد، -3 آمد" in text
     assert "سطرهای خوانده‌شده: ۲" in text
+    # /stats tells that load in Persian too, naming the file as it was sent (not where it was saved meanwhile).
+    stats = parse_html((await ask(api, "/stats", ADMIN_ID)).params["text"])
+    assert "(\u2068bad.jsonl\u2069: ۰ تازه · ۰ به‌روزشده · ۰ بدون تغییر · ۲ ناموفق)" in stats
+    assert "newsbot-upload-" not in stats and "new" not in stats

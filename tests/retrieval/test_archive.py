@@ -175,7 +175,8 @@ async def test_progress_is_reported_per_batch(archive: Archive, tmp_path: Path) 
     report = await archive.load([str(path)], progress)
     assert report.new == 450
     assert states == [(200, 450), (400, 450), (450, 450)]
-    assert (await archive.stats()).store.last_load_summary.endswith("450 new, 0 updated, 0 unchanged, 0 failed")
+    last = (await archive.stats()).store.last_load
+    assert last is not None and (last.new, last.updated, last.unchanged, last.failed) == (450, 0, 0, 0)
 
 
 async def test_two_processes_can_write_one_archive(settings: Settings, tmp_path: Path) -> None:

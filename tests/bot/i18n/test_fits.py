@@ -13,7 +13,7 @@ from bot.render.reports import render_stats
 from bot.trial.telegram_html import parse_html, utf16_length
 from retrieval import ArchiveStats
 from retrieval.feeds.models import FeedStats
-from retrieval.models import StoreStats
+from retrieval.models import LastLoad, StoreStats
 
 BIG = 12_345_678
 WHEN = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -29,7 +29,7 @@ def test_the_admins_help_fits_one_message(code: str) -> None:
 @pytest.mark.parametrize("code", languages())
 def test_stats_with_every_row_and_the_largest_figures_fit_one_message(code: str) -> None:
     stats = ArchiveStats(
-        store=StoreStats(BIG, BIG, BIG, WHEN, f"{BIG} new, {BIG} updated, 0 unchanged, {BIG} failed", 987_654_321_000),
+        store=StoreStats(BIG, BIG, BIG, LastLoad(WHEN, "https://" + "x" * 2_000, BIG, BIG, BIG, BIG), 987_654_321_000),
         indexed_passages=BIG,
         index_bytes=987_654_321_000,
         pending_changes=BIG,

@@ -3,6 +3,9 @@ language in the reader's language and digits."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.i18n import Translator
@@ -10,10 +13,10 @@ from bot.monitoring.metrics import MetricsSnapshot
 from bot.render.figures import MAX_LANGUAGES_SHOWN, by_language, stats_rows
 from retrieval.archive import ArchiveStats
 from retrieval.feeds.models import FeedStats
-from retrieval.models import StoreStats
+from retrieval.models import LastLoad, StoreStats
 
 _STATS = ArchiveStats(
-    store=StoreStats(articles=11, passages=13, opens=0, last_load_at=None, last_load_summary=None, db_bytes=1_000),
+    store=StoreStats(articles=11, passages=13, opens=0, last_load=None, db_bytes=1_000),
     indexed_passages=13,
     index_bytes=2_000,
     pending_changes=0,
@@ -40,3 +43,17 @@ def test_many_languages_end_in_a_sum_of_the_rest() -> None:
 
 def test_persian_digits() -> None:
     assert by_language((("fa", 1200),), Translator("fa")) == "fa ۱٬۲۰۰"
+
+
+def test_the_last_load_is_told_in_the_readers_language_with_its_source_cut_short() -> None:
+    load = LastLoad(datetime(2026, 12, 1, 9, 30, tzinfo=UTC), "archive-2026.jsonl", 1200, 3, 0, 2)
+    stats = dataclasses.replace(_STATS, store=dataclasses.replace(_STATS.store, last_load=load))
+    english = dict(stats_rows(stats, None))["Last load"]
+    assert english == "2026-12-01 09:30 UTC (archive-2026.jsonl: 1,200 new · 3 updated · 0 unchanged · 2 failed)"
+    tr = Translator("ru")
+    russian = dict(stats_rows(stats, None, tr))[tr("Last load")]
+    assert russian.endswith(tr("{new} new · {updated} updated · {unchanged} unchanged · {failed} failed",
+                               new=1200, updated=3, unchanged=0, failed=2) + ")") and "new" not in russian
+    long_url = dataclasses.replace(load, source="https://example.com/" + "a" * 3_000)
+    cut = dict(stats_rows(dataclasses.replace(stats, store=dataclasses.replace(stats.store, last_load=long_url)), None))
+    assert len(cut["Last load"]) < 200
