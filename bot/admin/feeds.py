@@ -16,7 +16,7 @@ from bot.render.html import Reply, escape, join_blocks, link
 from bot.replies import edit_message
 from bot.services import BotServices, services, translator
 from retrieval import IngestError, NotFoundError
-from retrieval.feeds.intervals import describe_interval
+from retrieval.feeds.intervals import whole_units
 from retrieval.text.shorten import shorten
 
 
@@ -68,7 +68,7 @@ async def _add(bot_services: BotServices, command: FeedCommand, tr: Translator) 
         number=feed.id,
         name=tr.isolate(link(shorten(feed.name, 80), feed.url)),
         kind=escape(tr(feed.kind)),
-        interval=describe_interval(command.interval),
+        interval=tr.duration(*whole_units(command.interval)),
         result=escape(first_poll.summary(tr)),
     )
 

@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta
 
 from babel.dates import format_skeleton, format_timedelta
 from babel.numbers import NumberPattern, format_percent
+from babel.units import format_unit
 
 from bot.i18n.catalogues import DEFAULT, catalogues, locale
 from retrieval.messages import N_, Message, Plural
@@ -112,6 +113,11 @@ class Translator:
         if self.language == DEFAULT:
             return f"{day.day} {day:%b}"
         return self.digits(format_skeleton("MMMd", day, locale=locale(self.language)))
+
+    def duration(self, count: int, unit: str) -> str:
+        """A length of time in words, exactly (CLDR's units, plural included): "15 minutes", "2 часа", "۱ روز";
+        ``unit`` is day, hour, minute or second (``retrieval.feeds.intervals.whole_units``)."""
+        return self.digits(format_unit(count, f"duration-{unit}", length="long", locale=locale(self.language)))
 
     def ago(self, moment: datetime | None, now: datetime) -> str:
         """How long ago: "3 min. ago", "3 ч назад", "۳ ساعت پیش"; "just now" under a minute, "never" for None."""

@@ -9,8 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.i18n import ENGLISH, N_, Translator
-from bot.render.html import Reply, escape, join_blocks, link
-from retrieval.feeds.intervals import describe_interval
+from bot.render.html import MAX_VISIBLE, Reply, escape, join_blocks, link, visible_length
+from retrieval.feeds.intervals import whole_units
 from retrieval.feeds.models import PAUSED_BY_ADMIN, Feed
 from retrieval.messages import say_stored
 from retrieval.text.shorten import shorten
@@ -19,7 +19,7 @@ MAX_ERROR_CHARS = 200
 
 
 def _feed_block(feed: Feed, now: datetime, tr: Translator) -> str:
-    every = describe_interval(timedelta(seconds=feed.interval_seconds))
+    every = tr.duration(*whole_units(timedelta(seconds=feed.interval_seconds)))
     state = tr("⏸ paused") if feed.paused else tr("▶️ every {interval}", interval=every)
     kind = f" ({escape(tr(feed.kind))})" if feed.kind else ""
     lines = [
@@ -43,6 +43,12 @@ def _feed_block(feed: Feed, now: datetime, tr: Translator) -> str:
     return "\n".join(lines)
 
 
+def _more(count: int, tr: Translator) -> str:
+    return tr.plural(
+        "… and {count} more (see <code>newsbot feeds list</code>)", "… and {count} more (see <code>newsbot feeds list</code>)", count
+    )
+
+
 # Feed kinds as ``retrieval.feeds.parse.FeedKind`` names them, for the catalogue.
 _KINDS = (N_("feed"), N_("sitemap"), N_("sitemap index"))
 
@@ -62,10 +68,10 @@ def render_feeds(feeds: Sequence[Feed], now: datetime, tr: Translator = ENGLISH)
     blocks = [title] + [_feed_block(feed, now, tr) for feed in feeds]
     text, shown = join_blocks(blocks)
     if shown < len(blocks):
-        more = len(blocks) - shown
-        text += "\n\n" + tr.plural(
-            "… and {count} more (see <code>newsbot feeds list</code>)", "… and {count} more (see <code>newsbot feeds list</code>)", more
-        )
+        # Room for the line that says how many more, then as many feeds as still fit above it.
+        tail = "\n\n" + _more(len(feeds), tr)
+        text, shown = join_blocks(blocks, limit=MAX_VISIBLE - visible_length(tail))
+        text += "\n\n" + _more(len(blocks) - shown, tr)
     rows = []
     for feed in feeds[: shown - 1]:
         toggle = callbacks.FeedAction("resume" if feed.paused else "pause", feed.id)

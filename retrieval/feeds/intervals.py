@@ -46,13 +46,20 @@ def parse_interval(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def describe_interval(interval: timedelta) -> str:
-    """15m, 2h, 1d: the short form ``parse_interval`` reads."""
+def whole_units(interval: timedelta) -> tuple[int, str]:
+    """(15, "minute"), (2, "hour"), (90, "minute"): the interval in the largest unit it is a whole number of
+    (CLDR's unit names: day, hour, minute, second)."""
     seconds = int(interval.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+            return seconds // size, unit
+    return seconds, "second"
+
+
+def describe_interval(interval: timedelta) -> str:
+    """15m, 2h, 1d: the short form ``parse_interval`` reads (admins type it; the bot shows ``Translator.duration``)."""
+    count, unit = whole_units(interval)
+    return f"{count}{unit[0]}"
 
 
 def backoff(interval: timedelta, failures: int) -> timedelta:

@@ -79,7 +79,7 @@ async def test_admin_adds_a_feed_and_the_job_queue_posts_new_items_to_the_channe
     await api.send_text(f"/feed add {base}/feed.xml every 15m", user_id=ADMIN_ID)
     edit = await api.next_call("editMessageText", chat_id=ADMIN_ID, after=mark)
     added = parse_html(edit.params["text"])
-    assert added.startswith("✓ Added feed 1: Example News (feed), polled every 15m.")
+    assert added.startswith("✓ Added feed 1: Example News (feed), polled every 15 minutes.")
     assert "First poll: 2 items offered, 2 new" in added
 
     # New items: the running bot's JobQueue polls the feed when it is due, and posts them once.
@@ -121,7 +121,7 @@ async def test_feeds_list_and_buttons_and_strangers_are_refused(api: FakeBotApi,
     await api.send_text("/feeds", user_id=ADMIN_ID)
     call = await api.next_call("sendMessage", chat_id=ADMIN_ID, after=mark)
     listing = parse_html(call.params["text"])
-    assert "1. Example News (feed)" in listing and "▶️ every 1h" in listing and "1 article added" in listing
+    assert "1. Example News (feed)" in listing and "▶️ every 1 hour" in listing and "1 article added" in listing
     message = api.stored(call)
 
     # A reader cannot list feeds, nor pause one by forging the button.

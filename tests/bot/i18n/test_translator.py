@@ -114,3 +114,9 @@ def test_each_language_is_named_in_itself() -> None:
     assert [language_name(code) for code in ("en", "fa", "ru", "pt_BR", "uk", "uz", "id")] == [
         "English", "فارسی", "Русский", "Português (Brasil)", "Українська", "Oʻzbek", "Bahasa Indonesia",
     ]  # fmt: skip
+
+
+def test_a_feeds_interval_is_told_in_words_with_the_languages_plural() -> None:
+    assert Translator("en").duration(15, "minute") == "15 minutes" and Translator("en").duration(1, "day") == "1 day"
+    assert [Translator("ru").duration(n, "minute") for n in (1, 2, 5, 21)] == ["1 минута", "2 минуты", "5 минут", "21 минута"]
+    assert Translator("fa").duration(15, "minute") == "۱۵ دقیقه" and Translator("ar").duration(2, "hour") == "ساعتان"

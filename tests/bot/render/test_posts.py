@@ -96,7 +96,7 @@ def test_feed_list_shows_state_and_errors_with_buttons_that_fit() -> None:
     ]
     reply = render_feeds(feeds, NOW)
     shown = parse_html(reply.text)
-    assert "1. Feed <1> (feed)\n▶️ every 15m · last poll 3 min. ago · 12 articles added" in shown
+    assert "1. Feed <1> (feed)\n▶️ every 15 minutes · last poll 3 min. ago · 12 articles added" in shown
     assert "⏸ paused" in shown and "Paused: failed 8 times in a row" in shown
     assert "✗ Last error (8 in a row): the server answered <HTTP 500>" in shown
     assert reply.keyboard is not None

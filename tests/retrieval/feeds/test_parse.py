@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from retrieval.errors import IngestError
-from retrieval.feeds.intervals import IntervalError, backoff, describe_interval, parse_interval
+from retrieval.feeds.intervals import IntervalError, backoff, describe_interval, parse_interval, whole_units
 from retrieval.feeds.parse import FULL_TEXT_MIN_WORDS, FeedKind, html_to_text, parse_feed
 from tests import feeds
 
@@ -119,6 +119,7 @@ def test_intervals_read_like_people_write_them() -> None:
     assert parse_interval("1 day") == timedelta(days=1)
     assert parse_interval("90min") == timedelta(minutes=90)
     assert describe_interval(timedelta(minutes=90)) == "90m" and describe_interval(timedelta(hours=2)) == "2h"
+    assert whole_units(timedelta(minutes=90)) == (90, "minute") and whole_units(timedelta(seconds=45)) == (45, "second")
     assert parse_interval("۳۰m") == timedelta(minutes=30)  # Persian digits, as a Persian keyboard types them
     for bad in ("1m", "2d", "soon", "15", "-5m"):
         with pytest.raises(ValueError):
