@@ -47,7 +47,7 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +59,7 @@ from retrieval.errors import IndexBusyError
 from retrieval.models import IndexArticle
 from retrieval.text.analyzer import Analyzer
 from retrieval.text.languages import known_codes
+from retrieval.text.questions import archive_languages
 
 FORMAT_VERSION = 3
 # 3: the article grain keeps each article's language (field "lang").
@@ -116,6 +117,11 @@ def language_code(number: int) -> str:
         number, letter = divmod(number, 27)
         letters.append(chr(ord("a") + letter - 1) if letter else "")
     return "".join(reversed(letters))
+
+
+def _idf(total: int, frequency: int) -> float:
+    """BM25's idf of a term in ``frequency`` of ``total`` documents (tantivy's, and the quote's)."""
+    return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
 
 
 def day_number(moment: datetime) -> int:
@@ -241,6 +247,12 @@ class _Grain:
 
     def term_query(self, field: str, term: str) -> tantivy.Query:
         return tantivy.Query.term_query(self.schema, field, term, index_option="freq")
+
+    def weighted_query(self, field: str, term: str, weights: Mapping[str, float] | None) -> tantivy.Query:
+        """The term's query, its score times its weight when it has one."""
+        query = self.term_query(field, term)
+        weight = weights.get(term) if weights else None
+        return query if weight is None else tantivy.Query.boost_query(query, weight)
 
 
 class SearchIndex:
@@ -461,12 +473,46 @@ class SearchIndex:
         self._articles = _Grain(_article_schema(), self.path / _ARTICLES_DIR)
         self._language_counts = None
 
-    def search(self, terms: Sequence[str], limit: int, within: Sequence[int] | None = None) -> list[IndexHit]:
-        """Top ``limit`` passages for analysed query ``terms``, best first; only of articles ``within``, if given."""
+    def language_weights(self, terms: Sequence[str], languages: Sequence[str]) -> dict[str, float]:
+        """Each term's weight so that it counts as it would in an archive of ``languages`` alone (none in an
+        archive of one language).
+
+        tantivy keeps one set of statistics for the whole index, so in an
+        archive of several languages the names and numbers every language
+        shares (the same story told in each) look commoner than the
+        question's own words, though among the articles in its language they
+        are as rare as ever. A term's weight is its idf among the articles
+        in ``languages`` over its idf among all (both in the article grain);
+        a term those articles lack keeps 1.0.
+        """
+        counts = self.language_counts()
+        if len(archive_languages(counts)) < 2 or not languages:
+            return {}  # one language (a few stray articles aside): its statistics are the index's
+        grain = self._articles
+        searcher = grain.index.searcher()
+        total = searcher.num_docs
+        own = sum(counts.get(code, 0) for code in languages)
+        if not own or own >= total:
+            return {}
+        in_languages = tantivy.Query.boolean_query([(tantivy.Occur.Should, grain.term_query("lang", code)) for code in languages])
+        weights = {}
+        for term in terms:
+            everywhere = searcher.doc_freq("text", term)
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, grain.term_query("text", term)), (tantivy.Occur.Must, in_languages)])
+            among_own = searcher.search(query, limit=1, count=True).count if everywhere else 0
+            if among_own:
+                weights[term] = _idf(own, among_own) / _idf(total, everywhere)
+        return weights
+
+    def search(
+        self, terms: Sequence[str], limit: int, within: Sequence[int] | None = None, weights: Mapping[str, float] | None = None
+    ) -> list[IndexHit]:
+        """Top ``limit`` passages for analysed query ``terms``, best first; only of articles ``within``, if given;
+        each term's score times its ``weights`` (``language_weights``)."""
         if not terms or limit <= 0 or within is not None and not within:
             return []
         grain = self._passages
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, grain.term_query("text", t)) for t in terms])
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, grain.weighted_query("text", t, weights)) for t in terms])
         if within is not None:
             # One term query per article rather than a term set: a term set
             # marks its documents in a bitset the size of each segment, which
@@ -489,15 +535,16 @@ class SearchIndex:
             for (score, _), passage_id, article_id, day in zip(result.hits, passage_ids, article_ids, days)
         ]
 
-    def search_articles(self, terms: Sequence[str], limit: int) -> list[ArticleHit]:
-        """Top ``limit`` whole articles (body and headline) for ``terms``, best first."""
+    def search_articles(self, terms: Sequence[str], limit: int, weights: Mapping[str, float] | None = None) -> list[ArticleHit]:
+        """Top ``limit`` whole articles (body and headline) for ``terms``, best first (``weights`` as in ``search``)."""
         if not terms or limit <= 0:
             return []
         grain = self._articles
         clauses = []
         for term in terms:
-            clauses.append((tantivy.Occur.Should, grain.term_query("text", term)))
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(grain.term_query("title", term), TITLE_BOOST)))
+            weight = (weights or {}).get(term, 1.0)
+            clauses.append((tantivy.Occur.Should, grain.weighted_query("text", term, weights)))
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(grain.term_query("title", term), TITLE_BOOST * weight)))
         searcher = grain.index.searcher()
         result = searcher.search(tantivy.Query.boolean_query(clauses), limit=limit, count=False)
         addresses = [address for _, address in result.hits]
@@ -530,11 +577,7 @@ class SearchIndex:
         """The idf of each term in passage text (as in the formula above)."""
         searcher = self._passages.index.searcher()
         total = max(1, searcher.num_docs)
-        weights = {}
-        for term in terms:
-            frequency = searcher.doc_freq("text", term)
-            weights[term] = math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
-        return weights
+        return {term: _idf(total, searcher.doc_freq("text", term)) for term in terms}
 
     @property
     def num_docs(self) -> int:

@@ -46,11 +46,12 @@ def ranked_articles(
     ranked rtqa-dev the same.
     """
     terms = index.informative_terms(terms)
+    weights = index.language_weights(terms, languages)
     candidates = max(_CANDIDATES, wanted)
-    articles = index.search_articles(terms, candidates)
+    articles = index.search_articles(terms, candidates, weights)
     within = [hit.article_id for hit in articles]
     limit = candidates * _PASSAGES_PER_ARTICLE
-    passages = index.search(terms, limit, within=within)
+    passages = index.search(terms, limit, within=within, weights=weights)
     return rank_articles(passages, articles, today, passages_complete=len(passages) < limit, languages=languages)
 
 

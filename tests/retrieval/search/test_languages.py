@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,38 @@ async def test_the_index_counts_articles_by_language(mixed: Archive) -> None:
     assert mixed.index.language_counts() == dict.fromkeys(ARTICLES, 1)
     await mixed.delete("https://news.example.com/th")
     assert "th" not in mixed.index.language_counts()
+
+
+async def test_terms_weigh_as_they_would_among_the_questions_language_alone(archive: Archive, tmp_path: Path) -> None:
+    # The same story in English and in three German articles: its name is in all four, rare among the English.
+    english = [("Zeppelin flights resume over the lake this summer.", "en")] + [
+        (f"The council approved the {word} budget for the harbour district.", "en") for word in ("school", "road", "park")
+    ]
+    german = [(f"Der Zeppelin fliegt wieder über den See, Teil {n}.", "de") for n in range(3)]
+    german += [("Der Stadtrat beschloss den Haushalt für den Hafen.", "de")]
+    records = [
+        {"url": f"https://news.example.com/{n}", "title": "", "body": body, "lang": lang}
+        for n, (body, lang) in enumerate(english + german)
+    ]
+    assert (await archive.load([str(write_jsonl(tmp_path / "two.jsonl", records))])).new == 8
+    index = archive.index
+    zeppelin, lake, stadtrat = (archive.analyzer.query_terms(word, lang)[0] for word, lang in
+                                (("Zeppelin", "en"), ("lake", "en"), ("Stadtrat", "de")))  # fmt: skip
+    weights = index.language_weights([zeppelin, lake, stadtrat], ["en"])
+    # Among the 4 English articles "zeppelin" is in 1, as rare as "lake": the same weight once lifted.
+    assert weights[zeppelin] > 1.0 > weights[lake]
+    assert weights[zeppelin] * idf(8, 4) == pytest.approx(idf(4, 1)) and weights[lake] * idf(8, 1) == pytest.approx(idf(4, 1))
+    assert stadtrat not in weights  # no English article has it: nothing to compare with
+    assert index.language_weights([zeppelin], []) == {}
+
+
+async def test_an_archive_of_one_language_keeps_the_index_statistics(mixed: Archive) -> None:
+    assert mixed.index.language_weights(["london"], ["en"])  # seven languages
+    for code in ARTICLES:
+        if code != "en":
+            await mixed.delete(f"https://news.example.com/{code}")
+    assert mixed.index.language_weights(["london"], ["en"]) == {}
+
+
+def idf(total: int, frequency: int) -> float:
+    return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
