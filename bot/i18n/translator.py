@@ -114,6 +114,11 @@ class Translator:
             return f"{day.day} {day:%b}"
         return self.digits(format_skeleton("MMMd", day, locale=locale(self.language)))
 
+    def quoted(self, text: str) -> str:
+        """A reader's words (a question, a topic) in the language's quotation marks: “…”, «…», „…“."""
+        # Translators: your language's quotation marks around a reader's words: «{text}», „{text}“, “{text}”.
+        return self(N_("“{text}”"), text=text)
+
     def duration(self, count: int, unit: str) -> str:
         """A length of time in words, exactly (CLDR's units, plural included): "15 minutes", "2 часа", "۱ روز";
         ``unit`` is day, hour, minute or second (``retrieval.feeds.intervals.whole_units``)."""

@@ -53,7 +53,7 @@ def render_digest(items: Sequence[tuple[SearchHit, str]], waiting: int, tr: Tran
         title = tr.isolate(link(shorten(hit.headline.title, MAX_TITLE_CHARS), hit.headline.url))
         blocks.append(
             f"{tr.number(number)}. <b>{title}</b>\n"
-            f"<i>{date + ' · ' if date else ''}“{_topic(words, tr)}”</i>\n"
+            f"<i>{date + ' · ' if date else ''}{tr.quoted(_topic(words, tr))}</i>\n"
             f"<blockquote>{tr.isolate(_quote(hit, DIGEST_QUOTE_CHARS))}</blockquote>"
         )
     if waiting:

@@ -24,7 +24,7 @@ def _asked_line(number: int, item: AskedQuestion | Gap, tr: Translator = ENGLISH
         extras.append(f"{tr.number(item.disliked)} 👎")
     suffix = f" ({', '.join(extras)})" if extras else ""
     example = tr.isolate(escape(shorten(item.example, 120)))
-    return f"{tr.number(number)}. “{example}” × {tr.number(item.asked)}{suffix}"
+    return f"{tr.number(number)}. {tr.quoted(example)} × {tr.number(item.asked)}{suffix}"
 
 
 _TRENDS = {

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot import callbacks
+from bot.i18n import Translator
 from bot.render.follows import render_digest, render_push, render_topics
 from bot.render.inline import article_of, headline_result, hit_result, result_id
 from bot.trial.telegram_html import check_markup, parse_html, utf16_length
@@ -73,3 +76,9 @@ def test_follow_buttons_round_trip() -> None:
         data = callbacks.encode(action)
         assert len(data.encode()) <= 64 and callbacks.decode(data) == action
     assert callbacks.decode("w|bad key") is None and callbacks.decode("u|x") is None
+
+
+@pytest.mark.parametrize(("language", "marks"), [("en", "“MEK”"), ("ru", "«MEK»"), ("de", "„MEK“")])
+def test_the_digest_quotes_each_topic_in_the_readers_quotation_marks(language: str, marks: str) -> None:
+    shown = parse_html(render_digest([(hit(1), "MEK")], waiting=0, tr=Translator(language)).text)
+    assert marks in shown and ("“MEK”" in shown) == (language == "en")
