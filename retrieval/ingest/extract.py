@@ -86,7 +86,7 @@ def extract_article(
     page_url = _page_url(url, document.url)
     if not page_url:
         raise IngestError(
-            'the page names no URL of its own (add <link rel="canonical" href="...">) ', where=where
+            'the page names no URL of its own (add <link rel="canonical" href="...">)', where=where
         )
     fields: dict[str, object] = {
         "url": page_url,
