@@ -49,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -204,6 +205,16 @@ REAL_WORDS_PER_PASSAGE = 80  # the chunker's 90-word target less the shared sent
 # Each question set is asked this many times: a p99 over ~600-900 answers
 # moves less between runs on a shared virtual machine.
 REAL_ROUNDS = 3
+
+
+def holds(text: str, answers: Iterable[str]) -> bool:
+    """True when one of ``answers`` is in ``text``: a case-insensitive substring, white space collapsed."""
+    haystack = _normalise(text)
+    return any(_normalise(answer) in haystack for answer in answers if answer.strip())
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def real_text_articles(passages_wanted: int, seed: int = 5):

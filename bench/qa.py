@@ -37,7 +37,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import engines  # noqa: E402
+from engines import holds  # noqa: E402
 
 from retrieval import Archive, Settings  # noqa: E402
 from retrieval.errors import IngestError  # noqa: E402
@@ -57,15 +58,6 @@ from retrieval.search.stories import Opening, opening, same_story  # noqa: E402
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "rtqa-dev"
 SITE = "https://news.example.com"
 DEPTH = 20
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def holds(text: str, answers: Iterable[str]) -> bool:
-    haystack = normalise(text)
-    return any(normalise(answer) in haystack for answer in answers if answer.strip())
 
 
 @dataclass

@@ -10,7 +10,8 @@ same way); questions are 200 real headlines (short) and the 299 quiz
 questions (long). ``--language ru`` (or zh, th, any language of
 ``../shared/data/multilingual-dev``) makes them of that language's
 paragraphs' sentences instead, with its questions (the shorter half
-"short", the longer "long"). The article file is made once, so both trees
+"short", the longer "long"); ``--language en+ru`` an archive of both, half
+the passages each, asked both languages' questions. The article file is made once, so both trees
 load the same articles. Each step runs in a child process, so its peak RSS
 is its own:
 
@@ -89,7 +90,11 @@ def language_articles(language: str, passages_wanted: int, seed: int = 5):
 
 
 def questions_of(language: str) -> dict[str, list[str]]:
-    """The questions served: rtqa-dev's for English, else multilingual-dev's in ``language`` split by length."""
+    """The questions served: rtqa-dev's for English, else multilingual-dev's in ``language`` split by length;
+    for an archive of several languages ("en+ru") each language's in turn."""
+    if "+" in language:
+        each = [questions_of(code) for code in language.split("+")]
+        return {shape: [question for questions in each for question in questions[shape]] for shape in each[0]}
     if language == "en":
         return real_questions()
     lines = (SHARED_DATA / "multilingual-dev" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
@@ -98,8 +103,14 @@ def questions_of(language: str) -> dict[str, list[str]]:
 
 
 def make_source(language: str, passages: int, path: Path) -> None:
-    """The articles both trees load, written once."""
-    records = real_text_articles(passages) if language == "en" else language_articles(language, passages)
+    """The articles both trees load, written once; "en+ru": an equal share of passages in each language."""
+    codes = language.split("+")
+    share = passages // len(codes)
+    records = (
+        record
+        for code in codes
+        for record in (real_text_articles(share) if code == "en" else language_articles(code, share))
+    )
     with path.open("w", encoding="utf-8") as out:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -61,8 +61,8 @@ from retrieval.text.analyzer import Analyzer
 from retrieval.text.languages import known_codes
 from retrieval.text.questions import archive_languages
 
-FORMAT_VERSION = 3
-# 3: the article grain keeps each article's language (field "lang").
+FORMAT_VERSION = 4
+# 3: the article grain keeps each article's language (field "lang"); 4: and its terms by language ("lang_terms").
 # 2: Persian compounds, inflections and stopwords; 3: each article analysed in its language
 # (retrieval/text/languages/). An index of an older version is rebuilt when the archive opens.
 ANALYZER_VERSION = 3
@@ -119,6 +119,12 @@ def language_code(number: int) -> str:
     return "".join(reversed(letters))
 
 
+def _in_language(languages: str | Sequence[str], terms: Iterable[str]) -> list[str]:
+    """``terms`` as the "lang_terms" field holds them for each of ``languages``: "ru:москв"."""
+    codes = [languages] if isinstance(languages, str) else languages
+    return [f"{code}:{term}" for code in codes for term in terms]
+
+
 def _idf(total: int, frequency: int) -> float:
     """BM25's idf of a term in ``frequency`` of ``total`` documents (tantivy's, and the quote's)."""
     return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
@@ -166,6 +172,9 @@ def _article_schema() -> tantivy.Schema:
     # and as a number a question's language lifts its articles by (``retrieval.search.ranking``).
     builder.add_text_field("lang", tokenizer_name=_TOKENIZER, index_option="basic")
     builder.add_unsigned_field("language", stored=False, indexed=False, fast=True)
+    # Each distinct term of the article once, prefixed by its language ("ru:москв"): how many articles of a
+    # language hold a term is one lookup (``SearchIndex.language_weights``).
+    builder.add_text_field("lang_terms", tokenizer_name=_TOKENIZER, index_option="basic")
     return builder.build()
 
 
@@ -361,6 +370,7 @@ class SearchIndex:
             entry.add_text("title", " ".join(self.analyzer.terms(article.title, language)))
             if language:
                 entry.add_text("lang", language)
+                entry.add_text("lang_terms", " ".join(_in_language(language, dict.fromkeys(terms))))
             entry.add_unsigned("language", language_number(language))
             article_writer.add_document(entry)
             for passage in article.passages:
@@ -483,7 +493,8 @@ class SearchIndex:
         question's own words, though among the articles in its language they
         are as rare as ever. A term's weight is its idf among the articles
         in ``languages`` over its idf among all (both in the article grain);
-        a term those articles lack keeps 1.0.
+        a term those articles lack keeps 1.0. Both frequencies are lookups,
+        so this costs microseconds a question.
         """
         counts = self.language_counts()
         if len(archive_languages(counts)) < 2 or not languages:
@@ -494,14 +505,11 @@ class SearchIndex:
         own = sum(counts.get(code, 0) for code in languages)
         if not own or own >= total:
             return {}
-        in_languages = tantivy.Query.boolean_query([(tantivy.Occur.Should, grain.term_query("lang", code)) for code in languages])
         weights = {}
         for term in terms:
-            everywhere = searcher.doc_freq("text", term)
-            query = tantivy.Query.boolean_query([(tantivy.Occur.Must, grain.term_query("text", term)), (tantivy.Occur.Must, in_languages)])
-            among_own = searcher.search(query, limit=1, count=True).count if everywhere else 0
+            among_own = sum(searcher.doc_freq("lang_terms", key) for key in _in_language(languages, (term,)))
             if among_own:
-                weights[term] = _idf(own, among_own) / _idf(total, everywhere)
+                weights[term] = _idf(own, among_own) / _idf(total, searcher.doc_freq("text", term))
         return weights
 
     def search(
