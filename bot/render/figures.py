@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from bot.i18n import ENGLISH, Translator
 from bot.monitoring.metrics import MetricsSnapshot
-from retrieval import ArchiveStats
+from retrieval import ArchiveStats, LoadReport
 from retrieval.feeds.models import FeedStats
+from retrieval.models import LastLoad
 from retrieval.text.shorten import shorten
 
 # The last load's source (a file, a URL, a feed) as /stats names it, at most this long.
 SOURCE_CHARS = 100
+
+
+def load_counts(load: LoadReport | LastLoad, tr: Translator = ENGLISH) -> str:
+    """A load's four counts in one line: the upload's summary and /stats's last load say them alike."""
+    return tr(
+        "{new} new · {updated} updated · {unchanged} unchanged · {failed} failed",
+        new=load.new,
+        updated=load.updated,
+        unchanged=load.unchanged,
+        failed=load.failed,
+    )
 
 
 def format_size(num_bytes: float, tr: Translator = ENGLISH) -> str:
@@ -70,14 +82,8 @@ def stats_rows(stats: ArchiveStats, metrics: MetricsSnapshot | None, tr: Transla
     store = stats.store
     last = tr("never")
     if (load := store.last_load) is not None:
-        counts = tr(
-            "{new} new · {updated} updated · {unchanged} unchanged · {failed} failed",
-            new=load.new,
-            updated=load.updated,
-            unchanged=load.unchanged,
-            failed=load.failed,
-        )
-        last = tr.digits(f"{load.finished_at:%Y-%m-%d %H:%M} UTC") + f" ({tr.isolate(shorten(load.source, SOURCE_CHARS))}: {counts})"
+        source = tr.isolate(shorten(load.source, SOURCE_CHARS))
+        last = tr.digits(f"{load.finished_at:%Y-%m-%d %H:%M} UTC") + f" ({source}: {load_counts(load, tr)})"
     rows = [
         (tr("Articles"), tr.number(store.articles)),
         *([(tr("Articles by language"), by_language(store.languages, tr))] if store.languages else []),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import ENGLISH, Translator
 from bot.monitoring.metrics import MetricsSnapshot
-from bot.render.figures import stats_rows
+from bot.render.figures import load_counts, stats_rows
 from bot.render.html import MAX_VISIBLE, escape, join_blocks, visible_length
 from bot.render.spreadsheets import failure_reason
 from retrieval import ArchiveStats, LoadReport
@@ -52,13 +52,7 @@ def lists_every_failure(heading: str, report: LoadReport, tr: Translator = ENGLI
 
 
 def _load_summary(heading: str, report: LoadReport, tr: Translator) -> str:
-    summary = f"<b>{escape(heading)}</b>\n" + tr(
-        "{new} new · {updated} updated · {unchanged} unchanged · {failed} failed",
-        new=report.new,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        failed=report.failed,
-    )
+    summary = f"<b>{escape(heading)}</b>\n" + load_counts(report, tr)
     if report.lines_read:
         summary += "\n" + tr("Lines read: {count}", count=report.lines_read)
     if report.stopped:  # a full disk (the only reason a load stops on its own); the log names the path

@@ -119,10 +119,9 @@ def language_code(number: int) -> str:
     return "".join(reversed(letters))
 
 
-def _in_language(languages: str | Sequence[str], terms: Iterable[str]) -> list[str]:
-    """``terms`` as the "lang_terms" field holds them for each of ``languages``: "ru:москв"."""
-    codes = [languages] if isinstance(languages, str) else languages
-    return [f"{code}:{term}" for code in codes for term in terms]
+def _language_term(code: str, term: str) -> str:
+    """A term as the "lang_terms" field holds it for articles in language ``code``: "ru:москв"."""
+    return f"{code}:{term}"
 
 
 def _idf(total: int, frequency: int) -> float:
@@ -370,7 +369,7 @@ class SearchIndex:
             entry.add_text("title", " ".join(self.analyzer.terms(article.title, language)))
             if language:
                 entry.add_text("lang", language)
-                entry.add_text("lang_terms", " ".join(_in_language(language, dict.fromkeys(terms))))
+                entry.add_text("lang_terms", " ".join(_language_term(language, term) for term in dict.fromkeys(terms)))
             entry.add_unsigned("language", language_number(language))
             article_writer.add_document(entry)
             for passage in article.passages:
@@ -507,7 +506,7 @@ class SearchIndex:
             return {}
         weights = {}
         for term in terms:
-            among_own = sum(searcher.doc_freq("lang_terms", key) for key in _in_language(languages, (term,)))
+            among_own = sum(searcher.doc_freq("lang_terms", _language_term(code, term)) for code in languages)
             if among_own:
                 weights[term] = _idf(own, among_own) / _idf(total, searcher.doc_freq("text", term))
         return weights
